@@ -1,0 +1,178 @@
+"""Opening the SQLite file: pragmas, integrity check, named migrations and rolling backups.
+
+Migrations are named steps; each runs in the same transaction as the row that records it, and
+a shipped step is never edited. A file that has a step this version does not know was written
+by a newer FieldReg and is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from fieldreg.schema import MIGRATIONS
+
+DB_FILENAME = "fieldreg.db"
+BACKUP_DIRNAME = "backups"
+BACKUPS_KEPT = 3
+
+
+class StoreError(Exception):
+    """A failure the user must hear about. `code` is stable; `detail` carries names and paths."""
+
+    def __init__(self, code: str, **detail: object) -> None:
+        super().__init__(code, detail)
+        self.code = code
+        self.detail = detail
+
+
+@dataclass(frozen=True, slots=True)
+class DataDir:
+    root: Path
+
+    @property
+    def db_path(self) -> Path:
+        return self.root / DB_FILENAME
+
+    @property
+    def backup_dir(self) -> Path:
+        return self.root / BACKUP_DIRNAME
+
+    def backups(self) -> list[Path]:
+        """Backups, newest first."""
+        if not self.backup_dir.is_dir():
+            return []
+        return sorted(self.backup_dir.glob("fieldreg-*.db"), reverse=True)
+
+
+def connect(path: Path) -> Database:
+    # isolation_level=None: we issue BEGIN IMMEDIATE ourselves (see transaction()).
+    conn = sqlite3.connect(path, timeout=15, isolation_level=None, check_same_thread=False)
+    db = Database(conn, execute_plugins=False)
+    db.enable_wal()
+    # FULL makes each WAL commit durable across power loss, not only across a crash.
+    for pragma in ("synchronous=FULL", "foreign_keys=ON", "secure_delete=ON", "temp_store=MEMORY"):
+        db.execute(f"PRAGMA {pragma}")
+    return db
+
+
+@contextlib.contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """BEGIN IMMEDIATE ... COMMIT: takes the write lock up front, so two processes never deadlock."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
+def create_database(data_dir: DataDir) -> Database:
+    if data_dir.db_path.exists():
+        raise StoreError("already_initialised", path=str(data_dir.db_path))
+    data_dir.root.mkdir(parents=True, exist_ok=True)
+    os.chmod(data_dir.root, 0o700)
+    db = connect(data_dir.db_path)
+    os.chmod(data_dir.db_path, 0o600)
+    apply_migrations(db, data_dir, backup=False)
+    return db
+
+
+def open_database(data_dir: DataDir, *, clock: Callable[[], dt.datetime]) -> Database:
+    path = data_dir.db_path
+    if not path.exists():
+        raise StoreError("not_initialised", path=str(data_dir.root))
+    try:
+        db = connect(path)
+        result = db.execute("PRAGMA quick_check").fetchone()[0]
+        if result != "ok":
+            raise sqlite3.DatabaseError(result)
+        apply_migrations(db, data_dir, backup=True, clock=clock)
+    except sqlite3.DatabaseError as error:
+        backups = data_dir.backups()
+        raise StoreError(
+            "damaged",
+            path=str(path),
+            reason=str(error),
+            backup=str(backups[0]) if backups else "",
+        ) from error
+    return db
+
+
+def applied_migrations(db: Database) -> list[str]:
+    if "_migrations" not in db.table_names():
+        return []
+    return [row["name"] for row in db.query("SELECT name FROM _migrations ORDER BY rowid")]
+
+
+def apply_migrations(
+    db: Database,
+    data_dir: DataDir,
+    *,
+    backup: bool,
+    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+) -> list[str]:
+    """Run the steps this file has not had yet. Returns the names applied."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    done = applied_migrations(db)
+    known = [name for name, _ in MIGRATIONS]
+    unknown = [name for name in done if name not in known]
+    if unknown:
+        raise StoreError("newer_version", path=str(data_dir.db_path), migration=unknown[0])
+    pending = [(name, step) for name, step in MIGRATIONS if name not in done]
+    if pending and done and backup:
+        take_backup(db, data_dir, f"before-{pending[0][0]}", clock())
+    for name, step in pending:
+        with transaction(db):
+            step(db)
+            db.execute(
+                "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
+                [name, clock().isoformat()],
+            )
+    return [name for name, _ in pending]
+
+
+def take_backup(db: Database, data_dir: DataDir, label: str, now: dt.datetime) -> Path:
+    """Copy the live database with SQLite's backup API (consistent even mid-WAL); keep the newest 3."""
+    data_dir.backup_dir.mkdir(mode=0o700, exist_ok=True)
+    target = data_dir.backup_dir / f"fieldreg-{now:%Y%m%dT%H%M%S}-{label}.db"
+    partial = target.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    with contextlib.closing(sqlite3.connect(partial)) as copy:
+        os.chmod(partial, 0o600)
+        db.conn.backup(copy)
+    with open(partial, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, target)
+    for old in data_dir.backups()[BACKUPS_KEPT:]:
+        old.unlink()
+    return target
+
+
+def restore_backup(data_dir: DataDir, backup: Path, now: dt.datetime) -> Path:
+    """Put a backup in place of the live file. The damaged file is kept aside, never deleted."""
+    if not backup.is_file():
+        raise StoreError("backup_missing", path=str(backup))
+    aside = data_dir.root / f"{DB_FILENAME}.damaged-{now:%Y%m%dT%H%M%S}"
+    for suffix in ("", "-wal", "-shm"):
+        live = Path(str(data_dir.db_path) + suffix)
+        if live.exists():
+            os.replace(live, Path(str(aside) + suffix))
+    partial = data_dir.root / f"{DB_FILENAME}.restoring"
+    partial.write_bytes(backup.read_bytes())
+    os.chmod(partial, 0o600)
+    with open(partial, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, data_dir.db_path)
+    return aside

@@ -1,0 +1,93 @@
+"""The store's schema as named migration steps. Never edit a shipped step: add a new one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+_INITIAL = [
+    """CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
+    """CREATE TABLE operators (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('registrar', 'coordinator')),
+        kdf TEXT NOT NULL,
+        salt BLOB NOT NULL,
+        wrapped_key BLOB NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        failed_attempts INTEGER NOT NULL DEFAULT 0,
+        retry_after TEXT,
+        created_at TEXT NOT NULL
+    )""",
+    # Non-personal facts in the clear; every personal field lives in registration_versions.
+    """CREATE TABLE registrations (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        event TEXT NOT NULL DEFAULT '',
+        device_id TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        id_index BLOB,
+        phone_index BLOB,
+        sync_status TEXT NOT NULL DEFAULT 'pending'
+            CHECK (sync_status IN ('pending', 'synced', 'rejected')),
+        sync_code TEXT,
+        sync_reason TEXT
+    )""",
+    "CREATE INDEX registrations_by_id_index ON registrations (id_index)",
+    "CREATE INDEX registrations_by_phone_index ON registrations (phone_index)",
+    "CREATE INDEX registrations_by_status ON registrations (sync_status)",
+    "CREATE INDEX registrations_by_operator ON registrations (operator, created_at)",
+    """CREATE TABLE registration_versions (
+        registration_id TEXT NOT NULL REFERENCES registrations (id),
+        version INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        change TEXT NOT NULL CHECK (change IN ('created', 'correction')),
+        ciphertext BLOB NOT NULL,
+        PRIMARY KEY (registration_id, version)
+    ) WITHOUT ROWID""",
+    """CREATE TRIGGER registration_versions_immutable BEFORE UPDATE ON registration_versions
+       BEGIN SELECT RAISE(ABORT, 'registration versions are immutable'); END""",
+    """CREATE TRIGGER registration_versions_kept BEFORE DELETE ON registration_versions
+       BEGIN SELECT RAISE(ABORT, 'registration versions are never deleted'); END""",
+    """CREATE TRIGGER registrations_identity_fixed
+       BEFORE UPDATE OF id, created_at, operator, event, device_id ON registrations
+       BEGIN SELECT RAISE(ABORT, 'a registration keeps its id, time, operator and event'); END""",
+    """CREATE TRIGGER registrations_kept BEFORE DELETE ON registrations
+       BEGIN SELECT RAISE(ABORT, 'registrations are never deleted'); END""",
+    """CREATE TABLE drafts (
+        id TEXT PRIMARY KEY,
+        operator TEXT NOT NULL,
+        event TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL,
+        ciphertext BLOB NOT NULL
+    )""",
+    """CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT NOT NULL DEFAULT '',
+        details TEXT NOT NULL DEFAULT '{}',
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    )""",
+    """CREATE TRIGGER audit_log_append_only BEFORE UPDATE ON audit_log
+       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    """CREATE TRIGGER audit_log_kept BEFORE DELETE ON audit_log
+       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+]
+
+
+def _run(statements: list[str]) -> Callable[[Database], None]:
+    def step(db: Database) -> None:
+        for statement in statements:
+            db.execute(statement)
+
+    return step
+
+
+MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
+    ("0001_initial", _run(_INITIAL)),
+]

@@ -1,0 +1,349 @@
+"""What an unlocked operator can do: register, find duplicates, correct, list, keep drafts.
+
+Every personal field is AES-256-GCM encrypted with the registration id (and version) as
+associated data; ID number and phone are also kept as HMAC blind indexes for exact lookups.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import uuid6
+from sqlite_utils import Database
+
+from fieldreg import audit, crypto, operators
+from fieldreg.clock import Clock, iso
+from fieldreg.database import StoreError, transaction
+from fieldreg.gazetteer import load_gazetteer
+from fieldreg.record import Registration, ValidationResult, validate
+
+COMMIT_CHUNK = 250
+MAX_DRAFT_BYTES = 64 * 1024
+MAX_EVENT_LENGTH = 100
+STATUSES = ("pending", "synced", "rejected")
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateMatch:
+    registration_id: str
+    field: str  # "id_number" or "phone"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRegistration:
+    id: str
+    created_at: str
+    operator: str
+    event: str
+    device_id: str
+    version: int
+    status: str
+    reject_code: str | None
+    reject_reason: str | None
+    record: Registration
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            **self.record.to_json(),
+            "created_at": self.created_at,
+            "operator": self.operator,
+            "event": self.event,
+            "device_id": self.device_id,
+            "version": self.version,
+            "status": self.status,
+            "reject_code": self.reject_code,
+            "reject_reason": self.reject_reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RecordVersion:
+    version: int
+    created_at: str
+    operator: str
+    change: str
+    note: str
+    record: Registration
+
+
+@dataclass(frozen=True, slots=True)
+class DraftInfo:
+    id: str
+    updated_at: str
+    event: str
+
+
+def _version_aad(registration_id: str, version: int) -> bytes:
+    return f"fieldreg/v1/registration/{registration_id}/{version}".encode("ascii")
+
+
+def _draft_aad(draft_id: str) -> bytes:
+    return f"fieldreg/v1/draft/{draft_id}".encode("ascii")
+
+
+def check_event(event: str) -> str:
+    if len(event) > MAX_EVENT_LENGTH or any(ord(char) < 32 or ord(char) == 127 for char in event):
+        raise StoreError("invalid_event")
+    return event.strip()
+
+
+class Session:
+    def __init__(self, db: Database, keys: crypto.DataKeys, operator: operators.Operator, *,
+                 device_id: str, clock: Clock, kdf: crypto.KdfParams) -> None:
+        self.db = db
+        self._keys = keys
+        self.operator = operator
+        self.device_id = device_id
+        self.clock = clock
+        self._kdf = kdf
+
+    # -- validation and duplicates -------------------------------------------------------
+
+    def today(self) -> dt.date:
+        """The registrar's local date: the age rule counts on the day of registration."""
+        return self.clock().astimezone().date()
+
+    def validate(self, raw: Any) -> ValidationResult:
+        return validate(raw, today=self.today(), villages=load_gazetteer())
+
+    def indexes(self, record: Registration) -> tuple[bytes | None, bytes]:
+        id_index = (
+            self._keys.blind_index(f"id/{record.id_type}", record.id_number)
+            if record.id_number
+            else None
+        )
+        return id_index, self._keys.blind_index("phone", record.phone)
+
+    def find_duplicates(self, record: Registration, *,
+                        exclude: str | None = None) -> list[DuplicateMatch]:
+        """Existing registrations with the same ID number or phone, by exact blind-index match."""
+        id_index, phone_index = self.indexes(record)
+        rows = self.db.execute(
+            "SELECT id, 'id_number' FROM registrations WHERE id_index = ?"
+            " UNION ALL SELECT id, 'phone' FROM registrations WHERE phone_index = ?",
+            [id_index, phone_index],
+        )
+        return [DuplicateMatch(row[0], row[1]) for row in rows if row[0] != exclude]
+
+    # -- finalising ------------------------------------------------------------------------
+
+    def register(self, record: Registration, *, event: str = "",
+                 duplicate_reason: str | None = None, draft_id: str | None = None) -> str:
+        """Finalise one registration in one durable transaction. Returns its new id.
+
+        A possible duplicate raises StoreError("duplicate", matches=[...]) unless the operator
+        gives a reason to register anyway; the reason is kept encrypted with the record."""
+        event = check_event(event)
+        matches = self.find_duplicates(record)
+        if matches and not duplicate_reason:
+            raise StoreError("duplicate", matches=matches)
+        with transaction(self.db):
+            registration_id = self._insert(record, event, duplicate_reason or "", matches)
+            if draft_id:
+                self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
+        return registration_id
+
+    def register_many(self, records: Iterable[Registration], *, event: str = "",
+                      on_commit: Callable[[list[str]], None] | None = None) -> list[str]:
+        """Finalise many already-checked records, committing every 250. `on_commit` hears the
+        ids of each chunk only once that chunk is durable."""
+        event = check_event(event)
+        all_ids: list[str] = []
+        pending = list(records)
+        for start in range(0, len(pending), COMMIT_CHUNK):
+            with transaction(self.db):
+                ids = [self._insert(rec, event, "", []) for rec in pending[start:start + COMMIT_CHUNK]]
+            all_ids.extend(ids)
+            if on_commit:
+                on_commit(ids)
+        return all_ids
+
+    def _insert(self, record: Registration, event: str, note: str,
+                matches: list[DuplicateMatch]) -> str:
+        registration_id = str(uuid6.uuid7())
+        now = iso(self.clock())
+        id_index, phone_index = self.indexes(record)
+        self.db.execute(
+            "INSERT INTO registrations (id, created_at, operator, event, device_id, version,"
+            " id_index, phone_index) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
+            [registration_id, now, self.operator.name, event, self.device_id, id_index,
+             phone_index],
+        )
+        self._insert_version(registration_id, 1, now, "created", record, note)
+        details = {"duplicate_of": [m.registration_id for m in matches]} if matches else None
+        audit.append(self.db, at=now, actor=self.operator.name, action="register",
+                     subject=registration_id, details=details)
+        return registration_id
+
+    def _insert_version(self, registration_id: str, version: int, now: str, change: str,
+                        record: Registration, note: str) -> None:
+        plaintext = json.dumps({"record": record.to_json(), "note": note},
+                               ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        ciphertext = crypto.seal(self._keys.record_key, plaintext,
+                                 _version_aad(registration_id, version))
+        self.db.execute(
+            "INSERT INTO registration_versions (registration_id, version, created_at, operator,"
+            " change, ciphertext) VALUES (?, ?, ?, ?, ?, ?)",
+            [registration_id, version, now, self.operator.name, change, ciphertext],
+        )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _decrypt(self, registration_id: str, version: int, ciphertext: bytes) -> dict[str, Any]:
+        plaintext = crypto.open_sealed(self._keys.record_key, ciphertext,
+                                       _version_aad(registration_id, version))
+        return dict(json.loads(plaintext))
+
+    def _stored(self, row: tuple[Any, ...]) -> StoredRegistration:
+        (registration_id, created_at, operator, event, device_id, version, status, code,
+         reason, ciphertext) = row
+        payload = self._decrypt(registration_id, version, ciphertext)
+        return StoredRegistration(
+            registration_id, created_at, operator, event, device_id, version, status, code,
+            reason, _registration(payload["record"]),
+        )
+
+    _SELECT = (
+        "SELECT r.id, r.created_at, r.operator, r.event, r.device_id, r.version, r.sync_status,"
+        " r.sync_code, r.sync_reason, v.ciphertext FROM registrations r JOIN"
+        " registration_versions v ON v.registration_id = r.id AND v.version = r.version"
+    )
+
+    def get(self, registration_id: str) -> StoredRegistration:
+        row = self.db.execute(self._SELECT + " WHERE r.id = ?", [registration_id]).fetchone()
+        if row is None:
+            raise StoreError("not_found", id=registration_id[:40])
+        return self._stored(row)
+
+    def registrations(self, *, status: str | None = None) -> Iterator[StoredRegistration]:
+        """This operator's registrations (a coordinator sees the whole device), oldest first."""
+        if status is not None and status not in STATUSES:
+            raise StoreError("invalid_status", status=status[:20])
+        clauses, params = [], []
+        if not self.operator.is_coordinator:
+            clauses.append("r.operator = ?")
+            params.append(self.operator.name)
+        if status:
+            clauses.append("r.sync_status = ?")
+            params.append(status)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        for row in self.db.execute(self._SELECT + where + " ORDER BY r.id", params):
+            yield self._stored(row)
+
+    def history(self, registration_id: str) -> list[RecordVersion]:
+        rows = self.db.execute(
+            "SELECT version, created_at, operator, change, ciphertext FROM registration_versions"
+            " WHERE registration_id = ? ORDER BY version",
+            [registration_id],
+        ).fetchall()
+        versions = []
+        for version, created_at, operator, change, ciphertext in rows:
+            payload = self._decrypt(registration_id, version, ciphertext)
+            versions.append(RecordVersion(version, created_at, operator, change, payload["note"],
+                                          _registration(payload["record"])))
+        return versions
+
+    # -- corrections -----------------------------------------------------------------------
+
+    def correct(self, registration_id: str, record: Registration, *, reason: str) -> int:
+        """A new version of a finalised record; earlier versions stay, unchangeable."""
+        if not reason.strip():
+            raise StoreError("reason_required")
+        current = self.get(registration_id)
+        if not self.operator.is_coordinator and current.operator != self.operator.name:
+            raise StoreError("not_permitted", action="correct")
+        version = current.version + 1
+        now = iso(self.clock())
+        id_index, phone_index = self.indexes(record)
+        with transaction(self.db):
+            self._insert_version(registration_id, version, now, "correction", record, reason)
+            self.db.execute(
+                "UPDATE registrations SET version = ?, id_index = ?, phone_index = ?,"
+                " sync_status = 'pending', sync_code = NULL, sync_reason = NULL WHERE id = ?",
+                [version, id_index, phone_index, registration_id],
+            )
+            audit.append(self.db, at=now, actor=self.operator.name, action="correct",
+                         subject=registration_id, details={"version": version})
+        return version
+
+    # -- drafts ----------------------------------------------------------------------------
+
+    def save_draft(self, data: dict[str, Any], *, draft_id: str | None = None,
+                   event: str = "") -> str:
+        """Keep an unfinished form, encrypted. Any JSON object; nothing is validated yet."""
+        plaintext = json.dumps(data, ensure_ascii=False).encode("utf-8")
+        if len(plaintext) > MAX_DRAFT_BYTES:
+            raise StoreError("draft_too_large", limit=MAX_DRAFT_BYTES)
+        draft_id = draft_id or str(uuid6.uuid7())
+        ciphertext = crypto.seal(self._keys.record_key, plaintext, _draft_aad(draft_id))
+        with transaction(self.db):
+            self.db.execute(
+                "INSERT INTO drafts (id, operator, event, updated_at, ciphertext)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+                " event = excluded.event, updated_at = excluded.updated_at,"
+                " ciphertext = excluded.ciphertext",
+                [draft_id, self.operator.name, check_event(event), iso(self.clock()),
+                 ciphertext],
+            )
+        return draft_id
+
+    def load_draft(self, draft_id: str) -> dict[str, Any]:
+        row = self.db.execute("SELECT ciphertext FROM drafts WHERE id = ?", [draft_id]).fetchone()
+        if row is None:
+            raise StoreError("not_found", id=draft_id[:40])
+        plaintext = crypto.open_sealed(self._keys.record_key, row[0], _draft_aad(draft_id))
+        return dict(json.loads(plaintext))
+
+    def drafts(self) -> list[DraftInfo]:
+        rows = self.db.execute(
+            "SELECT id, updated_at, event FROM drafts WHERE operator = ? ORDER BY updated_at",
+            [self.operator.name],
+        )
+        return [DraftInfo(*row) for row in rows]
+
+    def discard_draft(self, draft_id: str) -> None:
+        with transaction(self.db):
+            self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
+
+    # -- operators (coordinators only) -----------------------------------------------------
+
+    def _require_coordinator(self, action: str) -> None:
+        if not self.operator.is_coordinator:
+            raise StoreError("not_permitted", action=action)
+
+    def add_operator(self, name: str, role: str, passphrase: str) -> None:
+        self._require_coordinator("operator_add")
+        now = self.clock()
+        with transaction(self.db):
+            operators.insert(self.db, name=name, role=role, passphrase=passphrase,
+                             data_key=self._keys.data_key, kdf=self._kdf, now=now)
+            audit.append(self.db, at=iso(now), actor=self.operator.name, action="operator_add",
+                         subject=name, details={"role": role})
+
+    def reset_operator(self, name: str, passphrase: str) -> None:
+        """New passphrase for an operator who forgot theirs or is locked out."""
+        self._require_coordinator("operator_reset")
+        if operators.get(self.db, name) is None:
+            raise StoreError("unknown_operator", name=name)
+        with transaction(self.db):
+            operators.set_passphrase(self.db, name=name, passphrase=passphrase,
+                                     data_key=self._keys.data_key, kdf=self._kdf)
+            audit.append(self.db, at=iso(self.clock()), actor=self.operator.name,
+                         action="operator_reset", subject=name)
+
+    def note_export(self, what: str, count: int) -> None:
+        """Exports carry personal data out of the store: the audit log says who and how much."""
+        with transaction(self.db):
+            audit.append(self.db, at=iso(self.clock()), actor=self.operator.name,
+                         action="export", subject=what, details={"count": count})
+
+
+def _registration(data: dict[str, Any]) -> Registration:
+    data = dict(data)
+    data["services"] = tuple(data["services"])
+    return Registration(**data)

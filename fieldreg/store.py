@@ -1,0 +1,141 @@
+"""The encrypted store: a locked `Store` (no keys) and the `Session` an operator unlocks.
+
+Locked, the store can list operators, verify the audit log and (later) sync sealed packets.
+Unlocked, a `Session` holds the data key and does everything that touches personal data.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from fieldreg import audit, crypto, operators
+from fieldreg.clock import Clock, iso, utc_now
+from fieldreg.database import (
+    DataDir,
+    StoreError,
+    create_database,
+    open_database,
+    restore_backup,
+    transaction,
+)
+from fieldreg.session import Session
+
+
+class Store:
+    def __init__(self, db: Database, data_dir: DataDir, *, clock: Clock,
+                 kdf: crypto.KdfParams) -> None:
+        self.db = db
+        self.data_dir = data_dir
+        self.clock = clock
+        self.kdf = kdf
+
+    @classmethod
+    def create(
+        cls,
+        root: Path,
+        *,
+        operator: str,
+        passphrase: str,
+        clock: Clock = utc_now,
+        kdf: crypto.KdfParams | None = None,
+    ) -> tuple[Store, str]:
+        """A new store with its first coordinator. Returns the store and the recovery key,
+        which exists nowhere else: show it once and let the coordinator keep it."""
+        kdf = kdf or crypto.KdfParams()
+        operators.check_new_operator(operator, "coordinator", passphrase)
+        data_dir = DataDir(root)
+        db = create_database(data_dir)
+        data_key, recovery_key = crypto.new_key(), crypto.new_recovery_key()
+        recovery_wrap = crypto.wrap_key(
+            crypto.recovery_wrapping_key(recovery_key), data_key, "recovery"
+        )
+        now = clock()
+        with transaction(db):
+            meta = {
+                "device_id": str(uuid.uuid4()),
+                "created_at": iso(now),
+                "recovery_wrapped_key": base64.b64encode(recovery_wrap).decode("ascii"),
+            }
+            for key, value in meta.items():
+                db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", [key, value])
+            operators.insert(db, name=operator, role="coordinator", passphrase=passphrase,
+                             data_key=data_key, kdf=kdf, now=now)
+            audit.append(db, at=iso(now), actor=operator, action="init",
+                         details={"device_id": meta["device_id"]})
+        return cls(db, data_dir, clock=clock, kdf=kdf), recovery_key
+
+    @classmethod
+    def open(cls, root: Path, *, clock: Clock = utc_now,
+             kdf: crypto.KdfParams | None = None) -> Store:
+        data_dir = DataDir(root)
+        return cls(open_database(data_dir, clock=clock), data_dir, clock=clock,
+                   kdf=kdf or crypto.KdfParams())
+
+    @staticmethod
+    def restore_latest_backup(root: Path, *, clock: Clock = utc_now) -> tuple[Path, Path]:
+        """Replace a damaged file with the newest backup. Returns (backup used, damaged copy)."""
+        data_dir = DataDir(root)
+        backups = data_dir.backups()
+        if not backups:
+            raise StoreError("no_backup", path=str(data_dir.backup_dir))
+        aside = restore_backup(data_dir, backups[0], clock())
+        return backups[0], aside
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _meta(self, key: str) -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        if row is None:
+            raise StoreError("damaged", path=str(self.data_dir.db_path), reason=f"no {key}")
+        return str(row[0])
+
+    @property
+    def device_id(self) -> str:
+        return self._meta("device_id")
+
+    def operators(self) -> list[operators.Operator]:
+        return operators.list_all(self.db)
+
+    def unlock(self, operator: str, passphrase: str) -> Session:
+        """Log in offline. Wrong passphrases raise `wrong_passphrase`, then `backoff`, `locked_out`."""
+        data_key = operators.login(self.db, operator, passphrase, self.clock())
+        return self._session(operator, data_key)
+
+    def recover(self, recovery_key: str, operator: str, new_passphrase: str) -> Session:
+        """Use the recovery key to set a coordinator's passphrase (creating the coordinator if
+        needed) and clear its lock-out."""
+        wrapped = base64.b64decode(self._meta("recovery_wrapped_key"))
+        try:
+            data_key = crypto.unwrap_key(
+                crypto.recovery_wrapping_key(recovery_key), wrapped, "recovery"
+            )
+        except crypto.WrongKey:
+            raise StoreError("wrong_recovery_key") from None
+        now = self.clock()
+        existing = operators.get(self.db, operator)
+        with transaction(self.db):
+            if existing is None:
+                operators.insert(self.db, name=operator, role="coordinator",
+                                 passphrase=new_passphrase, data_key=data_key, kdf=self.kdf,
+                                 now=now)
+            elif not existing.is_coordinator:
+                raise StoreError("not_coordinator", name=operator)
+            else:
+                operators.set_passphrase(self.db, name=operator, passphrase=new_passphrase,
+                                         data_key=data_key, kdf=self.kdf)
+            audit.append(self.db, at=iso(now), actor=operator, action="recovery_key_used")
+        return self._session(operator, data_key)
+
+    def _session(self, operator_name: str, data_key: bytes) -> Session:
+        operator = operators.get(self.db, operator_name)
+        assert operator is not None
+        return Session(self.db, crypto.DataKeys.from_data_key(data_key), operator,
+                       device_id=self.device_id, clock=self.clock, kdf=self.kdf)
+
+    def verify_audit(self) -> audit.AuditCheck:
+        return audit.verify(self.db)

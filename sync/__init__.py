@@ -1,0 +1,1 @@
+"""Sync engine and reference hub. No Qt here."""
