@@ -87,7 +87,11 @@ def create_database(data_dir: DataDir) -> Database:
     return db
 
 
-def open_database(data_dir: DataDir, *, clock: Callable[[], dt.datetime]) -> Database:
+Migration = tuple[str, Callable[[Database], None]]
+
+
+def open_database(data_dir: DataDir, *, clock: Callable[[], dt.datetime],
+                  migrations: list[Migration] = MIGRATIONS) -> Database:
     path = data_dir.db_path
     if not path.exists():
         raise StoreError("not_initialised", path=str(data_dir.root))
@@ -96,7 +100,7 @@ def open_database(data_dir: DataDir, *, clock: Callable[[], dt.datetime]) -> Dat
         result = db.execute("PRAGMA quick_check").fetchone()[0]
         if result != "ok":
             raise sqlite3.DatabaseError(result)
-        apply_migrations(db, data_dir, backup=True, clock=clock)
+        apply_migrations(db, data_dir, backup=True, clock=clock, migrations=migrations)
     except sqlite3.DatabaseError as error:
         backups = data_dir.backups()
         raise StoreError(
@@ -120,17 +124,18 @@ def apply_migrations(
     *,
     backup: bool,
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    migrations: list[Migration] = MIGRATIONS,
 ) -> list[str]:
     """Run the steps this file has not had yet. Returns the names applied."""
     db.execute(
         "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
     )
     done = applied_migrations(db)
-    known = [name for name, _ in MIGRATIONS]
+    known = [name for name, _ in migrations]
     unknown = [name for name in done if name not in known]
     if unknown:
         raise StoreError("newer_version", path=str(data_dir.db_path), migration=unknown[0])
-    pending = [(name, step) for name, step in MIGRATIONS if name not in done]
+    pending = [(name, step) for name, step in migrations if name not in done]
     if pending and done and backup:
         take_backup(db, data_dir, f"before-{pending[0][0]}", clock())
     for name, step in pending:
