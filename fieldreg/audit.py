@@ -16,15 +16,26 @@ from sqlite_utils import Database
 GENESIS = "0" * 64
 
 
-def _entry_hash(prev_hash: str, seq: int, at: str, actor: str, action: str, subject: str,
-                details: str) -> str:
-    payload = json.dumps([prev_hash, seq, at, actor, action, subject, details],
-                         ensure_ascii=True, separators=(",", ":"))
+def _entry_hash(
+    prev_hash: str, seq: int, at: str, actor: str, action: str, subject: str, details: str
+) -> str:
+    payload = json.dumps(
+        [prev_hash, seq, at, actor, action, subject, details],
+        ensure_ascii=True,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(payload.encode("ascii")).hexdigest()
 
 
-def append(db: Database, *, at: str, actor: str, action: str, subject: str = "",
-           details: dict[str, Any] | None = None) -> None:
+def append(
+    db: Database,
+    *,
+    at: str,
+    actor: str,
+    action: str,
+    subject: str = "",
+    details: dict[str, Any] | None = None,
+) -> None:
     """Add one entry. Call inside the transaction that makes the change it records."""
     last = db.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)

@@ -65,7 +65,7 @@ def connect(path: Path) -> Database:
 
 @contextlib.contextmanager
 def transaction(db: Database) -> Iterator[Database]:
-    """BEGIN IMMEDIATE ... COMMIT: takes the write lock up front, so two processes never deadlock."""
+    """BEGIN IMMEDIATE ... COMMIT: take the write lock up front so two processes never deadlock."""
     db.conn.execute("BEGIN IMMEDIATE")
     try:
         yield db
@@ -90,8 +90,9 @@ def create_database(data_dir: DataDir) -> Database:
 Migration = tuple[str, Callable[[Database], None]]
 
 
-def open_database(data_dir: DataDir, *, clock: Callable[[], dt.datetime],
-                  migrations: list[Migration] = MIGRATIONS) -> Database:
+def open_database(
+    data_dir: DataDir, *, clock: Callable[[], dt.datetime], migrations: list[Migration] = MIGRATIONS
+) -> Database:
     path = data_dir.db_path
     if not path.exists():
         raise StoreError("not_initialised", path=str(data_dir.root))
@@ -149,7 +150,7 @@ def apply_migrations(
 
 
 def take_backup(db: Database, data_dir: DataDir, label: str, now: dt.datetime) -> Path:
-    """Copy the live database with SQLite's backup API (consistent even mid-WAL); keep the newest 3."""
+    """Copy the live file with SQLite's backup API (consistent even mid-WAL); keep the newest 3."""
     data_dir.backup_dir.mkdir(mode=0o700, exist_ok=True)
     target = data_dir.backup_dir / f"fieldreg-{now:%Y%m%dT%H%M%S}-{label}.db"
     partial = target.with_suffix(".partial")

@@ -67,16 +67,25 @@ def list_all(db: Database) -> list[Operator]:
     return [Operator(row[0], row[1], bool(row[2]), row[3]) for row in rows]
 
 
-def _wrapped_for(name: str, passphrase: str, data_key: bytes,
-                 kdf: crypto.KdfParams) -> tuple[str, bytes, bytes]:
+def _wrapped_for(
+    name: str, passphrase: str, data_key: bytes, kdf: crypto.KdfParams
+) -> tuple[str, bytes, bytes]:
     salt = crypto.new_salt()
     wrapping_key = crypto.derive_passphrase_key(passphrase, salt, kdf)
     wrapped = crypto.wrap_key(wrapping_key, data_key, f"operator/{name}")
     return json.dumps(kdf.to_json()), salt, wrapped
 
 
-def insert(db: Database, *, name: str, role: str, passphrase: str, data_key: bytes,
-           kdf: crypto.KdfParams, now: dt.datetime) -> None:
+def insert(
+    db: Database,
+    *,
+    name: str,
+    role: str,
+    passphrase: str,
+    data_key: bytes,
+    kdf: crypto.KdfParams,
+    now: dt.datetime,
+) -> None:
     """Call inside a transaction. Argon2id runs here, so keep that transaction short otherwise."""
     check_new_operator(name, role, passphrase)
     if get(db, name) is not None:
@@ -89,8 +98,9 @@ def insert(db: Database, *, name: str, role: str, passphrase: str, data_key: byt
     )
 
 
-def set_passphrase(db: Database, *, name: str, passphrase: str, data_key: bytes,
-                   kdf: crypto.KdfParams) -> None:
+def set_passphrase(
+    db: Database, *, name: str, passphrase: str, data_key: bytes, kdf: crypto.KdfParams
+) -> None:
     """Re-wrap the data key for a new passphrase and clear failures, lock-out and disabling."""
     check_passphrase(passphrase)
     kdf_json, salt, wrapped = _wrapped_for(name, passphrase, data_key, kdf)

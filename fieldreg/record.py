@@ -205,7 +205,9 @@ def _village_code(value: Any, _today: dt.date, villages: VillageDirectory) -> st
 
 
 def _sector(value: Any, today: dt.date, villages: VillageDirectory) -> str:
-    return str(_choice(ISIC_SECTIONS)(value.upper() if isinstance(value, str) else value, today, villages))
+    return str(
+        _choice(ISIC_SECTIONS)(value.upper() if isinstance(value, str) else value, today, villages)
+    )
 
 
 def _services(value: Any, _today: dt.date, _villages: VillageDirectory) -> tuple[str, ...]:
@@ -234,7 +236,9 @@ def _workers(value: Any, _today: dt.date, _villages: VillageDirectory) -> int:
     return value
 
 
-def _check_id_number(raw: Mapping[str, Any], values: dict[str, Any], errors: dict[str, str]) -> None:
+def _check_id_number(
+    raw: Mapping[str, Any], values: dict[str, Any], errors: dict[str, str]
+) -> None:
     id_type = values.get("id_type")
     value = raw.get("id_number")
     if id_type is None or "id_number" in errors:

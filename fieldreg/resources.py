@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 def resources_dir() -> Path:
-    """The `resources/` folder: beside the packages in a checkout, or inside a PyInstaller bundle."""
+    """`resources/`: beside the packages in a checkout, or inside a PyInstaller bundle."""
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "resources"

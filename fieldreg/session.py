@@ -93,8 +93,16 @@ def check_event(event: str) -> str:
 
 
 class Session:
-    def __init__(self, db: Database, keys: crypto.DataKeys, operator: operators.Operator, *,
-                 device_id: str, clock: Clock, kdf: crypto.KdfParams) -> None:
+    def __init__(
+        self,
+        db: Database,
+        keys: crypto.DataKeys,
+        operator: operators.Operator,
+        *,
+        device_id: str,
+        clock: Clock,
+        kdf: crypto.KdfParams,
+    ) -> None:
         self.db = db
         self._keys = keys
         self.operator = operator
@@ -119,8 +127,9 @@ class Session:
         )
         return id_index, self._keys.blind_index("phone", record.phone)
 
-    def find_duplicates(self, record: Registration, *,
-                        exclude: str | None = None) -> list[DuplicateMatch]:
+    def find_duplicates(
+        self, record: Registration, *, exclude: str | None = None
+    ) -> list[DuplicateMatch]:
         """Existing registrations with the same ID number or phone, by exact blind-index match."""
         id_index, phone_index = self.indexes(record)
         rows = self.db.execute(
@@ -132,8 +141,14 @@ class Session:
 
     # -- finalising ------------------------------------------------------------------------
 
-    def register(self, record: Registration, *, event: str = "",
-                 duplicate_reason: str | None = None, draft_id: str | None = None) -> str:
+    def register(
+        self,
+        record: Registration,
+        *,
+        event: str = "",
+        duplicate_reason: str | None = None,
+        draft_id: str | None = None,
+    ) -> str:
         """Finalise one registration in one durable transaction. Returns its new id.
 
         A possible duplicate raises StoreError("duplicate", matches=[...]) unless the operator
@@ -148,8 +163,13 @@ class Session:
                 self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
         return registration_id
 
-    def register_many(self, records: Iterable[Registration], *, event: str = "",
-                      on_commit: Callable[[list[str]], None] | None = None) -> list[str]:
+    def register_many(
+        self,
+        records: Iterable[Registration],
+        *,
+        event: str = "",
+        on_commit: Callable[[list[str]], None] | None = None,
+    ) -> list[str]:
         """Finalise many already-checked records, committing every 250. `on_commit` hears the
         ids of each chunk only once that chunk is durable."""
         event = check_event(event)
@@ -157,35 +177,61 @@ class Session:
         pending = list(records)
         for start in range(0, len(pending), COMMIT_CHUNK):
             with transaction(self.db):
-                ids = [self._insert(rec, event, "", []) for rec in pending[start:start + COMMIT_CHUNK]]
+                ids = [
+                    self._insert(rec, event, "", [])
+                    for rec in pending[start : start + COMMIT_CHUNK]
+                ]
             all_ids.extend(ids)
             if on_commit:
                 on_commit(ids)
         return all_ids
 
-    def _insert(self, record: Registration, event: str, note: str,
-                matches: list[DuplicateMatch]) -> str:
+    def _insert(
+        self, record: Registration, event: str, note: str, matches: list[DuplicateMatch]
+    ) -> str:
         registration_id = str(uuid6.uuid7())
         now = iso(self.clock())
         id_index, phone_index = self.indexes(record)
         self.db.execute(
             "INSERT INTO registrations (id, created_at, operator, event, device_id, version,"
             " id_index, phone_index) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
-            [registration_id, now, self.operator.name, event, self.device_id, id_index,
-             phone_index],
+            [
+                registration_id,
+                now,
+                self.operator.name,
+                event,
+                self.device_id,
+                id_index,
+                phone_index,
+            ],
         )
         self._insert_version(registration_id, 1, now, "created", record, note)
         details = {"duplicate_of": [m.registration_id for m in matches]} if matches else None
-        audit.append(self.db, at=now, actor=self.operator.name, action="register",
-                     subject=registration_id, details=details)
+        audit.append(
+            self.db,
+            at=now,
+            actor=self.operator.name,
+            action="register",
+            subject=registration_id,
+            details=details,
+        )
         return registration_id
 
-    def _insert_version(self, registration_id: str, version: int, now: str, change: str,
-                        record: Registration, note: str) -> None:
-        plaintext = json.dumps({"record": record.to_json(), "note": note},
-                               ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        ciphertext = crypto.seal(self._keys.record_key, plaintext,
-                                 _version_aad(registration_id, version))
+    def _insert_version(
+        self,
+        registration_id: str,
+        version: int,
+        now: str,
+        change: str,
+        record: Registration,
+        note: str,
+    ) -> None:
+        plaintext = json.dumps(
+            {"record": record.to_json(), "note": note}, ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
+        ciphertext = crypto.seal(
+            self._keys.record_key, plaintext, _version_aad(registration_id, version)
+        )
         self.db.execute(
             "INSERT INTO registration_versions (registration_id, version, created_at, operator,"
             " change, ciphertext) VALUES (?, ?, ?, ?, ?, ?)",
@@ -195,17 +241,36 @@ class Session:
     # -- reading ---------------------------------------------------------------------------
 
     def _decrypt(self, registration_id: str, version: int, ciphertext: bytes) -> dict[str, Any]:
-        plaintext = crypto.open_sealed(self._keys.record_key, ciphertext,
-                                       _version_aad(registration_id, version))
+        plaintext = crypto.open_sealed(
+            self._keys.record_key, ciphertext, _version_aad(registration_id, version)
+        )
         return dict(json.loads(plaintext))
 
     def _stored(self, row: tuple[Any, ...]) -> StoredRegistration:
-        (registration_id, created_at, operator, event, device_id, version, status, code,
-         reason, ciphertext) = row
+        (
+            registration_id,
+            created_at,
+            operator,
+            event,
+            device_id,
+            version,
+            status,
+            code,
+            reason,
+            ciphertext,
+        ) = row
         payload = self._decrypt(registration_id, version, ciphertext)
         return StoredRegistration(
-            registration_id, created_at, operator, event, device_id, version, status, code,
-            reason, _registration(payload["record"]),
+            registration_id,
+            created_at,
+            operator,
+            event,
+            device_id,
+            version,
+            status,
+            code,
+            reason,
+            _registration(payload["record"]),
         )
 
     _SELECT = (
@@ -244,8 +309,16 @@ class Session:
         versions = []
         for version, created_at, operator, change, ciphertext in rows:
             payload = self._decrypt(registration_id, version, ciphertext)
-            versions.append(RecordVersion(version, created_at, operator, change, payload["note"],
-                                          _registration(payload["record"])))
+            versions.append(
+                RecordVersion(
+                    version,
+                    created_at,
+                    operator,
+                    change,
+                    payload["note"],
+                    _registration(payload["record"]),
+                )
+            )
         return versions
 
     # -- corrections -----------------------------------------------------------------------
@@ -267,14 +340,21 @@ class Session:
                 " sync_status = 'pending', sync_code = NULL, sync_reason = NULL WHERE id = ?",
                 [version, id_index, phone_index, registration_id],
             )
-            audit.append(self.db, at=now, actor=self.operator.name, action="correct",
-                         subject=registration_id, details={"version": version})
+            audit.append(
+                self.db,
+                at=now,
+                actor=self.operator.name,
+                action="correct",
+                subject=registration_id,
+                details={"version": version},
+            )
         return version
 
     # -- drafts ----------------------------------------------------------------------------
 
-    def save_draft(self, data: dict[str, Any], *, draft_id: str | None = None,
-                   event: str = "") -> str:
+    def save_draft(
+        self, data: dict[str, Any], *, draft_id: str | None = None, event: str = ""
+    ) -> str:
         """Keep an unfinished form, encrypted. Any JSON object; nothing is validated yet."""
         plaintext = json.dumps(data, ensure_ascii=False).encode("utf-8")
         if len(plaintext) > MAX_DRAFT_BYTES:
@@ -287,8 +367,7 @@ class Session:
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
                 " event = excluded.event, updated_at = excluded.updated_at,"
                 " ciphertext = excluded.ciphertext",
-                [draft_id, self.operator.name, check_event(event), iso(self.clock()),
-                 ciphertext],
+                [draft_id, self.operator.name, check_event(event), iso(self.clock()), ciphertext],
             )
         return draft_id
 
@@ -320,10 +399,23 @@ class Session:
         self._require_coordinator("operator_add")
         now = self.clock()
         with transaction(self.db):
-            operators.insert(self.db, name=name, role=role, passphrase=passphrase,
-                             data_key=self._keys.data_key, kdf=self._kdf, now=now)
-            audit.append(self.db, at=iso(now), actor=self.operator.name, action="operator_add",
-                         subject=name, details={"role": role})
+            operators.insert(
+                self.db,
+                name=name,
+                role=role,
+                passphrase=passphrase,
+                data_key=self._keys.data_key,
+                kdf=self._kdf,
+                now=now,
+            )
+            audit.append(
+                self.db,
+                at=iso(now),
+                actor=self.operator.name,
+                action="operator_add",
+                subject=name,
+                details={"role": role},
+            )
 
     def reset_operator(self, name: str, passphrase: str) -> None:
         """New passphrase for an operator who forgot theirs or is locked out."""
@@ -331,16 +423,32 @@ class Session:
         if operators.get(self.db, name) is None:
             raise StoreError("unknown_operator", name=name)
         with transaction(self.db):
-            operators.set_passphrase(self.db, name=name, passphrase=passphrase,
-                                     data_key=self._keys.data_key, kdf=self._kdf)
-            audit.append(self.db, at=iso(self.clock()), actor=self.operator.name,
-                         action="operator_reset", subject=name)
+            operators.set_passphrase(
+                self.db,
+                name=name,
+                passphrase=passphrase,
+                data_key=self._keys.data_key,
+                kdf=self._kdf,
+            )
+            audit.append(
+                self.db,
+                at=iso(self.clock()),
+                actor=self.operator.name,
+                action="operator_reset",
+                subject=name,
+            )
 
     def note_export(self, what: str, count: int) -> None:
         """Exports carry personal data out of the store: the audit log says who and how much."""
         with transaction(self.db):
-            audit.append(self.db, at=iso(self.clock()), actor=self.operator.name,
-                         action="export", subject=what, details={"count": count})
+            audit.append(
+                self.db,
+                at=iso(self.clock()),
+                actor=self.operator.name,
+                action="export",
+                subject=what,
+                details={"count": count},
+            )
 
 
 def _registration(data: dict[str, Any]) -> Registration:

@@ -26,8 +26,9 @@ from fieldreg.session import Session
 
 
 class Store:
-    def __init__(self, db: Database, data_dir: DataDir, *, clock: Clock,
-                 kdf: crypto.KdfParams) -> None:
+    def __init__(
+        self, db: Database, data_dir: DataDir, *, clock: Clock, kdf: crypto.KdfParams
+    ) -> None:
         self.db = db
         self.data_dir = data_dir
         self.clock = clock
@@ -62,18 +63,35 @@ class Store:
             }
             for key, value in meta.items():
                 db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", [key, value])
-            operators.insert(db, name=operator, role="coordinator", passphrase=passphrase,
-                             data_key=data_key, kdf=kdf, now=now)
-            audit.append(db, at=iso(now), actor=operator, action="init",
-                         details={"device_id": meta["device_id"]})
+            operators.insert(
+                db,
+                name=operator,
+                role="coordinator",
+                passphrase=passphrase,
+                data_key=data_key,
+                kdf=kdf,
+                now=now,
+            )
+            audit.append(
+                db,
+                at=iso(now),
+                actor=operator,
+                action="init",
+                details={"device_id": meta["device_id"]},
+            )
         return cls(db, data_dir, clock=clock, kdf=kdf), recovery_key
 
     @classmethod
-    def open(cls, root: Path, *, clock: Clock = utc_now,
-             kdf: crypto.KdfParams | None = None) -> Store:
+    def open(
+        cls, root: Path, *, clock: Clock = utc_now, kdf: crypto.KdfParams | None = None
+    ) -> Store:
         data_dir = DataDir(root)
-        return cls(open_database(data_dir, clock=clock), data_dir, clock=clock,
-                   kdf=kdf or crypto.KdfParams())
+        return cls(
+            open_database(data_dir, clock=clock),
+            data_dir,
+            clock=clock,
+            kdf=kdf or crypto.KdfParams(),
+        )
 
     @staticmethod
     def restore_latest_backup(root: Path, *, clock: Clock = utc_now) -> tuple[Path, Path]:
@@ -98,11 +116,15 @@ class Store:
     def device_id(self) -> str:
         return self._meta("device_id")
 
+    def registration_count(self) -> int:
+        """How many registrations the device holds (a count reveals nobody)."""
+        return int(self.db.execute("SELECT count(*) FROM registrations").fetchone()[0])
+
     def operators(self) -> list[operators.Operator]:
         return operators.list_all(self.db)
 
     def unlock(self, operator: str, passphrase: str) -> Session:
-        """Log in offline. Wrong passphrases raise `wrong_passphrase`, then `backoff`, `locked_out`."""
+        """Log in offline. Wrong passphrases raise `wrong_passphrase`, `backoff`, `locked_out`."""
         data_key = operators.login(self.db, operator, passphrase, self.clock())
         return self._session(operator, data_key)
 
@@ -120,22 +142,39 @@ class Store:
         existing = operators.get(self.db, operator)
         with transaction(self.db):
             if existing is None:
-                operators.insert(self.db, name=operator, role="coordinator",
-                                 passphrase=new_passphrase, data_key=data_key, kdf=self.kdf,
-                                 now=now)
+                operators.insert(
+                    self.db,
+                    name=operator,
+                    role="coordinator",
+                    passphrase=new_passphrase,
+                    data_key=data_key,
+                    kdf=self.kdf,
+                    now=now,
+                )
             elif not existing.is_coordinator:
                 raise StoreError("not_coordinator", name=operator)
             else:
-                operators.set_passphrase(self.db, name=operator, passphrase=new_passphrase,
-                                         data_key=data_key, kdf=self.kdf)
+                operators.set_passphrase(
+                    self.db,
+                    name=operator,
+                    passphrase=new_passphrase,
+                    data_key=data_key,
+                    kdf=self.kdf,
+                )
             audit.append(self.db, at=iso(now), actor=operator, action="recovery_key_used")
         return self._session(operator, data_key)
 
     def _session(self, operator_name: str, data_key: bytes) -> Session:
         operator = operators.get(self.db, operator_name)
         assert operator is not None
-        return Session(self.db, crypto.DataKeys.from_data_key(data_key), operator,
-                       device_id=self.device_id, clock=self.clock, kdf=self.kdf)
+        return Session(
+            self.db,
+            crypto.DataKeys.from_data_key(data_key),
+            operator,
+            device_id=self.device_id,
+            clock=self.clock,
+            kdf=self.kdf,
+        )
 
     def verify_audit(self) -> audit.AuditCheck:
         return audit.verify(self.db)

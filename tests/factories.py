@@ -53,5 +53,6 @@ def raw_record(**overrides: Any) -> dict[str, Any]:
 
 
 def new_store(root: Path, clock: FakeClock | None = None) -> tuple[Store, str]:
-    return Store.create(root, operator="Sokha", passphrase=PASSPHRASE, kdf=FAST_KDF,
-                        clock=clock or FakeClock())
+    return Store.create(
+        root, operator="Sokha", passphrase=PASSPHRASE, kdf=FAST_KDF, clock=clock or FakeClock()
+    )

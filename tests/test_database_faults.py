@@ -84,7 +84,7 @@ def test_damaged_file_is_named_and_the_backup_offered(tmp_path: Path, damage: st
         path.write_bytes(content[: len(content) // 3])
     else:
         page = 4096
-        path.write_bytes(content[: 3 * page] + b"\x00" * page + content[4 * page:])
+        path.write_bytes(content[: 3 * page] + b"\x00" * page + content[4 * page :])
     damaged_bytes = path.read_bytes()
     with pytest.raises(StoreError) as damaged:
         Store.open(root)
@@ -128,8 +128,9 @@ def test_audit_log_has_no_personal_data(tmp_path: Path) -> None:
     root = tmp_path / "data"
     store, _ = new_store(root)
     session = store.unlock("Sokha", PASSPHRASE)
-    record = session.validate(raw_record(name_en="AUDIT PERSONNAME", id_number="987654321",
-                                         phone="011 223 344")).record
+    record = session.validate(
+        raw_record(name_en="AUDIT PERSONNAME", id_number="987654321", phone="011 223 344")
+    ).record
     first = session.register(record)
     session.register(record, duplicate_reason="twin brother AUDIT PERSONNAME")
     session.correct(first, record, reason="corrected by AUDIT PERSONNAME")

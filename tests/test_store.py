@@ -48,8 +48,9 @@ def test_ids_are_uuid7_and_sort_by_time(store: Store, clock: FakeClock) -> None:
     assert first < second
 
 
-def test_wrong_passphrase_backs_off_longer_each_time_then_locks(store: Store,
-                                                                 clock: FakeClock) -> None:
+def test_wrong_passphrase_backs_off_longer_each_time_then_locks(
+    store: Store, clock: FakeClock
+) -> None:
     waits = []
     for _ in range(LOCK_OUT_AFTER - 1):
         with pytest.raises(StoreError) as failure:
@@ -79,7 +80,8 @@ def test_a_success_clears_the_failure_count(store: Store, clock: FakeClock) -> N
 
 
 def test_recovery_key_sets_a_new_coordinator_passphrase_after_lock_out(
-        tmp_path: Path, clock: FakeClock) -> None:
+    tmp_path: Path, clock: FakeClock
+) -> None:
     store, recovery_key = new_store(tmp_path / "data", clock)
     registration_id = register(store.unlock("Sokha", PASSPHRASE))
     for _ in range(LOCK_OUT_AFTER):
@@ -142,10 +144,12 @@ def test_duplicate_check_names_the_matching_record(store: Store) -> None:
     with pytest.raises(StoreError) as duplicate:
         session.register(same_id)
     assert [(m.registration_id, m.field) for m in duplicate.value.detail["matches"]] == [
-        (existing, "id_number")]
+        (existing, "id_number")
+    ]
     same_phone = session.validate(raw_record(phone="+855 97 123 4567")).record
     assert [(m.registration_id, m.field) for m in session.find_duplicates(same_phone)] == [
-        (existing, "phone")]
+        (existing, "phone")
+    ]
     anyway = session.register(same_phone, duplicate_reason="sister shares the phone")
     assert session.history(anyway)[0].note == "sister shares the phone"
     assert len(list(session.registrations())) == 2
@@ -165,7 +169,9 @@ def test_correction_keeps_history_and_versions_are_immutable(store: Store) -> No
     assert session.correct(registration_id, fixed, reason="typo in the name") == 2
     history = session.history(registration_id)
     assert [(v.version, v.change, v.record.name_en) for v in history] == [
-        (1, "created", "SOK DARRA"), (2, "correction", "SOK DARA")]
+        (1, "created", "SOK DARRA"),
+        (2, "correction", "SOK DARA"),
+    ]
     assert history[1].note == "typo in the name"
     assert session.get(registration_id).record.name_en == "SOK DARA"
     with pytest.raises(sqlite3.IntegrityError, match="immutable"):
@@ -184,7 +190,8 @@ def test_a_ciphertext_moved_to_another_record_does_not_decrypt(store: Store) -> 
     store.db.execute(
         "UPDATE registration_versions SET ciphertext = (SELECT ciphertext FROM"
         " registration_versions WHERE registration_id = ?) WHERE registration_id = ?",
-        [first, second])
+        [first, second],
+    )
     with pytest.raises(WrongKey):
         session.get(second)
 
@@ -192,8 +199,9 @@ def test_a_ciphertext_moved_to_another_record_does_not_decrypt(store: Store) -> 
 def test_drafts_are_encrypted_and_finalising_removes_them(store: Store) -> None:
     session = store.unlock("Sokha", PASSPHRASE)
     draft_id = session.save_draft({"name_en": "CHAN THIDA DRAFT"}, event="Tent 3")
-    session.save_draft({"name_en": "CHAN THIDA DRAFT", "sex": "F"}, draft_id=draft_id,
-                       event="Tent 3")
+    session.save_draft(
+        {"name_en": "CHAN THIDA DRAFT", "sex": "F"}, draft_id=draft_id, event="Tent 3"
+    )
     assert session.load_draft(draft_id) == {"name_en": "CHAN THIDA DRAFT", "sex": "F"}
     assert [d.id for d in session.drafts()] == [draft_id]
     raw = store.db.execute("SELECT ciphertext FROM drafts").fetchone()[0]

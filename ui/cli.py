@@ -21,11 +21,11 @@ import platformdirs
 
 from fieldreg import json_input
 from fieldreg.database import StoreError
+from fieldreg.qr_image import write_qr_png
 from fieldreg.record import RECORD_KEYS, Registration
 from fieldreg.session import Session
 from fieldreg.store import Store
 from ui import cli_messages
-from fieldreg.qr_image import write_qr_png
 
 log = logging.getLogger("fieldreg")
 MAX_REPORTED_ERRORS = 50
@@ -42,10 +42,17 @@ class CliError(Exception):
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
     # Accepted before or after the command name; the subcommand's copy only wins when given.
     default = None if top else argparse.SUPPRESS
-    parser.add_argument("--data-dir", type=Path, default=default,
-                        help="data directory (default: $FIELDREG_DATA_DIR or the user data dir)")
-    parser.add_argument("--operator", default=default,
-                        help="operator name (default: $FIELDREG_OPERATOR or the only one)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=default,
+        help="data directory (default: $FIELDREG_DATA_DIR or the user data dir)",
+    )
+    parser.add_argument(
+        "--operator",
+        default=default,
+        help="operator name (default: $FIELDREG_OPERATOR or the only one)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,16 +67,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = command("init", "create the encrypted store and its first coordinator")
     init.add_argument("--role", default="coordinator", choices=["coordinator"])
-    init.add_argument("--recovery-qr", type=Path, metavar="FILE.png",
-                      help="where to write the recovery key QR (default: current directory)")
+    init.add_argument(
+        "--recovery-qr",
+        type=Path,
+        metavar="FILE.png",
+        help="where to write the recovery key QR (default: current directory)",
+    )
 
     operator = command("operator", "add or reset operators, or use the recovery key")
-    operator_commands = operator.add_subparsers(dest="operator_command", metavar="ACTION",
-                                                required=True)
-    for action, help_text in (("add", "add an operator (coordinators only)"),
-                              ("reset", "set a new passphrase for an operator (coordinators)"),
-                              ("recover", "set a coordinator's passphrase with the recovery key"),
-                              ("list", "list operators")):
+    operator_commands = operator.add_subparsers(
+        dest="operator_command", metavar="ACTION", required=True
+    )
+    for action, help_text in (
+        ("add", "add an operator (coordinators only)"),
+        ("reset", "set a new passphrase for an operator (coordinators)"),
+        ("recover", "set a coordinator's passphrase with the recovery key"),
+        ("list", "list operators"),
+    ):
         sub = operator_commands.add_parser(action, help=help_text)
         _common(sub, top=False)
         if action != "list":
@@ -80,8 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
     register = command("register", "register records from a JSON object or JSON lines")
     register.add_argument("file", help="JSON file, or - for standard input")
     register.add_argument("--event", default="", help="outreach event or bank branch")
-    register.add_argument("--allow-duplicates", metavar="REASON",
-                          help="register possible duplicates anyway, for this reason")
+    register.add_argument(
+        "--allow-duplicates",
+        metavar="REASON",
+        help="register possible duplicates anyway, for this reason",
+    )
 
     listing = command("list", "list registrations (yours; all of them for a coordinator)")
     listing.add_argument("--status", choices=["pending", "synced", "rejected"])
@@ -160,8 +177,9 @@ def cmd_init(args: argparse.Namespace, data_dir: Path, out: TextIO) -> int:
     name = args.operator or os.environ["FIELDREG_OPERATOR"]
     qr_path = (args.recovery_qr or Path.cwd() / "fieldreg-recovery-key.png").resolve()
     if qr_path.is_relative_to(data_dir.resolve()):
-        raise CliError("keep the recovery key QR out of the data directory: choose another "
-                       "--recovery-qr path")
+        raise CliError(
+            "keep the recovery key QR out of the data directory: choose another --recovery-qr path"
+        )
     passphrase = _secret("FIELDREG_PASSPHRASE", f"New passphrase for {name}: ", confirm=True)
     store, recovery_key = Store.create(data_dir, operator=name, passphrase=passphrase)
     _setup_logging(data_dir)
@@ -183,19 +201,30 @@ def cmd_operator(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     action = args.operator_command
     if action == "list":
         for op in store.operators():
-            out.write(json.dumps({"name": op.name, "role": op.role, "disabled": op.disabled,
-                                  "failed_attempts": op.failed_attempts}) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "name": op.name,
+                        "role": op.role,
+                        "disabled": op.disabled,
+                        "failed_attempts": op.failed_attempts,
+                    }
+                )
+                + "\n"
+            )
         return EXIT_OK
     if action == "recover":
         key = _secret("FIELDREG_RECOVERY_KEY", "Recovery key: ")
-        passphrase = _secret("FIELDREG_NEW_PASSPHRASE", f"New passphrase for {args.name}: ",
-                             confirm=True)
+        passphrase = _secret(
+            "FIELDREG_NEW_PASSPHRASE", f"New passphrase for {args.name}: ", confirm=True
+        )
         store.recover(key, args.name, passphrase)
         out.write(f"{args.name} can now log in with the new passphrase.\n")
         return EXIT_OK
     session = _login(args, store)
-    passphrase = _secret("FIELDREG_NEW_PASSPHRASE", f"New passphrase for {args.name}: ",
-                         confirm=True)
+    passphrase = _secret(
+        "FIELDREG_NEW_PASSPHRASE", f"New passphrase for {args.name}: ", confirm=True
+    )
     if action == "add":
         session.add_operator(args.name, args.role, passphrase)
         out.write(f"Operator {args.name} added ({args.role}).\n")
@@ -214,8 +243,9 @@ def _read_input(source: str) -> bytes:
         raise CliError(f"cannot read {source}: {error.strerror}") from None
 
 
-def _check_all(session: Session, items: list[json_input.InputItem],
-               allow_duplicates: bool) -> tuple[list[Registration], list[str]]:
+def _check_all(
+    session: Session, items: list[json_input.InputItem], allow_duplicates: bool
+) -> tuple[list[Registration], list[str]]:
     """Validate every record and look for duplicates (in the store and within the input)."""
     records: list[Registration] = []
     problems: list[str] = []
@@ -223,25 +253,35 @@ def _check_all(session: Session, items: list[json_input.InputItem],
     for item in items:
         if item.error:
             where = f"record {item.number}" if item.number else "input"
-            problems.append(f"{where}: {item.error.replace('_', ' ')} ({item.detail})"
-                            if item.detail else f"{where}: {item.error.replace('_', ' ')}")
+            problems.append(
+                f"{where}: {item.error.replace('_', ' ')} ({item.detail})"
+                if item.detail
+                else f"{where}: {item.error.replace('_', ' ')}"
+            )
             continue
         result = session.validate(item.value)
         if result.record is None:
-            problems += [f"record {item.number}: {cli_messages.field_error(field, code)}"
-                         for field, code in sorted(result.errors.items())]
+            problems += [
+                f"record {item.number}: {cli_messages.field_error(field, code)}"
+                for field, code in sorted(result.errors.items())
+            ]
             continue
         records.append(result.record)
         if allow_duplicates:
             continue
         for match in session.find_duplicates(result.record):
-            problems.append(f"record {item.number}: {match.field}: possible duplicate of "
-                            f"registration {match.registration_id} (duplicate)")
-        for field, index in zip(("id_number", "phone"), session.indexes(result.record),
-                                strict=True):
+            problems.append(
+                f"record {item.number}: {match.field}: possible duplicate of "
+                f"registration {match.registration_id} (duplicate)"
+            )
+        for field, index in zip(
+            ("id_number", "phone"), session.indexes(result.record), strict=True
+        ):
             if index is not None and index in seen:
-                problems.append(f"record {item.number}: {field}: same as record {seen[index]} "
-                                "in this input (duplicate)")
+                problems.append(
+                    f"record {item.number}: {field}: same as record {seen[index]} "
+                    "in this input (duplicate)"
+                )
             elif index is not None:
                 seen[index] = item.number
     return records, problems
@@ -268,8 +308,9 @@ def cmd_register(args: argparse.Namespace, store: Store, out: TextIO, err: TextI
 
     if args.allow_duplicates:
         for record in records:
-            committed([session.register(record, event=args.event,
-                                        duplicate_reason=args.allow_duplicates)])
+            committed(
+                [session.register(record, event=args.event, duplicate_reason=args.allow_duplicates)]
+            )
     else:
         session.register_many(records, event=args.event, on_commit=committed)
     return EXIT_OK
@@ -282,8 +323,18 @@ def cmd_list(args: argparse.Namespace, store: Store, out: TextIO) -> int:
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     else:
-        columns = ["id", *sorted(RECORD_KEYS), "created_at", "operator", "event", "device_id",
-                   "version", "status", "reject_code", "reject_reason"]
+        columns = [
+            "id",
+            *sorted(RECORD_KEYS),
+            "created_at",
+            "operator",
+            "event",
+            "device_id",
+            "version",
+            "status",
+            "reject_code",
+            "reject_reason",
+        ]
         writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         for row in rows:
@@ -295,8 +346,10 @@ def cmd_list(args: argparse.Namespace, store: Store, out: TextIO) -> int:
 def cmd_audit(store: Store, out: TextIO) -> int:
     check = store.verify_audit()
     if not check.ok:
-        raise CliError(f"audit log broken at entry {check.broken_at} ({check.problem} does not "
-                       f"match); {check.entries} entries before it verify")
+        raise CliError(
+            f"audit log broken at entry {check.broken_at} ({check.problem} does not "
+            f"match); {check.entries} entries before it verify"
+        )
     out.write(f"audit log OK: {check.entries} entries verified\n")
     return EXIT_OK
 
@@ -316,7 +369,7 @@ def open_window(data_dir: Path) -> int:
     except StoreError as error:
         status = cli_messages.store_error(error.code, error.detail)
     else:
-        count = store.db.execute("SELECT count(*) FROM registrations").fetchone()[0]
+        count = store.registration_count()
         status = f"Store ready: {count} registrations, {len(store.operators())} operators"
         store.close()
     return run_placeholder(data_dir, status)
