@@ -51,6 +51,8 @@ def parse_records(data: bytes) -> list[InputItem]:
             whole = None  # JSON lines, or broken: read line by line below
         if isinstance(whole, dict):
             return [_sized(1, text, whole)]
+        if whole == []:
+            return [InputItem(0, error="empty_input")]
         if isinstance(whole, list):
             return [InputItem(n, value) for n, value in enumerate(whole, start=1)]
     return [_line(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
