@@ -33,7 +33,7 @@ class KdfParams:
     """Argon2id cost. The default takes ~0.3 s on the reference laptop (docs/benchmarks.md)."""
 
     memory_kib: int = 128 * 1024
-    iterations: int = 3
+    iterations: int = 4
     lanes: int = 2
 
     def to_json(self) -> dict[str, int]:
