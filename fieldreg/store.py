@@ -10,6 +10,7 @@ import base64
 import uuid
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlite_utils import Database
 
 from fieldreg import audit, crypto, operators
@@ -22,6 +23,7 @@ from fieldreg.database import (
     restore_backup,
     transaction,
 )
+from fieldreg.device_identity import DeviceCertificate, DeviceIdentity
 from fieldreg.session import Session
 
 
@@ -107,10 +109,10 @@ class Store:
         self.db.close()
 
     def _meta(self, key: str) -> str:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-        if row is None:
+        value = self._optional_meta(key)
+        if value is None:
             raise StoreError("damaged", path=str(self.data_dir.db_path), reason=f"no {key}")
-        return str(row[0])
+        return value
 
     @property
     def device_id(self) -> str:
@@ -119,6 +121,44 @@ class Store:
     def registration_count(self) -> int:
         """How many registrations the device holds (a count reveals nobody)."""
         return int(self.db.execute("SELECT count(*) FROM registrations").fetchone()[0])
+
+    def _optional_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+
+    def device_identity(self) -> DeviceIdentity:
+        """The device's Ed25519 signing key (made on first use) and its hub certificate, if
+        enrolled. Kept outside the data-key envelope on purpose: sync and receipt checks run
+        while the store is locked, and the key signs but reveals no personal data."""
+        encoded = self._optional_meta("device_signing_key")
+        if encoded is None:
+            with transaction(self.db):
+                encoded = self._optional_meta("device_signing_key")
+                if encoded is None:
+                    raw = Ed25519PrivateKey.generate().private_bytes_raw()
+                    encoded = base64.b64encode(raw).decode("ascii")
+                    self._set_meta("device_signing_key", encoded)
+        key = Ed25519PrivateKey.from_private_bytes(base64.b64decode(encoded))
+        certificate = self._optional_meta("device_certificate")
+        return DeviceIdentity(
+            self.device_id,
+            key,
+            DeviceCertificate.from_bytes(base64.b64decode(certificate)) if certificate else None,
+        )
+
+    def trusted_hub_signing_key(self) -> Ed25519PublicKey | None:
+        """The hub key pinned at enrolment: it certifies devices and signs sync receipts."""
+        encoded = self._optional_meta("hub_signing_public_key")
+        if encoded is None:
+            return None
+        return Ed25519PublicKey.from_public_bytes(base64.b64decode(encoded))
 
     def operators(self) -> list[operators.Operator]:
         return operators.list_all(self.db)

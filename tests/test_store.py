@@ -243,3 +243,15 @@ def test_creating_twice_or_opening_nothing_is_a_clear_error(tmp_path: Path) -> N
     with pytest.raises(StoreError) as missing:
         Store.open(tmp_path / "elsewhere")
     assert missing.value.code == "not_initialised"
+
+
+def test_device_identity_is_stable_and_usable_while_locked(tmp_path: Path) -> None:
+    store, _ = new_store(tmp_path / "data")
+    identity = store.device_identity()
+    assert identity.device_id == store.device_id and identity.certificate is None
+    store.close()
+    reopened = Store.open(tmp_path / "data")  # nobody unlocks it
+    again = reopened.device_identity()
+    signature = again.sign(b"batch")
+    identity.private_key.public_key().verify(signature, b"batch")
+    assert reopened.trusted_hub_signing_key() is None
