@@ -80,6 +80,49 @@ _INITIAL = [
 ]
 
 
+# Sync: sealed packets waiting for the hub, the batches they travel in, and every attempt.
+_SYNC = [
+    """CREATE TABLE outbox (
+        registration_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        sealed BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (state IN ('pending', 'acknowledged', 'rejected')),
+        batch_id TEXT,
+        result_code TEXT,
+        result_reason TEXT,
+        PRIMARY KEY (registration_id, version)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX outbox_by_state ON outbox (state, batch_id)",
+    """CREATE TRIGGER outbox_packets_immutable BEFORE UPDATE OF sealed ON outbox
+       BEGIN SELECT RAISE(ABORT, 'a sealed packet never changes'); END""",
+    """CREATE TABLE sync_batches (
+        batch_id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        packet_count INTEGER NOT NULL,
+        state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'acknowledged')),
+        acknowledged_at TEXT
+    )""",
+    """CREATE TABLE sync_log (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        ended_at TEXT NOT NULL,
+        transport TEXT NOT NULL,
+        batch_id TEXT NOT NULL DEFAULT '',
+        packets INTEGER NOT NULL DEFAULT 0,
+        accepted INTEGER NOT NULL DEFAULT 0,
+        duplicate INTEGER NOT NULL DEFAULT 0,
+        rejected INTEGER NOT NULL DEFAULT 0,
+        bytes_sent INTEGER NOT NULL DEFAULT 0,
+        bytes_received INTEGER NOT NULL DEFAULT 0,
+        duration_ms INTEGER NOT NULL DEFAULT 0,
+        outcome TEXT NOT NULL,
+        error TEXT NOT NULL DEFAULT ''
+    )""",
+]
+
+
 def _run(statements: list[str]) -> Callable[[Database], None]:
     def step(db: Database) -> None:
         for statement in statements:
@@ -90,4 +133,5 @@ def _run(statements: list[str]) -> Callable[[Database], None]:
 
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0001_initial", _run(_INITIAL)),
+    ("0002_sync", _run(_SYNC)),
 ]

@@ -20,6 +20,7 @@ from fieldreg.clock import Clock, iso
 from fieldreg.database import StoreError, transaction
 from fieldreg.gazetteer import load_gazetteer
 from fieldreg.record import Registration, ValidationResult, validate
+from fieldreg.sealing import HubPublicKey, packet_info
 
 COMMIT_CHUNK = 250
 MAX_DRAFT_BYTES = 64 * 1024
@@ -102,6 +103,7 @@ class Session:
         device_id: str,
         clock: Clock,
         kdf: crypto.KdfParams,
+        hub_key: HubPublicKey | None = None,
     ) -> None:
         self.db = db
         self._keys = keys
@@ -109,6 +111,7 @@ class Session:
         self.device_id = device_id
         self.clock = clock
         self._kdf = kdf
+        self.hub_key = hub_key  # None until enrolled: then every finalised version is sealed
 
     # -- validation and duplicates -------------------------------------------------------
 
@@ -206,6 +209,7 @@ class Session:
             ],
         )
         self._insert_version(registration_id, 1, now, "created", record, note)
+        self._seal(registration_id, 1, now, record, event, "created")
         details = {"duplicate_of": [m.registration_id for m in matches]} if matches else None
         audit.append(
             self.db,
@@ -237,6 +241,56 @@ class Session:
             " change, ciphertext) VALUES (?, ?, ?, ?, ?, ?)",
             [registration_id, version, now, self.operator.name, change, ciphertext],
         )
+
+    def _seal(
+        self,
+        registration_id: str,
+        version: int,
+        created_at: str,
+        record: Registration,
+        event: str,
+        change: str,
+        operator: str | None = None,
+    ) -> None:
+        """Put the packet only the hub can open into the outbox, in the same transaction."""
+        if self.hub_key is None:
+            return
+        payload = {
+            "id": registration_id,
+            "version": version,
+            "change": change,
+            "record": record.to_json(),
+            "created_at": created_at,
+            "operator": operator or self.operator.name,
+            "event": event,
+            "device_id": self.device_id,
+        }
+        sealed = self.hub_key.seal(payload, packet_info(self.device_id, registration_id, version))
+        self.db.execute(
+            "INSERT INTO outbox (registration_id, version, sealed, created_at) VALUES (?, ?, ?, ?)",
+            [registration_id, version, sealed, iso(self.clock())],
+        )
+
+    def seal_backlog(self, hub_key: HubPublicKey) -> int:
+        """At enrolment: seal the current version of every registration made before it."""
+        self.hub_key = hub_key
+        rows = self.db.execute(
+            self._SELECT + " WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE"
+            " o.registration_id = r.id AND o.version = r.version) ORDER BY r.id"
+        ).fetchall()
+        with transaction(self.db):
+            for row in rows:
+                stored = self._stored(row)
+                self._seal(
+                    stored.id,
+                    stored.version,
+                    stored.created_at,
+                    stored.record,
+                    stored.event,
+                    "created" if stored.version == 1 else "correction",
+                    operator=stored.operator,
+                )
+        return len(rows)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -335,6 +389,15 @@ class Session:
         id_index, phone_index = self.indexes(record)
         with transaction(self.db):
             self._insert_version(registration_id, version, now, "correction", record, reason)
+            self._seal(
+                registration_id,
+                version,
+                current.created_at,
+                record,
+                current.event,
+                "correction",
+                operator=current.operator,
+            )
             self.db.execute(
                 "UPDATE registrations SET version = ?, id_index = ?, phone_index = ?,"
                 " sync_status = 'pending', sync_code = NULL, sync_reason = NULL WHERE id = ?",

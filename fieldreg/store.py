@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -24,7 +25,10 @@ from fieldreg.database import (
     transaction,
 )
 from fieldreg.device_identity import DeviceCertificate, DeviceIdentity
+from fieldreg.outbox import Outbox
+from fieldreg.sealing import HubPublicKey, hub_fingerprint
 from fieldreg.session import Session
+from fieldreg.sync_settings import SyncSettings
 
 
 class Store:
@@ -152,6 +156,50 @@ class Store:
             key,
             DeviceCertificate.from_bytes(base64.b64decode(certificate)) if certificate else None,
         )
+
+    @property
+    def outbox(self) -> Outbox:
+        return Outbox(self.db, self.clock)
+
+    def hub_sealing_key(self) -> HubPublicKey | None:
+        encoded = self._optional_meta("hub_sealing_public_key")
+        return HubPublicKey(base64.b64decode(encoded)) if encoded else None
+
+    def save_enrolment(
+        self,
+        *,
+        hub_url: str,
+        sealing_public: bytes,
+        signing_public: bytes,
+        certificate: DeviceCertificate,
+    ) -> None:
+        """Pin the hub's keys and keep the certificate it issued. Called once the fingerprint
+        in the enrolment token has been checked against these keys."""
+        settings = replace(self.sync_settings(), hub_url=hub_url)
+        values = {
+            "hub_sealing_public_key": base64.b64encode(sealing_public).decode("ascii"),
+            "hub_signing_public_key": base64.b64encode(signing_public).decode("ascii"),
+            "hub_fingerprint": hub_fingerprint(sealing_public, signing_public),
+            "device_certificate": base64.b64encode(certificate.to_bytes()).decode("ascii"),
+            "sync_settings": settings.to_json(),
+        }
+        with transaction(self.db):
+            for key, value in values.items():
+                self._set_meta(key, value)
+            audit.append(
+                self.db,
+                at=iso(self.clock()),
+                actor="device",
+                action="enrolled",
+                details={"hub_fingerprint": values["hub_fingerprint"]},
+            )
+
+    def sync_settings(self) -> SyncSettings:
+        return SyncSettings.from_json(self._optional_meta("sync_settings"))
+
+    def save_sync_settings(self, settings: SyncSettings) -> None:
+        with transaction(self.db):
+            self._set_meta("sync_settings", settings.to_json())
 
     def trusted_hub_signing_key(self) -> Ed25519PublicKey | None:
         """The hub key pinned at enrolment: it certifies devices and signs sync receipts."""

@@ -1,0 +1,41 @@
+"""Typed sync settings, kept in the store's meta table as one JSON object."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSettings:
+    hub_url: str = ""  # from enrolment; the coordinator may change it
+    # CamDX (X-Road): requests go to the security server, under the service path, with the
+    # X-Road-Client header; empty means talk to the hub directly.
+    camdx_security_server: str = ""
+    camdx_client: str = ""  # INSTANCE/CLASS/MEMBER/SUBSYSTEM of this client
+    camdx_service_path: str = ""  # /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE
+    batch_size: int = 0  # 0: adapt to the link
+
+    @property
+    def uses_camdx(self) -> bool:
+        return bool(self.camdx_security_server)
+
+    def base_url(self) -> str:
+        if self.uses_camdx:
+            return self.camdx_security_server.rstrip("/") + "/" + self.camdx_service_path.strip("/")
+        return self.hub_url.rstrip("/")
+
+    def headers(self) -> dict[str, str]:
+        return {"X-Road-Client": self.camdx_client} if self.uses_camdx else {}
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str | None) -> SyncSettings:
+        if not text:
+            return cls()
+        data: dict[str, Any] = json.loads(text)
+        known = {field.name for field in fields(cls)}
+        return replace(cls(), **{key: value for key, value in data.items() if key in known})
