@@ -1,18 +1,165 @@
-"""`fieldreg-hub`: the reference hub's command line. The hub itself arrives with the sync issue."""
+"""`fieldreg-hub`: run the reference hub and manage its devices (DESIGN.md, CLI contract)."""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+import platformdirs
+
+from fieldreg.qr_image import write_qr_png
+from sync.hub import Hub, HubError
+from sync.hub_server import bind, serve_forever
+from sync.media import import_batches_for_hub
+
+EXPORT_COLUMNS = [
+    "id",
+    "id_type",
+    "id_number",
+    "name_km",
+    "name_en",
+    "sex",
+    "date_of_birth",
+    "phone",
+    "village_code",
+    "category",
+    "sector",
+    "business_name",
+    "workers",
+    "services",
+    "consent",
+    "version",
+    "created_at",
+    "operator",
+    "event",
+    "device_id",
+    "received_at",
+    "batch_id",
+    "transport",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fieldreg-hub", description="FieldReg reference hub")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="hub data directory (default: $FIELDREG_HUB_DATA_DIR or the user data dir)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    serve = commands.add_parser("serve", help="run the hub's HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument(
+        "--camdx-path",
+        default="",
+        help="serve under a CamDX service path, e.g. /r1/CAMBODIA/GOV/M/S/SVC",
+    )
+    token = commands.add_parser("token", help="print a one-time enrolment string")
+    token.add_argument(
+        "--url", help="the hub address devices should use (default: the last `serve` address)"
+    )
+    token.add_argument("--hours", type=float, default=24, help="valid for this long")
+    token.add_argument("--qr", type=Path, metavar="FILE.png", help="also write it as a QR image")
+    devices = commands.add_parser("devices", help="list devices, or revoke one")
+    devices.add_argument("--revoke", metavar="DEVICE_ID")
+    imports = commands.add_parser("import", help="batch files in, receipt files out")
+    imports.add_argument("dir", type=Path)
+    export = commands.add_parser("export", help="the decrypted registrations received")
+    export.add_argument("--format", choices=["json", "csv"], default="json")
+    return parser
+
+
+def data_dir_from(args: argparse.Namespace) -> Path:
+    if args.data_dir:
+        return Path(args.data_dir)
+    if os.environ.get("FIELDREG_HUB_DATA_DIR"):
+        return Path(os.environ["FIELDREG_HUB_DATA_DIR"])
+    return Path(platformdirs.user_data_dir("fieldreg-hub", appauthor=False))
+
+
+def cmd_serve(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
+    sock = bind(args.host, args.port)
+    host, port = sock.getsockname()[:2]
+    url = f"http://{host}:{port}"
+    (hub.data_dir / "last_url").write_text(url + args.camdx_path.rstrip("/"))
+    out.write(
+        f"FieldReg hub listening on {url}{args.camdx_path.rstrip('/')}"
+        f" (key fingerprint {hub.fingerprint[:16]}...)\n"
+    )
+    out.flush()
+    serve_forever(hub, sock, mount_path=args.camdx_path)
+    return 0
+
+
+def cmd_token(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
+    import datetime as dt
+
+    last = hub.data_dir / "last_url"
+    url = args.url or (last.read_text().strip() if last.exists() else "http://127.0.0.1:8765")
+    text = hub.issue_token(url, dt.timedelta(hours=args.hours))
+    if args.qr:
+        write_qr_png(text, args.qr, private=True)
+    out.write(text + "\n")
+    return 0
+
+
+def cmd_devices(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
+    if args.revoke:
+        if not hub.revoke(args.revoke):
+            raise HubError(404, "unknown_device", f"no active device {args.revoke}")
+        out.write(f"device {args.revoke} revoked\n")
+        return 0
+    for device in hub.devices():
+        out.write(json.dumps(device) + "\n")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
+    rows = hub.registrations()
+    if args.format == "json":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return 0
+    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "services": ";".join(row["services"])})
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
+    for line in import_batches_for_hub(hub, args.dir):
+        out.write(line + "\n")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="fieldreg-hub",
-        description="FieldReg reference hub. Its commands (serve, token, devices, import, "
-        "export) are not part of this release yet.",
-    )
-    parser.parse_args(list(sys.argv[1:] if argv is None else argv))
-    sys.stderr.write("fieldreg-hub: no hub commands in this release yet\n")
-    return 2
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    hub = Hub(data_dir_from(args))
+    handlers = {
+        "serve": cmd_serve,
+        "token": cmd_token,
+        "devices": cmd_devices,
+        "export": cmd_export,
+        "import": cmd_import,
+    }
+    try:
+        return handlers[args.command](args, hub, sys.stdout)
+    except HubError as error:
+        sys.stderr.write(f"fieldreg-hub: {error.code}: {error.detail}\n".replace(": \n", "\n"))
+        return 1
+    except OSError as error:
+        sys.stderr.write(f"fieldreg-hub: {error.strerror or error}\n")
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        hub.close()

@@ -25,7 +25,8 @@ from fieldreg.qr_image import write_qr_png
 from fieldreg.record import RECORD_KEYS, Registration
 from fieldreg.session import Session
 from fieldreg.store import Store
-from ui import cli_messages
+from sync.client import HubRefused, HubUnreachable
+from ui import cli_messages, cli_sync
 
 log = logging.getLogger("fieldreg")
 MAX_REPORTED_ERRORS = 50
@@ -108,6 +109,24 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("audit_command", choices=["verify"])
 
     command("restore-backup", "replace a damaged store with its newest backup")
+
+    enroll = command("enroll", "enrol this device with a hub (coordinators)")
+    enroll.add_argument("enrolment_string", help="the FRENROLL1:... string from the hub")
+    enroll.add_argument("--hub", help="use this hub address instead of the one in the string")
+
+    sync = command("sync", "send registrations to the hub (no passphrase needed)")
+    sync.add_argument(
+        "--once", action="store_true", help="try once; exit 0 only if everything was acknowledged"
+    )
+
+    sync_log = command("sync-log", "export the sync log (no personal data)")
+    sync_log.add_argument("--format", choices=["json", "csv"], default="json")
+    sync_log.add_argument("--out", type=Path, metavar="FILE")
+
+    export_batches = command("export-batches", "write signed batches for removable media")
+    export_batches.add_argument("--out", type=Path, required=True, metavar="DIR")
+    import_receipts = command("import-receipts", "apply the hub's receipt files")
+    import_receipts.add_argument("dir", type=Path)
     return parser
 
 
@@ -390,6 +409,11 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     _setup_logging(data_dir)
     store = Store.open(data_dir)
     commands: dict[str, Callable[[], int]] = {
+        "enroll": lambda: cli_sync.cmd_enroll(args, store, _login(args, store), out),
+        "sync": lambda: cli_sync.cmd_sync(args, store, out, err),
+        "sync-log": lambda: cli_sync.cmd_sync_log(args, store, out),
+        "export-batches": lambda: cli_sync.cmd_export_batches(args, store, out),
+        "import-receipts": lambda: cli_sync.cmd_import_receipts(args, store, out, err),
         "operator": lambda: cmd_operator(args, store, out),
         "register": lambda: cmd_register(args, store, out, err),
         "list": lambda: cmd_list(args, store, out),
@@ -410,6 +434,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"fieldreg: {message}\n")
     except CliError as error:
         sys.stderr.write(f"fieldreg: {error}\n")
+    except (HubUnreachable, HubRefused) as error:
+        sys.stderr.write(
+            f"fieldreg: {cli_messages.hub_error(getattr(error, 'code', 'hub_unreachable'))}\n"
+        )
     except KeyboardInterrupt:
         sys.stderr.write("fieldreg: interrupted; everything already reported as saved is kept\n")
         return 130

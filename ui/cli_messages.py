@@ -54,7 +54,30 @@ STORE_ERRORS = {
     "draft_too_large": "the draft is larger than {limit} bytes",
     "no_backup": "there is no backup in {path}",
     "backup_missing": "the backup {path} does not exist",
+    "bad_enrolment_string": "that is not a usable enrolment string ({reason})",
+    "fingerprint_mismatch": "the hub's keys do not match the fingerprint in the enrolment "
+    "string: this may not be your hub; nothing was changed",
+    "bad_certificate": "the hub's answer did not verify; nothing was changed",
 }
+
+HUB_ERRORS = {
+    "hub_unreachable": "the hub cannot be reached; registrations stay safe on this device "
+    "and are sent when the connection returns",
+    "token_unknown": "the hub does not know that enrolment token",
+    "token_used": "that enrolment token was already used by another device: ask for a new one",
+    "token_expired": "that enrolment token has expired: ask for a new one",
+    "unknown_device": "the hub does not know this device: enrol it again",
+    "device_revoked": "the hub has revoked this device: ask the coordinator",
+    "device_exists": "the hub already knows this device with another key",
+    "not_enrolled": "this device is not enrolled with a hub yet: run `fieldreg enroll`",
+    "receipt_signature": "the hub's receipt did not verify; nothing was marked as sent",
+    "receipt_mismatch": "the hub's receipt was for another batch; nothing was marked as sent",
+    "bad_receipt": "the hub's receipt was unreadable; nothing was marked as sent",
+}
+
+
+def hub_error(code: str) -> str:
+    return HUB_ERRORS.get(code, f"the hub refused the request ({code})")
 
 
 def field_error(field: str, code: str) -> str:

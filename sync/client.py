@@ -1,0 +1,89 @@
+"""Talking to the hub over HTTP(S), directly or through a CamDX (X-Road) security server."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import requests
+
+from fieldreg.sync_settings import SyncSettings
+
+CONNECT_TIMEOUT, READ_TIMEOUT = 10.0, 120.0
+
+
+class HubUnreachable(Exception):
+    """No answer, a cut connection or a server-side failure: try again later."""
+
+
+class HubRefused(Exception):
+    """The hub answered with a 4xx: retrying the same request will not help."""
+
+    def __init__(self, status: int, code: str, detail: str = "") -> None:
+        super().__init__(f"{status} {code} {detail}".strip())
+        self.status = status
+        self.code = code
+        self.detail = detail
+
+
+class HubClient:
+    def __init__(self, settings: SyncSettings, *, http: requests.Session | None = None) -> None:
+        self.settings = settings
+        self.http = http or requests.Session()
+        self.http.headers.update(settings.headers())
+        self.http.headers["User-Agent"] = "FieldReg"
+        self.bytes_sent = 0
+        self.bytes_received = 0
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        url = self.settings.base_url() + path
+        body = kwargs.get("data") or b""
+        try:
+            response = self.http.request(
+                method, url, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), **kwargs
+            )
+        except requests.RequestException as error:
+            raise HubUnreachable(type(error).__name__) from None
+        self.bytes_sent += len(body)
+        self.bytes_received += len(response.content)
+        if response.status_code >= 500:
+            raise HubUnreachable(f"hub answered {response.status_code}")
+        if response.status_code >= 400:
+            try:
+                answer = response.json()
+                code, detail = str(answer.get("error")), str(answer.get("detail", ""))
+            except ValueError:
+                code, detail = "refused", response.text[:200]
+            raise HubRefused(response.status_code, code, detail)
+        return response
+
+    def hub_info(self) -> dict[str, Any]:
+        try:
+            return dict(self._request("GET", "/v1/hub").json())
+        except ValueError:
+            raise HubRefused(200, "not_a_hub", "the address does not answer like a hub") from None
+
+    def enrol(self, token: str, device_id: str, device_public_key: bytes) -> bytes:
+        answer = self._request(
+            "POST",
+            "/v1/enrol",
+            json={
+                "token": token,
+                "device_id": device_id,
+                "device_public_key": base64.b64encode(device_public_key).decode("ascii"),
+            },
+        ).json()
+        return base64.b64decode(answer["certificate"])
+
+    def upload_batch(self, body: bytes) -> bytes:
+        response = self._request(
+            "POST", "/v1/batches", data=body, headers={"Content-Type": "application/octet-stream"}
+        )
+        return response.content
+
+    def reachable(self) -> bool:
+        try:
+            self._request("HEAD", "/v1/batches")
+        except (HubUnreachable, HubRefused):
+            return False
+        return True

@@ -1,0 +1,334 @@
+"""The reference hub's logic: keys, enrolment tokens, devices, batch ingest, export.
+
+Transport-free: the HTTP app (sync/hub_app.py) and the removable-media import both call
+`receive_batch`, so both give the same receipts and the same deduplication. Packets are kept
+sealed at rest and opened only to validate and to export.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import os
+import secrets
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from fieldreg.clock import Clock, iso, parse_iso, utc_now
+from fieldreg.database import DataDir, apply_migrations, connect, transaction
+from fieldreg.device_identity import DeviceCertificate, public_bytes
+from fieldreg.gazetteer import load_gazetteer
+from fieldreg.record import validate
+from fieldreg.sealing import SUITE_NAME, HubPrivateKey, hub_fingerprint, packet_info
+from fieldreg.wire import (
+    Packet,
+    PacketResult,
+    Receipt,
+    WireError,
+    batch_digest,
+    batch_signature_valid,
+    decode_batch,
+    encode_receipt,
+)
+from sync.enrolment_string import EnrolmentString
+from sync.hub_schema import HUB_MIGRATIONS
+
+HUB_DB = "hub.db"
+TOKEN_TTL = dt.timedelta(hours=24)
+
+
+class HubError(Exception):
+    """A refusal with an HTTP status and a stable code for the JSON body."""
+
+    def __init__(self, status: int, code: str, detail: str = "") -> None:
+        super().__init__(code, detail)
+        self.status = status
+        self.code = code
+        self.detail = detail
+
+
+class Hub:
+    def __init__(self, data_dir: Path, *, clock: Clock = utc_now) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.data_dir = data_dir
+        self.clock = clock
+        path = data_dir / HUB_DB
+        self.db = connect(path)
+        os.chmod(path, 0o600)
+        apply_migrations(self.db, DataDir(data_dir), backup=False, migrations=HUB_MIGRATIONS)
+        self._lock = threading.Lock()
+        self._sealing, self._signing = self._load_or_make_keys()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- keys ------------------------------------------------------------------------------
+
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def _load_or_make_keys(self) -> tuple[HubPrivateKey, Ed25519PrivateKey]:
+        with transaction(self.db):
+            if self._meta("hpke_mlkem_seed") is None:
+                sealing = HubPrivateKey.generate()
+                values = {
+                    "hpke_mlkem_seed": sealing.mlkem_seed,
+                    "hpke_x25519": sealing.x25519_raw,
+                    "signing_key": Ed25519PrivateKey.generate().private_bytes_raw(),
+                }
+                for key, secret in values.items():
+                    self.db.execute(
+                        "INSERT INTO meta (key, value) VALUES (?, ?)",
+                        [key, base64.b64encode(secret).decode("ascii")],
+                    )
+
+        def stored(key: str) -> bytes:
+            return base64.b64decode(self._meta(key) or "")
+
+        sealing = HubPrivateKey(stored("hpke_mlkem_seed"), stored("hpke_x25519"))
+        return sealing, Ed25519PrivateKey.from_private_bytes(stored("signing_key"))
+
+    @property
+    def sealing_public(self) -> bytes:
+        return self._sealing.public_bytes()
+
+    @property
+    def signing_public(self) -> bytes:
+        return public_bytes(self._signing.public_key())
+
+    @property
+    def fingerprint(self) -> str:
+        return hub_fingerprint(self.sealing_public, self.signing_public)
+
+    def public_info(self) -> dict[str, str]:
+        return {
+            "service": "fieldreg-hub",
+            "suite": SUITE_NAME,
+            "sealing_public_key": base64.b64encode(self.sealing_public).decode("ascii"),
+            "signing_public_key": base64.b64encode(self.signing_public).decode("ascii"),
+            "fingerprint": self.fingerprint,
+            "time": iso(self.clock()),
+        }
+
+    # -- enrolment -------------------------------------------------------------------------
+
+    def issue_token(self, hub_url: str, ttl: dt.timedelta = TOKEN_TTL) -> str:
+        token = secrets.token_urlsafe(18)
+        now = self.clock()
+        with self._lock, transaction(self.db):
+            self.db.execute(
+                "INSERT INTO tokens (token_hash, created_at, expires_at) VALUES (?, ?, ?)",
+                [_token_hash(token), iso(now), iso(now + ttl)],
+            )
+        return EnrolmentString(hub_url, token, self.fingerprint).encode()
+
+    def enrol(self, token: str, device_id: str, device_public_key: bytes) -> DeviceCertificate:
+        try:
+            Ed25519PublicKey.from_public_bytes(device_public_key)
+            certificate = DeviceCertificate.issue(self._signing, device_id, device_public_key)
+        except ValueError:
+            raise HubError(400, "bad_device_key") from None
+        now = self.clock()
+        with self._lock, transaction(self.db):
+            row = self.db.execute(
+                "SELECT expires_at, used_by FROM tokens WHERE token_hash = ?", [_token_hash(token)]
+            ).fetchone()
+            if row is None:
+                raise HubError(403, "token_unknown")
+            expires_at, used_by = row
+            if used_by is not None and used_by != device_id:
+                raise HubError(403, "token_used")
+            if now > parse_iso(expires_at):
+                raise HubError(403, "token_expired")
+            existing = self.db.execute(
+                "SELECT public_key, revoked_at FROM devices WHERE device_id = ?", [device_id]
+            ).fetchone()
+            if existing and (existing[0] != device_public_key or existing[1]):
+                raise HubError(409, "device_exists")
+            if existing is None:
+                self.db.execute(
+                    "INSERT INTO devices (device_id, public_key, enrolled_at) VALUES (?, ?, ?)",
+                    [device_id, device_public_key, iso(now)],
+                )
+            self.db.execute(
+                "UPDATE tokens SET used_at = ?, used_by = ? WHERE token_hash = ?",
+                [iso(now), device_id, _token_hash(token)],
+            )
+        return certificate
+
+    def devices(self) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT d.device_id, d.enrolled_at, d.revoked_at, count(p.registration_id)"
+            " FROM devices d LEFT JOIN packets p ON p.device_id = d.device_id"
+            " AND p.outcome = 'accepted' GROUP BY d.device_id ORDER BY d.enrolled_at"
+        )
+        return [
+            {"device_id": r[0], "enrolled_at": r[1], "revoked_at": r[2], "accepted": r[3]}
+            for r in rows
+        ]
+
+    def revoke(self, device_id: str) -> bool:
+        with self._lock, transaction(self.db):
+            changed = self.db.execute(
+                "UPDATE devices SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL",
+                [iso(self.clock()), device_id],
+            ).rowcount
+        return bool(changed)
+
+    # -- batches ---------------------------------------------------------------------------
+
+    def receive_batch(self, data: bytes, *, transport: str, client: str = "") -> bytes:
+        """Verify, deduplicate, validate and store a batch; return the signed receipt bytes.
+        The same batch again gets the same receipt; the same id with other bytes is refused."""
+        try:
+            batch = decode_batch(data)
+        except WireError as error:
+            raise HubError(400, error.code, error.detail) from None
+        with self._lock:
+            device = self.db.execute(
+                "SELECT public_key, revoked_at FROM devices WHERE device_id = ?",
+                [batch.device_id],
+            ).fetchone()
+            if device is None:
+                raise HubError(403, "unknown_device")
+            if device[1]:
+                raise HubError(403, "device_revoked")
+            if not batch_signature_valid(data, Ed25519PublicKey.from_public_bytes(device[0])):
+                raise HubError(400, "bad_signature")
+            digest = batch_digest(data)
+            seen = self.db.execute(
+                "SELECT sha256, receipt FROM batches WHERE batch_id = ?", [batch.batch_id]
+            ).fetchone()
+            if seen is not None:
+                if seen[0] != digest:
+                    raise HubError(409, "batch_conflict", "this batch id came with other bytes")
+                return bytes(seen[1])
+            return self._ingest(
+                batch.batch_id, batch.device_id, batch.packets, digest, transport, client
+            )
+
+    def _ingest(
+        self,
+        batch_id: str,
+        device_id: str,
+        packets: tuple[Packet, ...],
+        digest: str,
+        transport: str,
+        client: str,
+    ) -> bytes:
+        now = iso(self.clock())
+        with transaction(self.db):
+            results = tuple(self._ingest_packet(batch_id, device_id, p, now) for p in packets)
+            receipt = encode_receipt(
+                Receipt(batch_id, device_id, digest, now, results), self._signing
+            )
+            self.db.execute(
+                "INSERT INTO batches (batch_id, device_id, sha256, received_at, transport,"
+                " client, packets, receipt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [batch_id, device_id, digest, now, transport, client, len(packets), receipt],
+            )
+        return receipt
+
+    def _ingest_packet(
+        self, batch_id: str, device_id: str, packet: Packet, now: str
+    ) -> PacketResult:
+        key = (packet.registration_id, packet.version)
+        opened = self._open(device_id, packet)
+        plaintext_hash = hashlib.sha256(opened or packet.sealed).hexdigest()
+        stored = self.db.execute(
+            "SELECT plaintext_sha256, outcome, code, reason FROM packets"
+            " WHERE registration_id = ? AND version = ?",
+            list(key),
+        ).fetchone()
+        if stored is not None:
+            if stored[1] == "rejected":
+                return PacketResult(*key, "rejected", stored[2], stored[3])
+            if stored[0] == plaintext_hash:
+                return PacketResult(*key, "duplicate")
+            return PacketResult(
+                *key, "rejected", "conflict", "another packet with this id and version was received"
+            )
+        outcome, code, reason = "accepted", "", ""
+        if opened is None:
+            outcome, code, reason = "rejected", "undecryptable", "not sealed for this hub"
+        else:
+            code, reason = _check_payload(opened, device_id, packet)
+            outcome = "rejected" if code else "accepted"
+        self.db.execute(
+            "INSERT INTO packets (registration_id, version, device_id, batch_id, received_at,"
+            " sealed, plaintext_sha256, outcome, code, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+            " ?, ?)",
+            [*key, device_id, batch_id, now, packet.sealed, plaintext_hash, outcome, code, reason],
+        )
+        return PacketResult(*key, outcome, code, reason)
+
+    def _open(self, device_id: str, packet: Packet) -> bytes | None:
+        try:
+            return self._sealing.open(
+                packet.sealed, packet_info(device_id, packet.registration_id, packet.version)
+            )
+        except Exception:  # noqa: BLE001 - any failure to open is the same answer
+            return None
+
+    # -- export ----------------------------------------------------------------------------
+
+    def registrations(self) -> Iterator[dict[str, Any]]:
+        """The accepted registrations, latest version of each, decrypted."""
+        rows = self.db.execute(
+            "SELECT p.registration_id, p.version, p.device_id, p.batch_id, p.received_at,"
+            " p.sealed, b.transport FROM packets p JOIN batches b ON b.batch_id = p.batch_id"
+            " WHERE p.outcome = 'accepted' AND p.version = (SELECT max(version) FROM packets q"
+            " WHERE q.registration_id = p.registration_id AND q.outcome = 'accepted')"
+            " ORDER BY p.registration_id"
+        )
+        for registration_id, version, device_id, batch_id, received_at, sealed, transport in rows:
+            opened = self._sealing.open(sealed, packet_info(device_id, registration_id, version))
+            payload = json.loads(opened)
+            yield {
+                "id": registration_id,
+                **payload["record"],
+                "version": version,
+                "created_at": payload["created_at"],
+                "operator": payload["operator"],
+                "event": payload["event"],
+                "device_id": device_id,
+                "received_at": received_at,
+                "batch_id": batch_id,
+                "transport": transport,
+            }
+
+    def counts(self) -> dict[str, int]:
+        rows = self.db.execute("SELECT outcome, count(*) FROM packets GROUP BY outcome")
+        return {"accepted": 0, "rejected": 0} | {row[0]: row[1] for row in rows}
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _check_payload(opened: bytes, device_id: str, packet: Packet) -> tuple[str, str]:
+    """Returns ("", "") for a good registration, else a rejection code and reason."""
+    try:
+        payload = json.loads(opened)
+        same = (payload["id"], payload["version"], payload["device_id"]) == (
+            packet.registration_id,
+            packet.version,
+            device_id,
+        )
+        registered_on = parse_iso(payload["created_at"]).astimezone().date()
+    except (ValueError, KeyError, TypeError):
+        return "bad_payload", "the packet does not hold a registration"
+    if not same:
+        return "bad_payload", "the packet does not match its label"
+    result = validate(payload.get("record"), today=registered_on, villages=load_gazetteer())
+    if result.errors:
+        reason = "; ".join(f"{field}: {code}" for field, code in sorted(result.errors.items()))
+        return "invalid_record", reason
+    return "", ""
