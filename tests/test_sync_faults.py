@@ -1,0 +1,177 @@
+"""Faults we must survive: a bad network, a hub killed mid-sync, a device killed mid-sync.
+After the faults stop and sync completes, the hub holds exactly the registered set."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from sync.enrol import enrol_device
+from sync.faulty_link import Fault, FaultyLink, LinkShape
+from sync.hub import Hub
+from sync.hub_server import BackgroundHub, bind
+from tests.cli_runner import cli_env, fieldreg, fieldreg_command, init_store
+from tests.factories import raw_record
+from tests.sync_support import Device, hub_ids
+
+
+def sync_until_complete(device: Device, attempts: int = 40) -> list[str]:
+    """Retry as the app does; each attempt opens a new connection (so each meets a fault)."""
+    errors = []
+    for _ in range(attempts):
+        report = device.engine().sync_once()
+        errors += report.errors
+        if report.complete:
+            return errors
+        time.sleep(0.2)
+    raise AssertionError(f"sync never completed: {errors}")
+
+
+def test_dropped_cut_reset_and_delayed_connections_lose_and_duplicate_nothing(
+    tmp_path: Path,
+) -> None:
+    with BackgroundHub(tmp_path / "hub") as hub, FaultyLink(hub.port, delay_seconds=1) as link:
+        device = Device(tmp_path / "device")
+        device.enrol(hub.hub, hub.url)
+        device.point_at(link.url)
+        ids = device.register(400)
+        link.inject(
+            Fault.DROP_BEFORE_REQUEST,
+            Fault.DROP_MID_UPLOAD,
+            Fault.DROP_BEFORE_RESPONSE,
+            Fault.RESET,
+            Fault.DROP_BEFORE_RESPONSE,
+            Fault.DROP_MID_UPLOAD,
+            Fault.DELAY,
+        )
+        errors = sync_until_complete(device)
+        assert errors == ["hub_unreachable"] * 6
+        assert not link.faults, "every fault was met"
+        assert sorted(hub_ids(hub.hub)) == sorted(ids)
+        assert set(device.statuses().values()) == {"synced"}
+        # the hub committed batches whose receipts were cut off: the resend was answered
+        # from its records, not stored twice
+        assert hub.hub.counts() == {"accepted": 400, "rejected": 0}
+
+
+def start_hub_process(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "fieldreg-hub"),
+            "--data-dir",
+            str(data_dir),
+            "serve",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    assert b"listening" in process.stdout.readline()
+    return process
+
+
+def free_port() -> int:
+    sock = bind("127.0.0.1", 0)
+    port = int(sock.getsockname()[1])
+    sock.close()
+    return port
+
+
+def acknowledged(device: Device) -> int:
+    """Read progress through a second connection, as a coordinator's screen would."""
+    with sqlite3.connect(device.store.data_dir.db_path) as db:
+        return int(db.execute("SELECT count(*) FROM outbox WHERE state != 'pending'").fetchone()[0])
+
+
+def test_hub_killed_mid_sync_and_restarted(tmp_path: Path) -> None:
+    hub_dir, port = tmp_path / "hub", free_port()
+    first_hub = Hub(hub_dir)  # keys made once, before the device pins them
+    token = first_hub.issue_token(f"http://127.0.0.1:{port}")
+    first_hub.close()
+    hub = start_hub_process(hub_dir, port)
+    errors: list[str] = []
+    try:
+        with FaultyLink(port, shape=LinkShape(rtt_ms=40, bandwidth_bps=4_000_000)) as link:
+            device = Device(tmp_path / "device")
+            enrol_device(device.store, device.session, token)
+            device.point_at(link.url)
+            ids = device.register(1500)
+            syncing = threading.Thread(target=lambda: errors.extend(sync_until_complete(device)))
+            syncing.start()
+            deadline = time.monotonic() + 60
+            while acknowledged(device) == 0 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            os.kill(hub.pid, signal.SIGKILL)  # mid-sync: some batches in, more on the wire
+            hub.wait()
+            assert 0 < acknowledged(device) < 1500
+            time.sleep(0.5)
+            hub = start_hub_process(hub_dir, port)
+            syncing.join(timeout=120)
+            assert not syncing.is_alive()
+    finally:
+        hub.kill()
+        hub.wait()
+    assert "hub_unreachable" in errors
+    final = Hub(hub_dir)
+    assert sorted(hub_ids(final)) == sorted(ids)
+    assert final.counts()["accepted"] == len(ids)
+    assert set(device.statuses().values()) == {"synced"}
+
+
+def test_device_killed_mid_sync_resumes_without_loss(tmp_path: Path) -> None:
+    data_dir = tmp_path / "device"
+    init_store(data_dir)
+    payload = "\n".join(json.dumps(raw_record()) for _ in range(1200)).encode()
+    registered = fieldreg(data_dir, "register", "-", input=payload)
+    ids = sorted(json.loads(line)["id"] for line in registered.stdout.splitlines())
+    assert len(ids) == 1200
+    with (
+        BackgroundHub(tmp_path / "hub") as hub,
+        FaultyLink(hub.port, shape=LinkShape(rtt_ms=60, bandwidth_bps=4_000_000)) as link,
+    ):
+        assert fieldreg(data_dir, "enroll", hub.hub.issue_token(link.url)).returncode == 0
+        syncing = subprocess.Popen(
+            [*fieldreg_command(), "sync"],
+            env=cli_env(data_dir),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 60
+        while hub.hub.counts()["accepted"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)  # into the next batch
+        os.kill(syncing.pid, signal.SIGKILL)
+        syncing.wait()
+        partial = hub.hub.counts()["accepted"]
+        assert 0 < partial < 1200, "the kill should land mid-sync"
+        finished = fieldreg(data_dir, "sync", "--once")
+        assert finished.returncode == 0, finished.stderr
+        assert sorted(hub_ids(hub.hub)) == ids
+        listed = fieldreg(data_dir, "list", "--status", "synced")
+        assert len(listed.stdout.splitlines()) == 1200
+
+
+@pytest.mark.parametrize("fault", [Fault.DROP_BEFORE_RESPONSE, Fault.DROP_MID_UPLOAD])
+def test_sync_once_reports_failure_and_keeps_everything_pending(
+    tmp_path: Path, fault: Fault
+) -> None:
+    with BackgroundHub(tmp_path / "hub") as hub, FaultyLink(hub.port) as link:
+        device = Device(tmp_path / "device")
+        device.enrol(hub.hub, hub.url)
+        device.point_at(link.url)
+        device.register(5)
+        link.inject(fault)
+        report = device.engine().sync_once()
+        assert report.error == "hub_unreachable" and not report.complete
+        assert set(device.statuses().values()) == {"pending"}
