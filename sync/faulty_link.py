@@ -81,8 +81,19 @@ class FaultyLink:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(timeout=10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
+        self._loop.close()
+
+    async def _shutdown(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        # connections accepted while we cancel start new tasks: repeat until none is left
+        while tasks := [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
@@ -137,6 +148,23 @@ class FaultyLink:
         queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=64)
         stamps: collections.deque[float] = collections.deque()
         delivery = asyncio.ensure_future(self._deliver(writer, queue, stamps))
+        try:
+            await self._copy(reader, writer, both, direction, queue, stamps, limit, cut)
+        finally:
+            delivery.cancel()
+            await asyncio.gather(delivery, return_exceptions=True)
+
+    async def _copy(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        both: tuple[asyncio.StreamWriter, ...],
+        direction: str,
+        queue: asyncio.Queue[bytes | None],
+        stamps: collections.deque[float],
+        limit: int | None,
+        cut: bool,
+    ) -> None:
         loop = asyncio.get_running_loop()
         link_free_at, sent = loop.time(), 0
         try:
@@ -162,7 +190,7 @@ class FaultyLink:
         except (ConnectionError, OSError):
             pass
         await queue.put(None)
-        await asyncio.gather(delivery, return_exceptions=True)
+        await queue.join()
         if cut or direction == "down":
             for each in both:
                 each.close()
@@ -177,9 +205,17 @@ class FaultyLink:
         stamps: collections.deque[float],
     ) -> None:
         loop = asyncio.get_running_loop()
-        while (data := await queue.get()) is not None:
-            wait = stamps.popleft() - loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            writer.write(data)
-            await writer.drain()
+        while True:
+            data = await queue.get()
+            try:
+                if data is None:
+                    return
+                wait = stamps.popleft() - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                writer.write(data)
+                await writer.drain()
+            except (ConnectionError, OSError):
+                pass  # the other side is gone; keep draining so the reader can finish
+            finally:
+                queue.task_done()
