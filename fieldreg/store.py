@@ -262,6 +262,7 @@ class Store:
             device_id=self.device_id,
             clock=self.clock,
             kdf=self.kdf,
+            hub_key=self.hub_sealing_key(),
         )
 
     def verify_audit(self) -> audit.AuditCheck:

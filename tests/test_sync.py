@@ -17,7 +17,7 @@ from sync.enrol import enrol_device
 from sync.hub import Hub
 from sync.hub_server import BackgroundHub
 from sync.media import export_batches, import_batches_for_hub, import_receipts
-from tests.factories import FakeClock, raw_record
+from tests.factories import PASSPHRASE, FakeClock, raw_record
 from tests.sync_support import Device, hub_ids
 
 
@@ -309,3 +309,11 @@ def test_sync_log_records_attempts_without_personal_data(
     text = repr(log)
     for secret in ("LOGTEST", "PERSONNAME", "Logtest", "246813579", "92468135"):
         assert secret not in text
+
+
+def test_a_new_login_after_enrolment_seals_what_it_registers(
+    device: Device, hub: BackgroundHub
+) -> None:
+    later = device.store.unlock("Sokha", PASSPHRASE)
+    later.register(later.validate(raw_record()).record)
+    assert device.store.outbox.pending_count() == 1
