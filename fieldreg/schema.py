@@ -123,7 +123,7 @@ _SYNC = [
 ]
 
 
-def _run(statements: list[str]) -> Callable[[Database], None]:
+def statements_step(statements: list[str]) -> Callable[[Database], None]:
     def step(db: Database) -> None:
         for statement in statements:
             db.execute(statement)
@@ -132,6 +132,6 @@ def _run(statements: list[str]) -> Callable[[Database], None]:
 
 
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
-    ("0001_initial", _run(_INITIAL)),
-    ("0002_sync", _run(_SYNC)),
+    ("0001_initial", statements_step(_INITIAL)),
+    ("0002_sync", statements_step(_SYNC)),
 ]
