@@ -317,3 +317,17 @@ def test_a_new_login_after_enrolment_seals_what_it_registers(
     later = device.store.unlock("Sokha", PASSPHRASE)
     later.register(later.validate(raw_record()).record)
     assert device.store.outbox.pending_count() == 1
+
+
+def test_no_plaintext_in_the_outbox_or_at_the_hub(tmp_path: Path, device: Device,
+                                                  hub: BackgroundHub) -> None:
+    device.register(name_en="Quixotic Hubtest", name_km="ហបតេស្ត", id_number="864213579",
+                    phone="010 864 213")
+    device.engine().sync_once()
+    assert [row["name_en"] for row in hub.hub.registrations()] == ["QUIXOTIC HUBTEST"]
+    needles = [b"QUIXOTIC", b"HUBTEST", "ហបតេស្ត".encode(), b"864213579", b"10864213"]
+    for folder in (tmp_path / "hub", tmp_path / "device"):
+        for path in folder.rglob("*"):
+            if path.is_file():
+                content = path.read_bytes()
+                assert not [n for n in needles if n in content], path
