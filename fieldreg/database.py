@@ -97,20 +97,54 @@ def open_database(
     if not path.exists():
         raise StoreError("not_initialised", path=str(data_dir.root))
     try:
+        _check_size(path)
+        crashed = wal_left_behind(path)
         db = connect(path)
-        result = db.execute("PRAGMA quick_check").fetchone()[0]
-        if result != "ok":
-            raise sqlite3.DatabaseError(result)
+        if crashed:
+            check_integrity(db)
         apply_migrations(db, data_dir, backup=True, clock=clock, migrations=migrations)
     except sqlite3.DatabaseError as error:
-        backups = data_dir.backups()
-        raise StoreError(
-            "damaged",
-            path=str(path),
-            reason=str(error),
-            backup=str(backups[0]) if backups else "",
-        ) from error
+        raise damaged(data_dir, error) from error
     return db
+
+
+def damaged(data_dir: DataDir, error: sqlite3.DatabaseError) -> StoreError:
+    """The error for a damaged file, naming it and the newest backup to restore."""
+    backups = data_dir.backups()
+    return StoreError(
+        "damaged",
+        path=str(data_dir.db_path),
+        reason=str(error),
+        backup=str(backups[0]) if backups else "",
+    )
+
+
+def wal_left_behind(path: Path) -> bool:
+    """A clean close checkpoints and removes the WAL; one left behind means the last run
+    stopped mid-way (or another process has the store open): then the file gets checked."""
+    wal = Path(str(path) + "-wal")
+    return wal.exists() and wal.stat().st_size > 0
+
+
+def _check_size(path: Path) -> None:
+    """Cheap truncation check: the header says how many pages the file must have."""
+    with open(path, "rb") as handle:
+        header = handle.read(100)
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        raise sqlite3.DatabaseError("file is not a database")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    if pages and pages * page_size > path.stat().st_size:
+        raise sqlite3.DatabaseError("file is shorter than its header says (truncated)")
+
+
+def check_integrity(db: Database) -> None:
+    """PRAGMA quick_check reads every page: ~0.4 s per 100,000 registrations when cached,
+    seconds when not. Run after an unclean stop, and on demand (`fieldreg check`)."""
+    result = db.execute("PRAGMA quick_check").fetchone()[0]
+    if result != "ok":
+        raise sqlite3.DatabaseError(result)
 
 
 def applied_migrations(db: Database) -> list[str]:

@@ -93,7 +93,7 @@ _SYNC = [
         result_code TEXT,
         result_reason TEXT,
         PRIMARY KEY (registration_id, version)
-    ) WITHOUT ROWID""",
+    )""",  # a rowid table: sealed packets (~1.5 kB) would overflow WITHOUT ROWID pages
     "CREATE INDEX outbox_by_state ON outbox (state, batch_id)",
     """CREATE TRIGGER outbox_packets_immutable BEFORE UPDATE OF sealed ON outbox
        BEGIN SELECT RAISE(ABORT, 'a sealed packet never changes'); END""",

@@ -157,10 +157,10 @@ class Session:
         A possible duplicate raises StoreError("duplicate", matches=[...]) unless the operator
         gives a reason to register anyway; the reason is kept encrypted with the record."""
         event = check_event(event)
-        matches = self.find_duplicates(record)
-        if matches and not duplicate_reason:
-            raise StoreError("duplicate", matches=matches)
-        with transaction(self.db):
+        with transaction(self.db):  # checked under the write lock: no other process slips in
+            matches = self.find_duplicates(record)
+            if matches and not duplicate_reason:
+                raise StoreError("duplicate", matches=matches)
             registration_id = self._insert(record, event, duplicate_reason or "", matches)
             if draft_id:
                 self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])

@@ -7,6 +7,7 @@ Unlocked, a `Session` holds the data key and does everything that touches person
 from __future__ import annotations
 
 import base64
+import sqlite3
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +20,8 @@ from fieldreg.clock import Clock, iso, utc_now
 from fieldreg.database import (
     DataDir,
     StoreError,
+    check_integrity,
+    damaged,
     create_database,
     open_database,
     restore_backup,
@@ -264,6 +267,13 @@ class Store:
             kdf=self.kdf,
             hub_key=self.hub_sealing_key(),
         )
+
+    def check_integrity(self) -> None:
+        """Read every page (slow on big stores); raises StoreError("damaged") naming the backup."""
+        try:
+            check_integrity(self.db)
+        except sqlite3.DatabaseError as error:
+            raise damaged(self.data_dir, error) from error
 
     def verify_audit(self) -> audit.AuditCheck:
         return audit.verify(self.db)

@@ -236,6 +236,22 @@ def test_damaged_store_names_the_file_and_offers_the_backup(data_dir: Path) -> N
     assert fieldreg(data_dir, "list").returncode == 0
 
 
+def test_a_damaged_page_met_mid_command_gets_the_same_clear_error(data_dir: Path) -> None:
+    payload = "\n".join(json.dumps(raw_record()) for _ in range(200)).encode()
+    assert fieldreg(data_dir, "register", "-", input=payload).returncode == 0
+    path = data_dir / "fieldreg.db"
+    content = bytearray(path.read_bytes())
+    for page in range(12, len(content) // 4096 - 1, 3):  # table pages the listing must read
+        content[page * 4096 : (page + 1) * 4096] = b"\xff" * 4096
+    path.write_bytes(bytes(content))
+    checked = fieldreg(data_dir, "check")
+    assert checked.returncode == 1 and "Traceback" not in checked.stderr
+    assert f"the store file {path} is damaged" in checked.stderr
+    listed = fieldreg(data_dir, "list")
+    assert listed.returncode == 1 and "Traceback" not in listed.stderr
+    assert "is damaged" in listed.stderr
+
+
 def test_store_from_a_newer_version_is_refused_with_a_clear_message(data_dir: Path) -> None:
     with sqlite3.connect(data_dir / "fieldreg.db") as db:
         db.execute("INSERT INTO _migrations VALUES ('0099_future', '2030-01-01')")

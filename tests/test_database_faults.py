@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from fieldreg.database import DataDir, StoreError, open_database
+from fieldreg.database import DataDir, StoreError, open_database, take_backup
 from fieldreg.schema import MIGRATIONS
 from fieldreg.store import Store
 from tests.factories import FAST_KDF, PASSPHRASE, FakeClock, new_store, raw_record
@@ -73,11 +73,13 @@ def test_store_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     assert refused.value.detail["migration"] == "0002_test_column"
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "zeroed_page"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "zeroed_page", "zeroed_after_crash"])
 def test_damaged_file_is_named_and_the_backup_offered(tmp_path: Path, damage: str) -> None:
     root = tmp_path / "data"
     make_store_with_records(root, count=300)
-    open_database(DataDir(root), clock=FakeClock(), migrations=UPGRADE).close()  # makes a backup
+    store = Store.open(root)
+    take_backup(store.db, DataDir(root), "before-test", FakeClock()())
+    store.close()
     path = DataDir(root).db_path
     content = path.read_bytes()
     if damage == "garbage":
@@ -87,9 +89,17 @@ def test_damaged_file_is_named_and_the_backup_offered(tmp_path: Path, damage: st
     else:
         page = 4096
         path.write_bytes(content[: 3 * page] + b"\x00" * page + content[4 * page :])
+    if damage == "zeroed_after_crash":  # a WAL left behind: the open itself checks the file
+        Path(str(path) + "-wal").write_bytes(b"\x00" * 32)
+        with pytest.raises(StoreError) as on_open:
+            Store.open(root)
+        assert on_open.value.code == "damaged"
+        Path(str(path) + "-wal").unlink()
     damaged_bytes = path.read_bytes()
     with pytest.raises(StoreError) as damaged:
-        Store.open(root)
+        # garbage and truncation are caught on open; a zeroed page inside a cleanly closed
+        # file only when its page is read: by the full check (or by the query that needs it)
+        Store.open(root).check_integrity()
     assert damaged.value.code == "damaged"
     assert damaged.value.detail["path"] == str(path)
     assert damaged.value.detail["backup"] == str(DataDir(root).backups()[0])

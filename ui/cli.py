@@ -12,6 +12,7 @@ import getpass
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any, TextIO
 import platformdirs
 
 from fieldreg import json_input
-from fieldreg.database import StoreError
+from fieldreg.database import DataDir, StoreError, damaged
 from fieldreg.qr_image import write_qr_png
 from fieldreg.record import RECORD_KEYS, Registration
 from fieldreg.session import Session
@@ -108,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit = command("audit", "check the audit log")
     audit.add_argument("audit_command", choices=["verify"])
 
+    command("check", "read the whole store file and report damage")
     command("restore-backup", "replace a damaged store with its newest backup")
 
     enroll = command("enroll", "enrol this device with a hub (coordinators)")
@@ -373,6 +375,12 @@ def cmd_audit(store: Store, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_check(store: Store, out: TextIO) -> int:
+    store.check_integrity()
+    out.write(f"store file OK: {store.registration_count()} registrations\n")
+    return EXIT_OK
+
+
 def cmd_restore(data_dir: Path, out: TextIO) -> int:
     backup, aside = Store.restore_latest_backup(data_dir)
     out.write(f"Restored {backup.name}. The damaged file was kept as {aside}.\n")
@@ -418,9 +426,12 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         "register": lambda: cmd_register(args, store, out, err),
         "list": lambda: cmd_list(args, store, out),
         "audit": lambda: cmd_audit(store, out),
+        "check": lambda: cmd_check(store, out),
     }
     try:
         return commands[args.command]()
+    except sqlite3.DatabaseError as error:  # a damaged page met mid-command
+        raise damaged(DataDir(data_dir), error) from error
     finally:
         store.close()
 
