@@ -23,6 +23,10 @@ def main() -> int:
         bench_gazetteer = importlib.import_module("benchmarks.bench_gazetteer")
         print()
         print(bench_gazetteer.run())
+    for name, kwargs in (("bench_scan", {"quick": True}), ("bench_sync", {"quick": True})):
+        if importlib.util.find_spec(f"benchmarks.{name}") is not None:
+            print()
+            print(importlib.import_module(f"benchmarks.{name}").run(**kwargs))
     print(f"\nbenchmark smoke run: {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return 0
 

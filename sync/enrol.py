@@ -11,11 +11,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from fieldreg.database import StoreError
 from fieldreg.device_identity import DeviceCertificate, public_bytes
+from fieldreg.enrolment_string import parse_enrolment
 from fieldreg.sealing import HubPublicKey, hub_fingerprint
 from fieldreg.session import Session
 from fieldreg.store import Store
 from sync.client import HubClient
-from sync.enrolment_string import EnrolmentString, EnrolmentStringError
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +37,9 @@ def enrol_device(
     or bad_certificate; sync.client errors when the hub cannot be reached or refuses."""
     if not session.operator.is_coordinator:
         raise StoreError("not_permitted", action="enrol")
-    try:
-        enrolment = EnrolmentString.decode(text)
-    except EnrolmentStringError as error:
-        raise StoreError("bad_enrolment_string", reason=str(error)) from None
+    enrolment, problem = parse_enrolment(text.strip())
+    if enrolment is None:
+        raise StoreError("bad_enrolment_string", reason=str(problem))
     url = (hub_url or enrolment.hub_url).rstrip("/")
     client = client or HubClient(replace(store.sync_settings(), hub_url=url))
     info = client.hub_info()

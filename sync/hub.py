@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from fieldreg.clock import Clock, iso, parse_iso, utc_now
 from fieldreg.database import DataDir, apply_migrations, connect, transaction
 from fieldreg.device_identity import DeviceCertificate, public_bytes
+from fieldreg.enrolment_string import format_enrolment
 from fieldreg.gazetteer import load_gazetteer
 from fieldreg.record import validate
 from fieldreg.sealing import SUITE_NAME, HubPrivateKey, hub_fingerprint, packet_info
@@ -36,7 +37,6 @@ from fieldreg.wire import (
     decode_batch,
     encode_receipt,
 )
-from sync.enrolment_string import EnrolmentString
 from sync.hub_schema import HUB_MIGRATIONS
 
 HUB_DB = "hub.db"
@@ -127,7 +127,7 @@ class Hub:
                 "INSERT INTO tokens (token_hash, created_at, expires_at) VALUES (?, ?, ?)",
                 [_token_hash(token), iso(now), iso(now + ttl)],
             )
-        return EnrolmentString(hub_url, token, self.fingerprint).encode()
+        return format_enrolment(hub_url, token, self.fingerprint)
 
     def enrol(self, token: str, device_id: str, device_public_key: bytes) -> DeviceCertificate:
         try:

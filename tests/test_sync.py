@@ -319,10 +319,12 @@ def test_a_new_login_after_enrolment_seals_what_it_registers(
     assert device.store.outbox.pending_count() == 1
 
 
-def test_no_plaintext_in_the_outbox_or_at_the_hub(tmp_path: Path, device: Device,
-                                                  hub: BackgroundHub) -> None:
-    device.register(name_en="Quixotic Hubtest", name_km="ហបតេស្ត", id_number="864213579",
-                    phone="010 864 213")
+def test_no_plaintext_in_the_outbox_or_at_the_hub(
+    tmp_path: Path, device: Device, hub: BackgroundHub
+) -> None:
+    device.register(
+        name_en="Quixotic Hubtest", name_km="ហបតេស្ត", id_number="864213579", phone="010 864 213"
+    )
     device.engine().sync_once()
     assert [row["name_en"] for row in hub.hub.registrations()] == ["QUIXOTIC HUBTEST"]
     needles = [b"QUIXOTIC", b"HUBTEST", "ហបតេស្ត".encode(), b"864213579", b"10864213"]

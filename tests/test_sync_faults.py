@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -175,3 +176,31 @@ def test_sync_once_reports_failure_and_keeps_everything_pending(
         report = device.engine().sync_once()
         assert report.error == "hub_unreachable" and not report.complete
         assert set(device.statuses().values()) == {"pending"}
+
+
+def test_sync_starts_again_by_itself_when_the_hub_comes_back(tmp_path: Path) -> None:
+    port = free_port()
+    device = Device(tmp_path / "device")
+    with BackgroundHub(tmp_path / "hub", port=port) as hub:
+        device.enrol(hub.hub, hub.url)
+    ids = device.register(20)  # the hub is down now
+    stop, reports = threading.Event(), []
+    worker = threading.Thread(
+        target=device.engine().run_forever,
+        args=(stop,),
+        kwargs={"rng": random.Random(1), "on_report": reports.append},
+    )
+    worker.start()
+    try:
+        deadline = time.monotonic() + 20
+        while len(reports) < 2 and time.monotonic() < deadline:  # it keeps trying, backing off
+            time.sleep(0.05)
+        assert [r.error for r in reports[:2]] == ["hub_unreachable"] * 2
+        with BackgroundHub(tmp_path / "hub", port=port) as hub:
+            while device.store.outbox.pending_count() and time.monotonic() < deadline + 20:
+                time.sleep(0.05)
+            assert sorted(hub_ids(hub.hub)) == sorted(ids)
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+    assert not worker.is_alive()

@@ -27,7 +27,7 @@ from fieldreg.record import RECORD_KEYS, Registration
 from fieldreg.session import Session
 from fieldreg.store import Store
 from sync.client import HubRefused, HubUnreachable
-from ui import cli_messages, cli_sync
+from ui import cli_messages, cli_scan, cli_sync
 
 log = logging.getLogger("fieldreg")
 MAX_REPORTED_ERRORS = 50
@@ -129,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_batches.add_argument("--out", type=Path, required=True, metavar="DIR")
     import_receipts = command("import-receipts", "apply the hub's receipt files")
     import_receipts.add_argument("dir", type=Path)
+    cli_scan.add_parsers(commands, _common)
     return parser
 
 
@@ -415,6 +416,8 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     if args.command == "restore-backup":
         return cmd_restore(data_dir, out)
     _setup_logging(data_dir)
+    if args.command == "scan":  # works without a store; verifies receipts if there is one
+        return cli_scan.cmd_scan(args, data_dir, out, err)
     store = Store.open(data_dir)
     commands: dict[str, Callable[[], int]] = {
         "enroll": lambda: cli_sync.cmd_enroll(args, store, _login(args, store), out),
@@ -427,6 +430,7 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         "list": lambda: cmd_list(args, store, out),
         "audit": lambda: cmd_audit(store, out),
         "check": lambda: cmd_check(store, out),
+        "receipt": lambda: cli_scan.cmd_receipt(args, store, out, err, login=_login),
     }
     try:
         return commands[args.command]()
