@@ -1,115 +1,150 @@
-"""The desktop app's entry point: the one place that wires Qt objects together.
+"""The desktop app's entry point: the one place that wires concrete objects together.
 
-For now it shows a placeholder window. It never opens the store or runs SQL: the caller
-(the CLI) passes in a one-line status of the store.
+`run_app(data_dir)` starts the app; `build_main_window(...)` makes the window with every
+dependency injectable (KDF cost, clock, sync engine, scanner, receipts, dialogs), which is
+what the GUI tests and the screenshot script use.
 """
 
 from __future__ import annotations
 
-import pathlib
+import contextlib
 import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont, QFontDatabase, QPalette
-from PySide6.QtWidgets import QApplication, QFrame, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 
-from fieldreg.resources import resource_path
+from fieldreg.clock import Clock, utc_now
+from fieldreg.crypto import KdfParams
+from fieldreg.store import Store
+from sync.enrol import enrol_device
+from sync.hub_server import BackgroundHub
+from ui.adapters import BackgroundSync, CoreReceipts, DeviceEnrolment
+from ui.dialogs import DialogService, QtDialogs
+from ui.executor import StoreExecutor, WorkerContext
+from ui.fonts import BASE_POINT_SIZE, install_fonts, load_khmer_fonts
+from ui.i18n import Formatter, LanguageManager
+from ui.main_window import MainWindow
+from ui.seams import Enrolment, NoSyncEngine, ReceiptRenderer, ScanParser, SyncStatusSource
+from ui.services import Services
+from ui.settings import load_settings
+from ui.theme import apply_theme
 
-KHMER_FONT_FILES = ("NotoSansKhmer-Regular.ttf", "NotoSansKhmer-Bold.ttf")
-TITLE_KM = "ការចុះឈ្មោះនៅទីតាំង"
-TITLE_EN = "Field registration"
+__all__ = ["build_main_window", "demo_setup", "load_khmer_fonts", "prepare_app", "run_app"]
 
-
-def load_khmer_fonts() -> list[str]:
-    """Register the bundled Khmer fonts; return their family names ([] if none loaded)."""
-    families: list[str] = []
-    for name in KHMER_FONT_FILES:
-        path = resource_path("fonts", name)
-        font_id = QFontDatabase.addApplicationFont(str(path)) if path.is_file() else -1
-        if font_id < 0:
-            continue  # fall back to whatever Khmer font the system has
-        for family in QFontDatabase.applicationFontFamilies(font_id):
-            if family not in families:
-                families.append(family)
-    return families
-
-
-def install_fonts(app: QApplication) -> None:
-    """Keep the platform's Latin font and fall back to the bundled font for Khmer."""
-    font = app.font()
-    families = [*font.families(), *load_khmer_fonts()]
-    font.setFamilies(list(dict.fromkeys(families)))
-    app.setFont(font)
+DEMO_OPERATOR = "Demo"
+DEMO_PASSPHRASE = "demo-passphrase"
 
 
-def _label(text: str, name: str, *, point_delta: int = 0, bold: bool = False) -> QLabel:
-    label = QLabel(text)
-    label.setAccessibleName(name)
-    label.setObjectName(name.replace(" ", "_"))
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-    font = QFont(label.font())
-    if font.pointSizeF() > 0:
-        font.setPointSizeF(font.pointSizeF() + point_delta)
-    font.setBold(bold)
-    label.setFont(font)
-    return label
-
-
-def build_placeholder_window(data_dir: pathlib.Path, status_line: str) -> QMainWindow:
-    """The calm placeholder shown until the registration screens arrive."""
-    window = QMainWindow()
-    window.setWindowTitle("FieldReg")
-    window.resize(1024, 640)
-
-    rule = QFrame()
-    rule.setFrameShape(QFrame.Shape.HLine)
-    rule.setFrameShadow(QFrame.Shadow.Sunken)
-    data = _label(f"Data directory: {data_dir}", "data directory")
-    data.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    note = _label(
-        "The registration screens come in a later release.\n"
-        "The command line works today: fieldreg register, fieldreg list.",
-        "note",
-    )
-    note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-
-    column = QVBoxLayout()
-    column.setSpacing(14)
-    column.addStretch(2)
-    column.addWidget(_label("FieldReg", "product name", point_delta=16, bold=True))
-    column.addWidget(_label(TITLE_KM, "title in Khmer", point_delta=6))
-    column.addWidget(_label(TITLE_EN, "title in English", point_delta=2))
-    column.addSpacing(12)
-    column.addWidget(rule)
-    column.addSpacing(12)
-    column.addWidget(_label(status_line, "store status", point_delta=1))
-    column.addWidget(data)
-    column.addSpacing(12)
-    column.addWidget(note)
-    column.addStretch(3)
-    column.setContentsMargins(160, 24, 160, 24)
-
-    central = QWidget()
-    central.setLayout(column)
-    window.setCentralWidget(central)
-    return window
-
-
-def run_placeholder(
-    data_dir: pathlib.Path, status_line: str, quit_after_ms: int | None = None
-) -> int:
-    """Show the placeholder window and run the event loop; returns the exit code.
-
-    quit_after_ms closes the app by itself after that many milliseconds (for tests).
-    """
+def prepare_app() -> QApplication:
+    """The QApplication (made once per process) with our fonts and look."""
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("FieldReg")
-    install_fonts(app)
-    window = build_placeholder_window(data_dir, status_line)
-    window.show()
-    if quit_after_ms is not None:
-        QTimer.singleShot(quit_after_ms, app.quit)
-    return app.exec()
+    app.setApplicationDisplayName("FieldReg")
+    install_fonts(app, point_size=BASE_POINT_SIZE)
+    apply_theme(app)
+    return app
+
+
+def build_main_window(
+    data_dir: Path,
+    *,
+    app: QApplication,
+    kdf: KdfParams | None = None,
+    clock: Clock = utc_now,
+    sync: SyncStatusSource | None = None,
+    scan_parser: ScanParser | None = None,
+    receipts: ReceiptRenderer | None = None,
+    enrolment: Enrolment | None = None,
+    dialogs: DialogService | None = None,
+    monotonic: Callable[[], float] = time.monotonic,
+    login_hint: str = "",
+    context: WorkerContext | None = None,
+) -> MainWindow:
+    """A started main window (first run or login showing). The window owns the store worker;
+    closing it keeps the form as a draft and closes the store."""
+    settings = load_settings(data_dir)
+    formatter = Formatter(settings.language, use_khmer_digits=settings.khmer_digits)
+    executor = StoreExecutor(context or WorkerContext(data_dir, clock=clock, kdf=kdf))
+    services = Services(
+        executor=executor,
+        formatter=formatter,
+        dialogs=dialogs or QtDialogs(),
+        clock=clock,
+        sync=sync or NoSyncEngine(),
+        scan_parser=scan_parser,
+        receipts=receipts,
+        enrolment=enrolment,
+        monotonic=monotonic,
+    )
+    languages = LanguageManager(app, formatter)
+    languages.set_language(settings.language)
+    window = MainWindow(services, languages, settings, login_hint=login_hint)
+    executor.setParent(window)
+    languages.setParent(window)
+    window.start()
+    return window
+
+
+@contextlib.contextmanager
+def demo_setup() -> Iterator[tuple[Path, str]]:
+    """A throwaway data directory, a local hub on 127.0.0.1 and a demo coordinator whose
+    device is already enrolled: ready to register and watch records sync. All of it goes
+    away when the app closes."""
+    with tempfile.TemporaryDirectory(prefix="fieldreg-demo-") as temp:
+        root = Path(temp) / "data"
+        with BackgroundHub(Path(temp) / "hub") as hub:
+            store, _recovery_key = Store.create(
+                root, operator=DEMO_OPERATOR, passphrase=DEMO_PASSPHRASE
+            )
+            session = store.unlock(DEMO_OPERATOR, DEMO_PASSPHRASE)
+            enrol_device(store, session, hub.hub.issue_token(hub.url))
+            store.close()
+            hint = (
+                f"Demo: log in as {DEMO_OPERATOR} with the passphrase {DEMO_PASSPHRASE}. "
+                f"Local hub at {hub.url}"
+            )
+            yield root, hint
+
+
+def run_app(
+    data_dir: Path,
+    *,
+    demo: bool = False,
+    kdf: KdfParams | None = None,
+    clock: Clock = utc_now,
+    quit_after_ms: int | None = None,
+) -> int:
+    """Start the desktop app and run the event loop; returns the exit code.
+
+    `demo` uses a throwaway data directory with a demo coordinator instead of `data_dir`.
+    `quit_after_ms` closes the app by itself (for smoke tests)."""
+    app = prepare_app()
+    with contextlib.ExitStack() as running:
+        hint = ""
+        if demo:
+            data_dir, hint = running.enter_context(demo_setup())
+        context = WorkerContext(data_dir, clock=clock, kdf=kdf)
+        sync = BackgroundSync(data_dir, clock=clock)
+        window = build_main_window(
+            data_dir,
+            app=app,
+            kdf=kdf,
+            clock=clock,
+            login_hint=hint,
+            context=context,
+            sync=sync,
+            receipts=CoreReceipts(context),
+            enrolment=DeviceEnrolment(context, on_enrolled=sync.sync_now),
+        )
+        sync.start()
+        running.callback(sync.stop)
+        window.show()
+        if quit_after_ms is not None:
+            QTimer.singleShot(quit_after_ms, window.close)
+            QTimer.singleShot(quit_after_ms + 50, app.quit)
+        return app.exec()

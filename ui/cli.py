@@ -60,6 +60,11 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fieldreg", description="FieldReg field registration")
     _common(parser, top=True)
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="the app on a throwaway store with a local hub, ready to try",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -389,18 +394,10 @@ def cmd_restore(data_dir: Path, out: TextIO) -> int:
     return EXIT_OK
 
 
-def open_window(data_dir: Path) -> int:
-    from ui.app import run_placeholder  # Qt loads only here
+def open_window(data_dir: Path, *, demo: bool) -> int:
+    from ui.app import run_app  # Qt loads only here
 
-    try:
-        store = Store.open(data_dir)
-    except StoreError as error:
-        status = cli_messages.store_error(error.code, error.detail)
-    else:
-        count = store.registration_count()
-        status = f"Store ready: {count} registrations, {len(store.operators())} operators"
-        store.close()
-    return run_placeholder(data_dir, status)
+    return run_app(data_dir, demo=demo)
 
 
 # -- entry point ----------------------------------------------------------------------------
@@ -410,7 +407,7 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     args = build_parser().parse_args(argv)
     data_dir = data_dir_from(args)
     if args.command is None:
-        return open_window(data_dir)
+        return open_window(data_dir, demo=args.demo)
     if args.command == "init":
         return cmd_init(args, data_dir, out)
     if args.command == "restore-backup":

@@ -1,0 +1,1238 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="km">
+<context>
+    <name>Choices</name>
+    <message>
+        <source>Khmer national ID card</source>
+        <translation>អត្តសញ្ញាណប័ណ្ណសញ្ជាតិខ្មែរ</translation>
+    </message>
+    <message>
+        <source>Passport</source>
+        <translation>លិខិតឆ្លងដែន</translation>
+    </message>
+    <message>
+        <source>No ID document</source>
+        <translation>គ្មានឯកសារអត្តសញ្ញាណ</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>ស្រី</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>ប្រុស</translation>
+    </message>
+    <message>
+        <source>Micro-enterprise owner</source>
+        <translation>ម្ចាស់មីក្រូសហគ្រាស</translation>
+    </message>
+    <message>
+        <source>Worker of a micro-enterprise</source>
+        <translation>កម្មករនិយោជិតនៃមីក្រូសហគ្រាស</translation>
+    </message>
+    <message>
+        <source>Seasonal worker</source>
+        <translation>កម្មកររដូវកាល</translation>
+    </message>
+    <message>
+        <source>Self-employed</source>
+        <translation>អ្នកប្រកបរបរដោយខ្លួនឯង</translation>
+    </message>
+    <message>
+        <source>Social security (NSSF)</source>
+        <translation>របបសន្តិសុខសង្គម (ប.ស.ស.)</translation>
+    </message>
+    <message>
+        <source>Health insurance</source>
+        <translation>ធានារ៉ាប់រងសុខភាព</translation>
+    </message>
+    <message>
+        <source>Skills training</source>
+        <translation>ការបណ្តុះបណ្តាលជំនាញ</translation>
+    </message>
+    <message>
+        <source>Loans and banking</source>
+        <translation>សេវាឥណទាន និងធនាគារ</translation>
+    </message>
+    <message>
+        <source>Tax incentives</source>
+        <translation>ការលើកទឹកចិត្តផ្នែកពន្ធ</translation>
+    </message>
+    <message>
+        <source>Social protection</source>
+        <translation>កិច្ចគាំពារសង្គម</translation>
+    </message>
+    <message>
+        <source>Agriculture, forestry and fishing</source>
+        <translation>កសិកម្ម រុក្ខាប្រមាញ់ និងនេសាទ</translation>
+    </message>
+    <message>
+        <source>Mining and quarrying</source>
+        <translation>ការជីករ៉ែ និងយកថ្ម</translation>
+    </message>
+    <message>
+        <source>Manufacturing</source>
+        <translation>ផលិតកម្ម និងកែច្នៃ</translation>
+    </message>
+    <message>
+        <source>Electricity and gas supply</source>
+        <translation>ការផ្គត់ផ្គង់អគ្គិសនី និងឧស្ម័ន</translation>
+    </message>
+    <message>
+        <source>Water supply and waste management</source>
+        <translation>ការផ្គត់ផ្គង់ទឹក និងការគ្រប់គ្រងសំណល់</translation>
+    </message>
+    <message>
+        <source>Construction</source>
+        <translation>សំណង់</translation>
+    </message>
+    <message>
+        <source>Wholesale and retail trade, vehicle repair</source>
+        <translation>ការលក់ដុំ លក់រាយ និងជួសជុលយានយន្ត</translation>
+    </message>
+    <message>
+        <source>Transport and storage</source>
+        <translation>ការដឹកជញ្ជូន និងឃ្លាំងស្តុកទំនិញ</translation>
+    </message>
+    <message>
+        <source>Accommodation and food service</source>
+        <translation>សេវាស្នាក់នៅ និងម្ហូបអាហារ</translation>
+    </message>
+    <message>
+        <source>Information and communication</source>
+        <translation>ព័ត៌មាន និងទំនាក់ទំនង</translation>
+    </message>
+    <message>
+        <source>Finance and insurance</source>
+        <translation>ហិរញ្ញវត្ថុ និងធានារ៉ាប់រង</translation>
+    </message>
+    <message>
+        <source>Real estate</source>
+        <translation>អចលនទ្រព្យ</translation>
+    </message>
+    <message>
+        <source>Professional and technical services</source>
+        <translation>សេវាវិជ្ជាជីវៈ និងបច្ចេកទេស</translation>
+    </message>
+    <message>
+        <source>Administrative and support services</source>
+        <translation>សេវារដ្ឋបាល និងសេវាគាំទ្រ</translation>
+    </message>
+    <message>
+        <source>Public administration and defence</source>
+        <translation>រដ្ឋបាលសាធារណៈ និងការពារជាតិ</translation>
+    </message>
+    <message>
+        <source>Education</source>
+        <translation>ការអប់រំ</translation>
+    </message>
+    <message>
+        <source>Health and social work</source>
+        <translation>សុខាភិបាល និងសង្គមកិច្ច</translation>
+    </message>
+    <message>
+        <source>Arts, entertainment and recreation</source>
+        <translation>សិល្បៈ ការកម្សាន្ត និងលំហែកាយ</translation>
+    </message>
+    <message>
+        <source>Other services</source>
+        <translation>សេវាផ្សេងៗ</translation>
+    </message>
+    <message>
+        <source>Household work</source>
+        <translation>ការងារបម្រើក្នុងគ្រួសារ</translation>
+    </message>
+    <message>
+        <source>International organisations</source>
+        <translation>អង្គការអន្តរជាតិ</translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation>សេចក្តីព្រាង</translation>
+    </message>
+    <message>
+        <source>Waiting to sync</source>
+        <translation>រង់ចាំបញ្ជូន</translation>
+    </message>
+    <message>
+        <source>Synced</source>
+        <translation>បានបញ្ជូនរួច</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>ត្រូវបានបដិសេធ</translation>
+    </message>
+    <message>
+        <source>Registrar</source>
+        <translation>មន្ត្រីចុះឈ្មោះ</translation>
+    </message>
+    <message>
+        <source>Coordinator</source>
+        <translation>អ្នកសម្របសម្រួល</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>បានចុះឈ្មោះ</translation>
+    </message>
+    <message>
+        <source>Corrected</source>
+        <translation>បានកែតម្រូវ</translation>
+    </message>
+</context>
+<context>
+    <name>CorrectionDialog</name>
+    <message>
+        <source>Correct a registration</source>
+        <translation>កែតម្រូវការចុះឈ្មោះ</translation>
+    </message>
+    <message>
+        <source>Reason for the correction</source>
+        <translation>មូលហេតុនៃការកែតម្រូវ</translation>
+    </message>
+    <message>
+        <source>Save correction</source>
+        <translation>រក្សាទុកការកែតម្រូវ</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>បោះបង់</translation>
+    </message>
+</context>
+<context>
+    <name>DuplicateDialog</name>
+    <message>
+        <source>Possible duplicate</source>
+        <translation>អាចនឹងស្ទួន</translation>
+    </message>
+    <message>
+        <source>This person may already be registered</source>
+        <translation>បុគ្គលនេះប្រហែលជាបានចុះឈ្មោះរួចហើយ</translation>
+    </message>
+    <message>
+        <source>the same ID number</source>
+        <translation>លេខអត្តសញ្ញាណដូចគ្នា</translation>
+    </message>
+    <message>
+        <source>the same phone</source>
+        <translation>លេខទូរស័ព្ទដូចគ្នា</translation>
+    </message>
+    <message>
+        <source>A registration on this device has {what}. Please check it with the person.</source>
+        <translation>មានការចុះឈ្មោះមួយនៅលើឧបករណ៍នេះ ដែលមាន{what}។ សូមពិនិត្យផ្ទៀងផ្ទាត់ជាមួយសាមីខ្លួន។</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation> និង</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more matching registration(s).</source>
+        <translation>
+            <numerusform>មានការចុះឈ្មោះស្រដៀងគ្នា %n ទៀត។</numerusform>
+            <numerusform>មានការចុះឈ្មោះស្រដៀងគ្នា %n ទៀត។</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Reason to register anyway</source>
+        <translation>មូលហេតុដែលនៅតែចុះឈ្មោះ</translation>
+    </message>
+    <message>
+        <source>e.g. shared family phone</source>
+        <translation>ឧ. ប្រើទូរស័ព្ទរួមគ្នាក្នុងគ្រួសារ</translation>
+    </message>
+    <message>
+        <source>Open existing</source>
+        <translation>បើកការចុះឈ្មោះដែលមានស្រាប់</translation>
+    </message>
+    <message>
+        <source>Register anyway</source>
+        <translation>នៅតែចុះឈ្មោះ</translation>
+    </message>
+    <message>
+        <source>Back to the form</source>
+        <translation>ត្រឡប់ទៅទម្រង់វិញ</translation>
+    </message>
+</context>
+<context>
+    <name>EventChoiceScreen</name>
+    <message>
+        <source>Please fill in every field.</source>
+        <translation>សូមបំពេញគ្រប់ប្រអប់។</translation>
+    </message>
+    <message>
+        <source>Date: {date}</source>
+        <translation>កាលបរិច្ឆេទ៖ {date}</translation>
+    </message>
+    <message>
+        <source>Where are you registering today?</source>
+        <translation>ថ្ងៃនេះ លោកអ្នកចុះឈ្មោះនៅទីណា?</translation>
+    </message>
+    <message>
+        <source>Every registration you make today will carry this.</source>
+        <translation>ការចុះឈ្មោះទាំងអស់ដែលលោកអ្នកធ្វើនៅថ្ងៃនេះ នឹងកត់ត្រាព័ត៌មាននេះ។</translation>
+    </message>
+    <message>
+        <source>Outreach event</source>
+        <translation>យុទ្ធនាការចុះមូលដ្ឋាន</translation>
+    </message>
+    <message>
+        <source>Bank branch</source>
+        <translation>សាខាធនាគារ</translation>
+    </message>
+    <message>
+        <source>Event name</source>
+        <translation>ឈ្មោះយុទ្ធនាការ</translation>
+    </message>
+    <message>
+        <source>e.g. Takeo outreach week</source>
+        <translation>ឧ. សប្តាហ៍ចុះមូលដ្ឋាននៅខេត្តតាកែវ</translation>
+    </message>
+    <message>
+        <source>Commune or sangkat of the event</source>
+        <translation>ឃុំ ឬសង្កាត់ដែលរៀបចំយុទ្ធនាការ</translation>
+    </message>
+    <message>
+        <source>Type in Khmer or Latin</source>
+        <translation>វាយជាអក្សរខ្មែរ ឬឡាតាំង</translation>
+    </message>
+    <message>
+        <source>Bank</source>
+        <translation>ធនាគារ</translation>
+    </message>
+    <message>
+        <source>Branch</source>
+        <translation>សាខា</translation>
+    </message>
+    <message>
+        <source>Start registering</source>
+        <translation>ចាប់ផ្តើមចុះឈ្មោះ</translation>
+    </message>
+</context>
+<context>
+    <name>FieldErrors</name>
+    <message>
+        <source>Required</source>
+        <translation>ត្រូវតែបំពេញ</translation>
+    </message>
+    <message>
+        <source>Not a valid value</source>
+        <translation>តម្លៃមិនត្រឹមត្រូវ</translation>
+    </message>
+    <message>
+        <source>Too long</source>
+        <translation>វែងពេក</translation>
+    </message>
+    <message>
+        <source>Contains characters not allowed</source>
+        <translation>មានតួអក្សរដែលមិនអនុញ្ញាត</translation>
+    </message>
+    <message>
+        <source>Choose one of the options</source>
+        <translation>សូមជ្រើសរើសមួយក្នុងចំណោមជម្រើស</translation>
+    </message>
+    <message>
+        <source>Write this name in Khmer script</source>
+        <translation>សូមសរសេរឈ្មោះនេះជាអក្សរខ្មែរ</translation>
+    </message>
+    <message>
+        <source>Write this name in Latin letters</source>
+        <translation>សូមសរសេរឈ្មោះនេះជាអក្សរឡាតាំង</translation>
+    </message>
+    <message>
+        <source>Write the date as DD/MM/YYYY</source>
+        <translation>សូមសរសេរកាលបរិច្ឆេទជា ថ្ងៃ/ខែ/ឆ្នាំ</translation>
+    </message>
+    <message>
+        <source>This date is in the future</source>
+        <translation>កាលបរិច្ឆេទនេះនៅថ្ងៃអនាគត</translation>
+    </message>
+    <message>
+        <source>The person must be 15 or older</source>
+        <translation>សាមីខ្លួនត្រូវមានអាយុចាប់ពី ១៥ ឆ្នាំឡើងទៅ</translation>
+    </message>
+    <message>
+        <source>Not a Cambodian phone number</source>
+        <translation>មិនមែនជាលេខទូរស័ព្ទកម្ពុជាទេ</translation>
+    </message>
+    <message>
+        <source>The format is not right</source>
+        <translation>ទម្រង់មិនត្រឹមត្រូវ</translation>
+    </message>
+    <message>
+        <source>A national ID number has 9 digits</source>
+        <translation>លេខអត្តសញ្ញាណប័ណ្ណមាន ៩ ខ្ទង់</translation>
+    </message>
+    <message>
+        <source>A passport number has 6 to 9 letters or digits</source>
+        <translation>លេខលិខិតឆ្លងដែនមានពី ៦ ទៅ ៩ តួ (អក្សរ ឬលេខ)</translation>
+    </message>
+    <message>
+        <source>Choose the village from the list</source>
+        <translation>សូមជ្រើសរើសភូមិពីបញ្ជី</translation>
+    </message>
+    <message>
+        <source>Registration needs the person&apos;s consent</source>
+        <translation>ការចុះឈ្មោះត្រូវការការយល់ព្រមពីសាមីខ្លួន</translation>
+    </message>
+    <message>
+        <source>The number is out of range</source>
+        <translation>ចំនួននេះហួសកម្រិត</translation>
+    </message>
+    <message>
+        <source>Leave empty when there is no ID</source>
+        <translation>សូមទុកទទេ ពេលគ្មានឯកសារអត្តសញ្ញាណ</translation>
+    </message>
+    <message>
+        <source>Write a whole number</source>
+        <translation>សូមសរសេរជាចំនួនគត់</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunFlow</name>
+    <message>
+        <source>Welcome to FieldReg</source>
+        <translation>សូមស្វាគមន៍មកកាន់ FieldReg</translation>
+    </message>
+    <message>
+        <source>Create the first coordinator</source>
+        <translation>បង្កើតអ្នកសម្របសម្រួលដំបូង</translation>
+    </message>
+    <message>
+        <source>The coordinator manages this laptop: adds registrars, resets passphrases and sees every registration made here.</source>
+        <translation>អ្នកសម្របសម្រួលគ្រប់គ្រងកុំព្យូទ័រនេះ៖ បន្ថែមមន្ត្រីចុះឈ្មោះ កំណត់ពាក្យសម្ងាត់ថ្មី និងមើលឃើញការចុះឈ្មោះទាំងអស់ដែលធ្វើនៅទីនេះ។</translation>
+    </message>
+    <message>
+        <source>Coordinator name</source>
+        <translation>ឈ្មោះអ្នកសម្របសម្រួល</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>ពាក្យសម្ងាត់</translation>
+    </message>
+    <message>
+        <source>Passphrase again</source>
+        <translation>វាយពាក្យសម្ងាត់ម្តងទៀត</translation>
+    </message>
+    <message>
+        <source>At least {n} characters. A short sentence is easy to remember and hard to guess. Nobody can recover it for you: keep the recovery key shown next.</source>
+        <translation>យ៉ាងតិច {n} តួអក្សរ។ ឃ្លាខ្លីមួយងាយចាំ ហើយពិបាកទាយ។ គ្មាននរណាអាចរកវាមកវិញជូនលោកអ្នកបានទេ៖ សូមរក្សាទុកសោស្តារដែលនឹងបង្ហាញនៅជំហានបន្ទាប់។</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>បង្កើត</translation>
+    </message>
+    <message>
+        <source>Connect to the hub</source>
+        <translation>ភ្ជាប់ទៅម៉ាស៊ីនមេ</translation>
+    </message>
+    <message>
+        <source>Registrations go to the national platform through the hub. Paste or scan the enrolment code from your coordinator, or skip and work offline: you can enrol later in Settings.</source>
+        <translation>ការចុះឈ្មោះនឹងត្រូវបញ្ជូនទៅប្រព័ន្ធជាតិ តាមរយៈម៉ាស៊ីនមេ។ សូមបិទភ្ជាប់ ឬស្កេនកូដចុះបញ្ជីដែលទទួលបានពីអ្នកសម្របសម្រួល ឬរំលងហើយធ្វើការក្រៅបណ្តាញ៖ លោកអ្នកអាចចុះបញ្ជីនៅពេលក្រោយក្នុង «ការកំណត់»។</translation>
+    </message>
+    <message>
+        <source>Enrolment code</source>
+        <translation>កូដចុះបញ្ជី</translation>
+    </message>
+    <message>
+        <source>Enrolment is not available in this version yet. Work offline for now.</source>
+        <translation>កំណែនេះមិនទាន់អាចចុះបញ្ជីឧបករណ៍បានទេ។ សូមធ្វើការក្រៅបណ្តាញសិន។</translation>
+    </message>
+    <message>
+        <source>Enrol</source>
+        <translation>ចុះបញ្ជី</translation>
+    </message>
+    <message>
+        <source>Skip, work offline</source>
+        <translation>រំលង ហើយធ្វើការក្រៅបណ្តាញ</translation>
+    </message>
+</context>
+<context>
+    <name>LoginScreen</name>
+    <message numerus="yes">
+        <source>You can try again in %n second(s).</source>
+        <translation>
+            <numerusform>លោកអ្នកអាចព្យាយាមម្តងទៀតក្នុងរយៈពេល %n វិនាទីទៀត។</numerusform>
+            <numerusform>លោកអ្នកអាចព្យាយាមម្តងទៀតក្នុងរយៈពេល %n វិនាទីទៀត។</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>ជាប់សោ</translation>
+    </message>
+    <message>
+        <source>FieldReg</source>
+        <translation>FieldReg</translation>
+    </message>
+    <message>
+        <source>Log in to register</source>
+        <translation>ចូលប្រើដើម្បីចុះឈ្មោះ</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>អ្នកប្រើប្រាស់</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>ពាក្យសម្ងាត់</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>ចូលប្រើ</translation>
+    </message>
+    <message>
+        <source>Forgot the coordinator passphrase? Use the recovery key</source>
+        <translation>ភ្លេចពាក្យសម្ងាត់អ្នកសម្របសម្រួល? ប្រើសោស្តារ</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>{name} · {event}</source>
+        <translation>{name} · {event}</translation>
+    </message>
+    <message>
+        <source>FieldReg</source>
+        <translation>FieldReg</translation>
+    </message>
+    <message>
+        <source>Register</source>
+        <translation>ចុះឈ្មោះ</translation>
+    </message>
+    <message>
+        <source>Registrations</source>
+        <translation>បញ្ជីចុះឈ្មោះ</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>អ្នកប្រើប្រាស់</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>ការកំណត់</translation>
+    </message>
+    <message>
+        <source>Lock (Ctrl+L)</source>
+        <translation>ចាក់សោ (Ctrl+L)</translation>
+    </message>
+</context>
+<context>
+    <name>OperatorsScreen</name>
+    <message>
+        <source>Disabled</source>
+        <translation>បានបិទ</translation>
+    </message>
+    <message>
+        <source>Locked out</source>
+        <translation>ត្រូវបានចាក់សោ</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n wrong passphrase(s)</source>
+        <translation>
+            <numerusform>វាយពាក្យសម្ងាត់ខុស %n ដង</numerusform>
+            <numerusform>វាយពាក្យសម្ងាត់ខុស %n ដង</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>កំពុងប្រើ</translation>
+    </message>
+    <message>
+        <source>For: {name}</source>
+        <translation>សម្រាប់៖ {name}</translation>
+    </message>
+    <message>
+        <source>Choose a user</source>
+        <translation>សូមជ្រើសរើសអ្នកប្រើប្រាស់</translation>
+    </message>
+    <message>
+        <source>{name} can now log in.</source>
+        <translation>{name} អាចចូលប្រើបានហើយ។</translation>
+    </message>
+    <message>
+        <source>New passphrase set for {name}.</source>
+        <translation>បានកំណត់ពាក្យសម្ងាត់ថ្មីសម្រាប់ {name}។</translation>
+    </message>
+    <message>
+        <source>Users of this laptop</source>
+        <translation>អ្នកប្រើប្រាស់កុំព្យូទ័រនេះ</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>ឈ្មោះ</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>តួនាទី</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>ស្ថានភាព</translation>
+    </message>
+    <message>
+        <source>Add a user</source>
+        <translation>បន្ថែមអ្នកប្រើប្រាស់</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>ពាក្យសម្ងាត់</translation>
+    </message>
+    <message>
+        <source>Again</source>
+        <translation>វាយម្តងទៀត</translation>
+    </message>
+    <message>
+        <source>Add user</source>
+        <translation>បន្ថែម</translation>
+    </message>
+    <message>
+        <source>Set a new passphrase</source>
+        <translation>កំណត់ពាក្យសម្ងាត់ថ្មី</translation>
+    </message>
+    <message>
+        <source>New passphrase</source>
+        <translation>ពាក្យសម្ងាត់ថ្មី</translation>
+    </message>
+    <message>
+        <source>Set passphrase</source>
+        <translation>កំណត់ពាក្យសម្ងាត់</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptDialog</name>
+    <message>
+        <source>Save receipt</source>
+        <translation>រក្សាទុកបង្កាន់ដៃ</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>បង្កាន់ដៃ</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>បានចុះឈ្មោះ</translation>
+    </message>
+    <message>
+        <source>{name} · registration {id}</source>
+        <translation>{name} · លេខចុះឈ្មោះ {id}</translation>
+    </message>
+    <message>
+        <source>The registration is saved. Printed receipts are not available in this version yet.</source>
+        <translation>ការចុះឈ្មោះត្រូវបានរក្សាទុកហើយ។ កំណែនេះមិនទាន់អាចបោះពុម្ពបង្កាន់ដៃបានទេ។</translation>
+    </message>
+    <message>
+        <source>Print</source>
+        <translation>បោះពុម្ព</translation>
+    </message>
+    <message>
+        <source>Save PDF</source>
+        <translation>រក្សាទុកជា PDF</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>បិទ</translation>
+    </message>
+</context>
+<context>
+    <name>RecordDetailDialog</name>
+    <message>
+        <source>Version {n}, {when}, {operator}: {change}</source>
+        <translation>កំណែទី {n}, {when}, {operator}៖ {change}</translation>
+    </message>
+    <message>
+        <source>Registration</source>
+        <translation>ការចុះឈ្មោះ</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>ប្រវត្តិ</translation>
+    </message>
+    <message>
+        <source>Correct...</source>
+        <translation>កែតម្រូវ...</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>បិទ</translation>
+    </message>
+</context>
+<context>
+    <name>RecordSummary</name>
+    <message>
+        <source>{when} by {operator}</source>
+        <translation>{when} ដោយ {operator}</translation>
+    </message>
+    <message>
+        <source>Name in Khmer</source>
+        <translation>ឈ្មោះជាអក្សរខ្មែរ</translation>
+    </message>
+    <message>
+        <source>Name in Latin letters</source>
+        <translation>ឈ្មោះជាអក្សរឡាតាំង</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>ភេទ</translation>
+    </message>
+    <message>
+        <source>Date of birth</source>
+        <translation>ថ្ងៃខែឆ្នាំកំណើត</translation>
+    </message>
+    <message>
+        <source>ID document</source>
+        <translation>ឯកសារអត្តសញ្ញាណ</translation>
+    </message>
+    <message>
+        <source>Phone number</source>
+        <translation>លេខទូរស័ព្ទ</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>អាសយដ្ឋាន</translation>
+    </message>
+    <message>
+        <source>Target group</source>
+        <translation>ក្រុមគោលដៅ</translation>
+    </message>
+    <message>
+        <source>Business sector</source>
+        <translation>វិស័យអាជីវកម្ម</translation>
+    </message>
+    <message>
+        <source>Services of interest</source>
+        <translation>សេវាដែលចាប់អារម្មណ៍</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>ចុះឈ្មោះ</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>ស្ថានភាព</translation>
+    </message>
+</context>
+<context>
+    <name>RecoverDialog</name>
+    <message>
+        <source>Use the recovery key</source>
+        <translation>ប្រើសោស្តារ</translation>
+    </message>
+    <message>
+        <source>Type the recovery key shown when this laptop was set up, then choose a new passphrase.</source>
+        <translation>សូមវាយសោស្តារដែលបានបង្ហាញនៅពេលរៀបចំកុំព្យូទ័រនេះ រួចជ្រើសរើសពាក្យសម្ងាត់ថ្មី។</translation>
+    </message>
+    <message>
+        <source>Recovery key</source>
+        <translation>សោស្តារ</translation>
+    </message>
+    <message>
+        <source>Coordinator name</source>
+        <translation>ឈ្មោះអ្នកសម្របសម្រួល</translation>
+    </message>
+    <message>
+        <source>New passphrase</source>
+        <translation>ពាក្យសម្ងាត់ថ្មី</translation>
+    </message>
+    <message>
+        <source>Again</source>
+        <translation>វាយម្តងទៀត</translation>
+    </message>
+    <message>
+        <source>Set passphrase and log in</source>
+        <translation>កំណត់ពាក្យសម្ងាត់ ហើយចូលប្រើ</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>បោះបង់</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryKeyPage</name>
+    <message>
+        <source>Recovery key</source>
+        <translation>សោស្តារ</translation>
+    </message>
+    <message>
+        <source>FieldReg recovery key</source>
+        <translation>សោស្តារ FieldReg</translation>
+    </message>
+    <message>
+        <source>Keep this page somewhere safe, away from the laptop.</source>
+        <translation>សូមរក្សាទុកសន្លឹកនេះនៅកន្លែងមានសុវត្ថិភាព ដាច់ដោយឡែកពីកុំព្យូទ័រ។</translation>
+    </message>
+    <message>
+        <source>It opens every registration on the device if a passphrase is lost.</source>
+        <translation>សោនេះអាចបើកការចុះឈ្មោះទាំងអស់នៅលើឧបករណ៍ ប្រសិនបើភ្លេចពាក្យសម្ងាត់។</translation>
+    </message>
+    <message>
+        <source>Save the recovery key</source>
+        <translation>រក្សាទុកសោស្តារ</translation>
+    </message>
+    <message>
+        <source>Choose a place outside the FieldReg data folder.</source>
+        <translation>សូមជ្រើសរើសទីតាំងនៅក្រៅថតទិន្នន័យ FieldReg។</translation>
+    </message>
+    <message>
+        <source>Saved to {path}</source>
+        <translation>បានរក្សាទុកនៅ {path}</translation>
+    </message>
+    <message>
+        <source>Sent to the printer.</source>
+        <translation>បានបញ្ជូនទៅម៉ាស៊ីនបោះពុម្ពហើយ។</translation>
+    </message>
+    <message>
+        <source>Your recovery key</source>
+        <translation>សោស្តាររបស់លោកអ្នក</translation>
+    </message>
+    <message>
+        <source>If every coordinator forgets their passphrase, this key is the only way to open the registrations on this laptop. It is shown only now. Write it down, or save or print it, and keep it away from the laptop.</source>
+        <translation>ប្រសិនបើអ្នកសម្របសម្រួលទាំងអស់ភ្លេចពាក្យសម្ងាត់ សោនេះគឺជាមធ្យោបាយតែមួយគត់ដើម្បីបើកការចុះឈ្មោះនៅលើកុំព្យូទ័រនេះ។ សោនេះបង្ហាញតែម្តងនេះប៉ុណ្ណោះ។ សូមកត់ត្រាទុក រក្សាទុក ឬបោះពុម្ព ហើយទុកវានៅឆ្ងាយពីកុំព្យូទ័រ។</translation>
+    </message>
+    <message>
+        <source>Recovery key as a QR code</source>
+        <translation>សោស្តារជាកូដ QR</translation>
+    </message>
+    <message>
+        <source>Save as image...</source>
+        <translation>រក្សាទុកជារូបភាព...</translation>
+    </message>
+    <message>
+        <source>Print...</source>
+        <translation>បោះពុម្ព...</translation>
+    </message>
+    <message>
+        <source>I have kept the recovery key in a safe place</source>
+        <translation>ខ្ញុំបានរក្សាទុកសោស្តារនៅកន្លែងមានសុវត្ថិភាពហើយ</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>បន្ត</translation>
+    </message>
+</context>
+<context>
+    <name>RegisterScreen</name>
+    <message>
+        <source>Unfinished form restored (saved {when}).</source>
+        <translation>បានបើកទម្រង់ដែលមិនទាន់បញ្ចប់ឡើងវិញ (រក្សាទុកនៅ {when})។</translation>
+    </message>
+    <message>
+        <source>Age {age}</source>
+        <translation>អាយុ {age} ឆ្នាំ</translation>
+    </message>
+    <message>
+        <source>Please correct the fields marked in red.</source>
+        <translation>សូមកែប្រអប់ដែលមានសញ្ញាក្រហម។</translation>
+    </message>
+    <message>
+        <source>The scanned code is not an ID card or a FieldReg code.</source>
+        <translation>កូដដែលបានស្កេន មិនមែនជាអត្តសញ្ញាណប័ណ្ណ ឬកូដ FieldReg ទេ។</translation>
+    </message>
+    <message>
+        <source>Filled from the scan. Please check the marked fields.</source>
+        <translation>បានបំពេញពីការស្កេន។ សូមពិនិត្យប្រអប់ដែលមានសញ្ញា។</translation>
+    </message>
+    <message>
+        <source>Saved {time}: {name}</source>
+        <translation>បានរក្សាទុកម៉ោង {time}៖ {name}</translation>
+    </message>
+    <message>
+        <source>Event: {event}</source>
+        <translation>យុទ្ធនាការ៖ {event}</translation>
+    </message>
+    <message>
+        <source>Draft kept</source>
+        <translation>បានរក្សាទុកសេចក្តីព្រាង</translation>
+    </message>
+    <message>
+        <source>Not yet kept</source>
+        <translation>មិនទាន់រក្សាទុក</translation>
+    </message>
+    <message>
+        <source>New registration</source>
+        <translation>ការចុះឈ្មោះថ្មី</translation>
+    </message>
+    <message>
+        <source>Change event</source>
+        <translation>ប្តូរយុទ្ធនាការ</translation>
+    </message>
+    <message>
+        <source>Scan</source>
+        <translation>ស្កេន</translation>
+    </message>
+    <message>
+        <source>Scan an ID card or a code</source>
+        <translation>ស្កេនអត្តសញ្ញាណប័ណ្ណ ឬកូដ</translation>
+    </message>
+    <message>
+        <source>Scanning is not available in this version yet</source>
+        <translation>កំណែនេះមិនទាន់អាចស្កេនបានទេ</translation>
+    </message>
+    <message>
+        <source>Show receipt</source>
+        <translation>បង្ហាញបង្កាន់ដៃ</translation>
+    </message>
+    <message>
+        <source>Clear form</source>
+        <translation>សម្អាតទម្រង់</translation>
+    </message>
+    <message>
+        <source>Save registration</source>
+        <translation>រក្សាទុកការចុះឈ្មោះ</translation>
+    </message>
+    <message>
+        <source>Ctrl+S</source>
+        <translation>Ctrl+S</translation>
+    </message>
+</context>
+<context>
+    <name>RegistrationFields</name>
+    <message>
+        <source>Identity</source>
+        <translation>អត្តសញ្ញាណ</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>ទំនាក់ទំនង</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>អាសយដ្ឋាន</translation>
+    </message>
+    <message>
+        <source>Work</source>
+        <translation>ការងារ</translation>
+    </message>
+    <message>
+        <source>Services of interest</source>
+        <translation>សេវាដែលចាប់អារម្មណ៍</translation>
+    </message>
+    <message>
+        <source>ID document</source>
+        <translation>ឯកសារអត្តសញ្ញាណ</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>លេខឯកសារ</translation>
+    </message>
+    <message>
+        <source>Name in Khmer</source>
+        <translation>ឈ្មោះជាអក្សរខ្មែរ</translation>
+    </message>
+    <message>
+        <source>Name in Latin letters</source>
+        <translation>ឈ្មោះជាអក្សរឡាតាំង</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>ភេទ</translation>
+    </message>
+    <message>
+        <source>Date of birth</source>
+        <translation>ថ្ងៃខែឆ្នាំកំណើត</translation>
+    </message>
+    <message>
+        <source>Phone number</source>
+        <translation>លេខទូរស័ព្ទ</translation>
+    </message>
+    <message>
+        <source>Province or capital</source>
+        <translation>រាជធានី ឬខេត្ត</translation>
+    </message>
+    <message>
+        <source>District, municipality or khan</source>
+        <translation>ស្រុក ក្រុង ឬខណ្ឌ</translation>
+    </message>
+    <message>
+        <source>Commune or sangkat</source>
+        <translation>ឃុំ ឬសង្កាត់</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>ភូមិ</translation>
+    </message>
+    <message>
+        <source>Target group</source>
+        <translation>ក្រុមគោលដៅ</translation>
+    </message>
+    <message>
+        <source>Business sector</source>
+        <translation>វិស័យអាជីវកម្ម</translation>
+    </message>
+    <message>
+        <source>Business name (optional)</source>
+        <translation>ឈ្មោះអាជីវកម្ម (បើមាន)</translation>
+    </message>
+    <message>
+        <source>Workers</source>
+        <translation>ចំនួនកម្មករ</translation>
+    </message>
+    <message>
+        <source>Consent</source>
+        <translation>ការយល់ព្រម</translation>
+    </message>
+    <message>
+        <source>The person agrees to register and to share this information with CAM-IE</source>
+        <translation>សាមីខ្លួនយល់ព្រមចុះឈ្មោះ និងចែករំលែកព័ត៌មាននេះជាមួយប្រព័ន្ធ CAM-IE</translation>
+    </message>
+    <message>
+        <source>e.g. 15/01/1990</source>
+        <translation>ឧ. 15/01/1990</translation>
+    </message>
+    <message>
+        <source>e.g. 012 345 678</source>
+        <translation>ឧ. 012 345 678</translation>
+    </message>
+    <message>
+        <source>9 digits on the ID card</source>
+        <translation>លេខ ៩ ខ្ទង់នៅលើអត្តសញ្ញាណប័ណ្ណ</translation>
+    </message>
+    <message>
+        <source>Type in Khmer or Latin</source>
+        <translation>វាយជាអក្សរខ្មែរ ឬឡាតាំង</translation>
+    </message>
+    <message>
+        <source>Choose...</source>
+        <translation>ជ្រើសរើស...</translation>
+    </message>
+</context>
+<context>
+    <name>RegistrationsScreen</name>
+    <message>
+        <source>Loading...</source>
+        <translation>កំពុងផ្ទុក...</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n registration(s) shown</source>
+        <translation>
+            <numerusform>បង្ហាញការចុះឈ្មោះចំនួន %n</numerusform>
+            <numerusform>បង្ហាញការចុះឈ្មោះចំនួន %n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Registrations</source>
+        <translation>បញ្ជីចុះឈ្មោះ</translation>
+    </message>
+    <message>
+        <source>Search by name, ID number or phone</source>
+        <translation>ស្វែងរកតាមឈ្មោះ លេខអត្តសញ្ញាណ ឬលេខទូរស័ព្ទ</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>ស្ថានភាព</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>គ្រប់ស្ថានភាព</translation>
+    </message>
+    <message>
+        <source>Today only</source>
+        <translation>តែថ្ងៃនេះ</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>ផ្ទុកឡើងវិញ</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>បើក</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>កាលបរិច្ឆេទ</translation>
+    </message>
+    <message>
+        <source>Khmer name</source>
+        <translation>ឈ្មោះខ្មែរ</translation>
+    </message>
+    <message>
+        <source>Latin name</source>
+        <translation>ឈ្មោះឡាតាំង</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>លេខអត្តសញ្ញាណ</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>ទូរស័ព្ទ</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>យុទ្ធនាការ</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsScreen</name>
+    <message>
+        <source>Settings</source>
+        <translation>ការកំណត់</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>ភាសា</translation>
+    </message>
+    <message>
+        <source>Show numbers and dates in Khmer digits</source>
+        <translation>បង្ហាញលេខ និងកាលបរិច្ឆេទជាលេខខ្មែរ</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>ចាក់សោ</translation>
+    </message>
+    <message>
+        <source>Lock after this many idle minutes</source>
+        <translation>ចាក់សោដោយស្វ័យប្រវត្តិ ក្រោយពេលទំនេរ</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> នាទី</translation>
+    </message>
+    <message>
+        <source>Only a coordinator can change this.</source>
+        <translation>មានតែអ្នកសម្របសម្រួលទេ ដែលអាចប្តូរការកំណត់នេះ។</translation>
+    </message>
+    <message>
+        <source>Hub connection</source>
+        <translation>ការភ្ជាប់ទៅម៉ាស៊ីនមេ</translation>
+    </message>
+    <message>
+        <source>This laptop is enrolled with the hub.</source>
+        <translation>កុំព្យូទ័រនេះបានចុះបញ្ជីជាមួយម៉ាស៊ីនមេរួចហើយ។</translation>
+    </message>
+    <message>
+        <source>Not enrolled with a hub yet. Registrations are kept safely on this laptop until it is enrolled.</source>
+        <translation>មិនទាន់បានចុះបញ្ជីជាមួយម៉ាស៊ីនមេនៅឡើយ។ ការចុះឈ្មោះត្រូវបានរក្សាទុកដោយសុវត្ថិភាពនៅលើកុំព្យូទ័រនេះ រហូតដល់ពេលចុះបញ្ជី។</translation>
+    </message>
+</context>
+<context>
+    <name>StoreErrors</name>
+    <message>
+        <source>There is no FieldReg store here yet.</source>
+        <translation>មិនទាន់មានឃ្លាំងទិន្នន័យ FieldReg នៅទីនេះទេ។</translation>
+    </message>
+    <message>
+        <source>The store file is damaged. A coordinator can restore the last backup (fieldreg restore-backup).</source>
+        <translation>ឯកសារឃ្លាំងទិន្នន័យបានខូច។ អ្នកសម្របសម្រួលអាចស្តារច្បាប់បម្រុងទុកចុងក្រោយ (fieldreg restore-backup)។</translation>
+    </message>
+    <message>
+        <source>This store was written by a newer FieldReg. Install the newer version.</source>
+        <translation>ឃ្លាំងទិន្នន័យនេះត្រូវបានសរសេរដោយ FieldReg កំណែថ្មីជាង។ សូមដំឡើងកំណែថ្មីនោះ។</translation>
+    </message>
+    <message>
+        <source>There is no user with that name.</source>
+        <translation>គ្មានអ្នកប្រើប្រាស់ដែលមានឈ្មោះនេះទេ។</translation>
+    </message>
+    <message>
+        <source>A user with that name already exists.</source>
+        <translation>មានអ្នកប្រើប្រាស់ឈ្មោះនេះរួចហើយ។</translation>
+    </message>
+    <message>
+        <source>A name has 1 to 64 letters, digits or spaces.</source>
+        <translation>ឈ្មោះត្រូវមានពី ១ ដល់ ៦៤ តួ (អក្សរ លេខ ឬដកឃ្លា)។</translation>
+    </message>
+    <message>
+        <source>The passphrase must have at least {minimum} characters.</source>
+        <translation>ពាក្យសម្ងាត់ត្រូវមានយ៉ាងតិច {minimum} តួអក្សរ។</translation>
+    </message>
+    <message>
+        <source>Wrong passphrase. {attempts_left} attempts left before the account locks.</source>
+        <translation>ពាក្យសម្ងាត់មិនត្រឹមត្រូវ។ នៅសល់ {attempts_left} ដងទៀត មុនពេលគណនីត្រូវចាក់សោ។</translation>
+    </message>
+    <message>
+        <source>Too many wrong passphrases. Please wait.</source>
+        <translation>វាយពាក្យសម្ងាត់ខុសច្រើនដងពេក។ សូមរង់ចាំបន្តិច។</translation>
+    </message>
+    <message>
+        <source>This account is locked after repeated wrong passphrases. Ask a coordinator to set a new passphrase, or use the recovery key.</source>
+        <translation>គណនីនេះត្រូវបានចាក់សោ ដោយសារវាយពាក្យសម្ងាត់ខុសច្រើនដង។ សូមស្នើអ្នកសម្របសម្រួលឱ្យកំណត់ពាក្យសម្ងាត់ថ្មី ឬប្រើសោស្តារ។</translation>
+    </message>
+    <message>
+        <source>This account is disabled.</source>
+        <translation>គណនីនេះត្រូវបានបិទ។</translation>
+    </message>
+    <message>
+        <source>That recovery key does not open this store.</source>
+        <translation>សោស្តារនេះមិនអាចបើកឃ្លាំងទិន្នន័យនេះបានទេ។</translation>
+    </message>
+    <message>
+        <source>Only a coordinator can do that.</source>
+        <translation>មានតែអ្នកសម្របសម្រួលទេ ដែលអាចធ្វើបាន។</translation>
+    </message>
+    <message>
+        <source>That registration was not found.</source>
+        <translation>រកមិនឃើញការចុះឈ្មោះនេះទេ។</translation>
+    </message>
+    <message>
+        <source>The event name is too long or has characters not allowed.</source>
+        <translation>ឈ្មោះយុទ្ធនាការវែងពេក ឬមានតួអក្សរដែលមិនអនុញ្ញាត។</translation>
+    </message>
+    <message>
+        <source>Please give a reason.</source>
+        <translation>សូមបញ្ជាក់មូលហេតុ។</translation>
+    </message>
+    <message>
+        <source>The form is too large to keep.</source>
+        <translation>ទម្រង់នេះធំពេក មិនអាចរក្សាទុកបានទេ។</translation>
+    </message>
+    <message>
+        <source>The app is locked. Please log in again.</source>
+        <translation>កម្មវិធីត្រូវបានចាក់សោ។ សូមចូលប្រើម្តងទៀត។</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ.</source>
+        <translation>ពាក្យសម្ងាត់ទាំងពីរមិនដូចគ្នាទេ។</translation>
+    </message>
+    <message>
+        <source>Something went wrong. Nothing was lost; please try again.</source>
+        <translation>មានបញ្ហាកើតឡើង។ គ្មានទិន្នន័យបាត់បង់ទេ សូមព្យាយាមម្តងទៀត។</translation>
+    </message>
+</context>
+<context>
+    <name>SyncIndicator</name>
+    <message>
+        <source>Not connected to a hub</source>
+        <translation>មិនទាន់ភ្ជាប់ទៅម៉ាស៊ីនមេ</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n registration(s) kept on this laptop</source>
+        <translation>
+            <numerusform>ការចុះឈ្មោះ %n រក្សាទុកនៅលើកុំព្យូទ័រនេះ</numerusform>
+            <numerusform>ការចុះឈ្មោះ %n រក្សាទុកនៅលើកុំព្យូទ័រនេះ</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>មានបណ្តាញ</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>ក្រៅបណ្តាញ</translation>
+    </message>
+    <message>
+        <source>Sending {sent} of {total}</source>
+        <translation>កំពុងបញ្ជូន {sent} ក្នុងចំណោម {total}</translation>
+    </message>
+    <message>
+        <source>Sending...</source>
+        <translation>កំពុងបញ្ជូន...</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n waiting</source>
+        <translation>
+            <numerusform>%n កំពុងរង់ចាំ</numerusform>
+            <numerusform>%n កំពុងរង់ចាំ</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>last sync {when}</source>
+        <translation>បញ្ជូនចុងក្រោយ {when}</translation>
+    </message>
+    <message>
+        <source>last try failed; it will retry by itself</source>
+        <translation>ការបញ្ជូនចុងក្រោយបរាជ័យ ប្រព័ន្ធនឹងព្យាយាមម្តងទៀតដោយស្វ័យប្រវត្តិ</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>បញ្ជូនឥឡូវនេះ</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,283 @@
+"""Capture every screen of the desktop app, in English and in Khmer, at 1366x768.
+
+Run through `scripts/screenshots` (Xvfb, the xcb platform: what a person would see).
+Each language gets a throwaway data directory with sample registrations; nothing here
+touches a real store. Writes docs/screenshots/<language>/<NN-screen>.png.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from fieldreg.crypto import KdfParams
+from fieldreg.gazetteer import load_gazetteer
+from fieldreg.record import validate
+from fieldreg.store import Store
+from ui.app import build_main_window, prepare_app
+from ui.main_window import MainWindow
+from ui.settings import AppSettings, save_settings
+
+KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)  # sample data only
+PASSPHRASE = "tent-desk-passphrase-1"
+SIZE = (1366, 768)
+SCRATCH_PREFIX = f"fieldreg-shots-{os.getpid()}-"
+# Khmer name, Latin name, sex, born, phone, village, target group, sector
+PEOPLE = [  # noqa: E501
+    ("សុខ ដារា", "Sok Dara", "F", "1990-01-15", "012 345 678", "01020201", "self_employed", "G"),
+    (
+        "ចាន់ សុភា",
+        "Chan Sophea",
+        "F",
+        "1985-06-02",
+        "097 771 2345",
+        "21030102",
+        "microenterprise",
+        "I",
+    ),
+    (
+        "ហេង វណ្ណា",
+        "Heng Vanna",
+        "M",
+        "1979-11-30",
+        "016 888 123",
+        "21030103",
+        "seasonal_worker",
+        "A",
+    ),
+    (
+        "លី ស្រីនាង",
+        "Ly Sreyneang",
+        "F",
+        "2001-03-09",
+        "088 555 0101",
+        "12010101",
+        "microenterprise_employee",
+        "C",
+    ),
+    ("គឹម សំណាង", "Kim Samnang", "M", "1994-08-21", "070 234 567", "12010102", "self_employed", "H"),
+    (
+        "ម៉ៅ ចន្ថា",
+        "Mao Chantha",
+        "F",
+        "1988-12-12",
+        "031 600 7788",
+        "02010101",
+        "microenterprise",
+        "G",
+    ),
+    (
+        "សៀង រតនា",
+        "Sieng Rathana",
+        "F",
+        "1999-04-17",
+        "015 321 987",
+        "02010102",
+        "self_employed",
+        "S",
+    ),
+    ("ពៅ វិចិត្រ", "Pov Vichet", "M", "1975-02-28", "092 123 456", "08010101", "seasonal_worker", "A"),
+]
+
+
+def settle(ms: int = 150) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("the screen did not get ready")
+        settle(20)
+
+
+def idle(window: MainWindow) -> None:
+    wait_until(window.services.executor.is_idle)
+    settle(200)
+
+
+def shoot(out: Path, name: str, window: QWidget) -> None:
+    """The whole screen, so dialogs show over the window as a person sees them."""
+    settle(250)
+    shot = window.screen().grabWindow(0, 0, 0, *SIZE)
+    path = out / f"{name}.png"
+    if shot.isNull() or not shot.save(str(path)):
+        raise RuntimeError(f"screenshot failed: {path}")
+    print(f"saved {path}")
+
+
+def sample_store(root: Path, language: str) -> None:
+    store, _key = Store.create(root, operator="Sokha", passphrase=PASSPHRASE, kdf=KDF)
+    session = store.unlock("Sokha", PASSPHRASE)
+    session.add_operator("Vanna", "registrar", "vanna-passphrase-1")
+    for n, (km, en, sex, born, phone, village, category, sector) in enumerate(PEOPLE):
+        raw = {
+            "id_type": "national_id",
+            "id_number": f"{110200300 + n * 1371}",
+            "name_km": km,
+            "name_en": en,
+            "sex": sex,
+            "date_of_birth": born,
+            "phone": phone,
+            "village_code": village,
+            "category": category,
+            "sector": sector,
+            "services": ["finance", "nssf"] if n % 2 else ["skills", "health_insurance"],
+            "consent": True,
+        }
+        record = validate(raw, today=session.today(), villages=load_gazetteer()).record
+        assert record is not None, raw
+        session.register(record, event="Takeo outreach · 2026-11-20 · 210301")
+    store.close()
+    save_settings(
+        root,
+        AppSettings(language=language, last_event_name="Takeo outreach", last_event_place="210301"),
+    )
+
+
+def new_window(app: QApplication, data_dir: Path) -> MainWindow:
+    window = build_main_window(data_dir, app=app, kdf=KDF)
+    window.setGeometry(0, 0, *SIZE)
+    window.show()
+    idle(window)
+    return window
+
+
+def first_run(app: QApplication, out: Path, language: str) -> None:
+    data_dir = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX)) / "first-run"
+    save_settings(data_dir, AppSettings(language=language))
+    window = new_window(app, data_dir)
+    flow = window.first_run
+    shoot(out, "01-first-run-language", window)
+    flow.language_buttons[language].click()
+    flow.name.setText("Sokha")
+    flow.passphrase.setText(PASSPHRASE)
+    flow.repeat.setText(PASSPHRASE)
+    shoot(out, "02-first-run-coordinator", window)
+    flow.create_store()
+    idle(window)
+    shoot(out, "03-first-run-recovery-key", window)
+    flow.recovery_page.kept.setChecked(True)
+    flow.recovery_page.continue_button.click()
+    shoot(out, "04-first-run-enrol", window)
+    window.close()
+
+
+def working_day(app: QApplication, out: Path, language: str) -> None:
+    data_dir = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX)) / "day"
+    sample_store(data_dir, language)
+    window = new_window(app, data_dir)
+    login = window.login
+    shoot(out, "05-login", window)
+    login.passphrase.setText("not the passphrase")
+    login.log_in()
+    idle(window)
+    shoot(out, "06-login-wrong-passphrase", window)
+    wait_until(lambda: login.login_button.isEnabled(), timeout=5)
+    login.passphrase.setText(PASSPHRASE)
+    login.log_in()
+    idle(window)
+    shoot(out, "07-event-choice", window)
+    window.event_screen.start()
+    idle(window)
+    shoot(out, "08-register-empty", window)
+
+    fields = window.register.fields
+    fields.set_values({"name_km": "Sok", "phone": "123", "date_of_birth": "15/01/2015"})
+    fields.touched.update({"name_km", "phone", "date_of_birth"})
+    window.register.save()
+    shoot(out, "09-register-errors", window)
+
+    fields.clear()
+    fields.set_values(
+        {
+            "id_type": "national_id",
+            "id_number": "110200300",
+            "name_km": "សុខ ដារ៉ា",
+            "name_en": "Sok Dara",
+            "sex": "F",
+            "date_of_birth": "1990-01-15",
+            "phone": "012 999 888",
+            "village_code": "21030101",
+            "category": "self_employed",
+            "sector": "G",
+            "services": ["finance", "nssf", "skills"],
+            "consent": True,
+        }
+    )
+    window.register.check_fields()
+    shoot(out, "10-register-filled", window)
+    window.register.save()
+    idle(window)
+    shoot(out, "11-duplicate-warning", window)
+    dialog = window.register.duplicate_dialog
+    assert dialog is not None
+    dialog.reason.setText("Two people share one ID card number by mistake")
+    dialog.anyway_button.click()
+    idle(window)
+    shoot(out, "12-register-saved", window)
+    window.register.show_receipt()
+    idle(window)
+    shoot(out, "13-receipt", window)
+    if window.register.receipt_dialog is not None:
+        window.register.receipt_dialog.accept()
+
+    window.show_work("registrations")
+    idle(window)
+    shoot(out, "14-registrations", window)
+    first = window.registrations.model.row_at(1)
+    window.open_registration(first.id)
+    idle(window)
+    shoot(out, "15-registration-detail", window)
+    detail = window.detail_dialog
+    assert detail is not None
+    detail.start_correction()
+    idle(window)
+    shoot(out, "16-correction", window)
+    if detail.correction_dialog is not None:
+        detail.correction_dialog.reject()
+    detail.accept()
+
+    window.show_work("operators")
+    idle(window)
+    shoot(out, "17-operators", window)
+    window.show_work("settings")
+    idle(window)
+    shoot(out, "18-settings", window)
+    window.lock()
+    idle(window)
+    window.login.recovery_button.click()
+    shoot(out, "19-recovery", window)
+    window.close()
+
+
+def main(argv: list[str]) -> int:
+    root = Path(argv[1] if len(argv) > 1 else "docs/screenshots")
+    app = prepare_app()
+    try:
+        for language in ("en", "km"):
+            out = root / language
+            out.mkdir(parents=True, exist_ok=True)
+            first_run(app, out, language)
+            working_day(app, out, language)
+    finally:
+        for scratch in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+            shutil.rmtree(scratch, ignore_errors=True)
+    print(f"done at {dt.datetime.now():%H:%M:%S}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

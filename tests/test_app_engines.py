@@ -1,0 +1,75 @@
+"""The engines behind the desktop app's seams, without Qt: background sync and receipts."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from PIL import Image
+from pyzbar.pyzbar import decode
+
+from fieldreg.clock import utc_now
+from fieldreg.receipt import verify
+from sync.hub_server import BackgroundHub
+from tests.sync_support import Device, hub_ids
+from ui.adapters import BackgroundSync, CoreReceipts
+from ui.executor import WorkerContext
+from ui.seams import SyncState
+
+
+def wait_for(condition, seconds: float = 20) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_background_sync_sends_while_locked_and_reports_state(tmp_path: Path) -> None:
+    with BackgroundHub(tmp_path / "hub") as hub:
+        device = Device(tmp_path / "device")
+        device.enrol(hub.hub, hub.url)
+        ids = device.register(30)
+        states: list[SyncState] = []
+        seen = threading.Event()
+        sync = BackgroundSync(tmp_path / "device", clock=utc_now)
+        sync.add_listener(lambda state: (states.append(state), seen.set()))
+        sync.start()
+        try:
+            wait_for(lambda: sorted(hub_ids(hub.hub)) == sorted(ids))
+            wait_for(lambda: sync.current().pending == 0 and not sync.current().syncing)
+            state = sync.current()
+            assert state.enrolled and state.online and state.last_success is not None
+            assert any(s.syncing for s in states)
+            more = device.register(2)
+            sync.sync_now()  # "Sync now" does not wait for the next poll
+            wait_for(lambda: set(more) <= set(hub_ids(hub.hub)), seconds=3)
+        finally:
+            sync.stop()
+
+
+def test_background_sync_says_not_enrolled_and_offline(tmp_path: Path) -> None:
+    device = Device(tmp_path / "device")
+    device.register(1)
+    sync = BackgroundSync(tmp_path / "device", clock=utc_now)
+    sync.start()
+    try:
+        wait_for(lambda: sync.current() == SyncState(enrolled=False))
+    finally:
+        sync.stop()
+
+
+def test_core_receipts_are_signed_and_verify(tmp_path: Path) -> None:
+    with BackgroundHub(tmp_path / "hub") as hub:
+        device = Device(tmp_path / "device")
+        device.enrol(hub.hub, hub.url)
+        (registration_id,) = device.register()
+        context = WorkerContext(tmp_path / "device", clock=utc_now, kdf=None)
+        receipts = CoreReceipts(context)
+        stored = device.session.get(registration_id)
+        png, pdf = receipts.png(stored, language="km"), receipts.pdf(stored, language="en")
+        assert pdf.startswith(b"%PDF")
+        (tmp_path / "receipt.png").write_bytes(png)
+        (code,) = decode(Image.open(tmp_path / "receipt.png"))
+        key = device.store.trusted_hub_signing_key()
+        assert verify(code.data.decode("ascii"), key).status == "valid"

@@ -1,0 +1,189 @@
+"""One worker thread owns the store; operations run there and report back on the GUI thread.
+
+Like Anki's CollectionOp: a screen says what to do with the store (a function of the
+`WorkerContext`) and what to do with the answer; the answer arrives by a queued signal, so
+the GUI thread never waits on SQLite, Argon2id or AES. Every store call happens on the one
+worker thread, in the order the GUI asked for them.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import shiboken6
+from PySide6.QtCore import QObject, Signal, Slot
+
+from fieldreg.clock import Clock
+from fieldreg.crypto import KdfParams
+from fieldreg.database import StoreError
+from fieldreg.session import Session
+from fieldreg.store import Store
+
+log = logging.getLogger("fieldreg.ui")
+T = TypeVar("T")
+
+
+class WorkerContext:
+    """What the worker thread holds: the open store and the unlocked session, if any.
+
+    Only code running on the worker touches this object."""
+
+    def __init__(self, data_dir: Path, *, clock: Clock, kdf: KdfParams | None) -> None:
+        self.data_dir = data_dir
+        self.clock = clock
+        self.kdf = kdf
+        self._store: Store | None = None
+        self.session: Session | None = None
+
+    def store_exists(self) -> bool:
+        return self._store is not None or (self.data_dir / "fieldreg.db").exists()
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.data_dir, clock=self.clock, kdf=self.kdf)
+        return self._store
+
+    def create_store(self, operator: str, passphrase: str) -> str:
+        """Create the store with its first coordinator; returns the recovery key."""
+        store, recovery_key = Store.create(
+            self.data_dir, operator=operator, passphrase=passphrase, clock=self.clock, kdf=self.kdf
+        )
+        self._store = store
+        return recovery_key
+
+    def unlock(self, operator: str, passphrase: str) -> Session:
+        self.session = self.store.unlock(operator, passphrase)
+        return self.session
+
+    def lock(self) -> None:
+        self.session = None
+
+    @property
+    def unlocked(self) -> Session:
+        if self.session is None:
+            raise StoreError("locked")
+        return self.session
+
+    def close(self) -> None:
+        self.session = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+@dataclass
+class _Outcome:
+    op: StoreOp[Any]
+    result: Any = None
+    error: BaseException | None = None
+
+
+@dataclass
+class StoreOp(Generic[T]):
+    """`StoreOp(owner, executor, lambda ctx: ctx.unlocked.get(id)).success(show).run()`.
+
+    Callbacks run on the GUI thread, and only while `owner` still exists. Without a failure
+    callback, errors go to the executor's `unhandled_error` signal."""
+
+    owner: QObject
+    executor: StoreExecutor
+    work: Callable[[WorkerContext], T]
+    _on_success: Callable[[T], None] | None = field(default=None, init=False)
+    _on_failure: Callable[[Exception], None] | None = field(default=None, init=False)
+
+    def success(self, callback: Callable[[T], None]) -> StoreOp[T]:
+        self._on_success = callback
+        return self
+
+    def failure(self, callback: Callable[[Exception], None]) -> StoreOp[T]:
+        self._on_failure = callback
+        return self
+
+    def run(self) -> None:
+        self.executor.submit(self)
+
+    def _deliver(self, outcome: _Outcome) -> None:
+        if not shiboken6.isValid(self.owner):
+            return
+        if outcome.error is None:
+            if self._on_success is not None:
+                self._on_success(outcome.result)
+        elif isinstance(outcome.error, Exception) and self._on_failure is not None:
+            self._on_failure(outcome.error)
+        else:
+            self.executor.unhandled_error.emit(outcome.error)
+
+
+class StoreExecutor(QObject):
+    """The single store worker. Lives on the GUI thread; its thread runs the operations."""
+
+    busy_changed = Signal(bool)
+    unhandled_error = Signal(object)
+    _finished = Signal(object)
+
+    def __init__(self, context: WorkerContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._queue: queue.SimpleQueue[StoreOp[Any] | None] = queue.SimpleQueue()
+        self._pending = 0
+        self._finished.connect(self._deliver)
+        self._thread = threading.Thread(target=self._work_loop, name="store-worker", daemon=True)
+        self._thread.start()
+
+    @property
+    def data_dir(self) -> Path:
+        return self._context.data_dir
+
+    @property
+    def clock(self) -> Clock:
+        return self._context.clock
+
+    def is_idle(self) -> bool:
+        return self._pending == 0
+
+    def submit(self, op: StoreOp[Any]) -> None:
+        if not self._thread.is_alive():
+            raise RuntimeError("the store executor has shut down")
+        self._pending += 1
+        if self._pending == 1:
+            self.busy_changed.emit(True)
+        self._queue.put(op)
+
+    def op(self, owner: QObject, work: Callable[[WorkerContext], T]) -> StoreOp[T]:
+        return StoreOp(owner, self, work)
+
+    def shutdown(self, timeout: float = 30.0) -> None:
+        """Finish what was asked (a last draft save, say), then close the store."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join(timeout)
+
+    def _work_loop(self) -> None:
+        while True:
+            op = self._queue.get()
+            if op is None:
+                break
+            try:
+                outcome = _Outcome(op, result=op.work(self._context))
+            except Exception as error:  # reported to the GUI thread, which decides
+                if not isinstance(error, StoreError):
+                    log.exception("store operation failed")
+                outcome = _Outcome(op, error=error)
+            self._finished.emit(outcome)
+        self._context.close()
+
+    @Slot(object)
+    def _deliver(self, outcome: _Outcome) -> None:
+        self._pending -= 1
+        try:
+            outcome.op._deliver(outcome)
+        finally:
+            if self._pending == 0:
+                self.busy_changed.emit(False)

@@ -1,0 +1,215 @@
+"""Coordinators only: the people who use this laptop; add one, or set a new passphrase for
+one who forgot theirs or is locked out. Argon2id for the new passphrase runs on the worker."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldreg.operators import LOCK_OUT_AFTER, MIN_PASSPHRASE_LENGTH, ROLES, Operator
+from ui import messages
+from ui.executor import WorkerContext
+from ui.services import Services
+from ui.widgets import LabelledField, primary_button, text_label
+
+
+def _password() -> QLineEdit:
+    line = QLineEdit()
+    line.setEchoMode(QLineEdit.EchoMode.Password)
+    return line
+
+
+class OperatorsScreen(QWidget):
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._operators: list[Operator] = []
+        self.title = text_label("title")
+        self.table = QTableWidget(0, 3)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(34)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+
+        self.add_group = QGroupBox()
+        self.new_name = QLineEdit()
+        self.new_name.setMaxLength(64)
+        self.new_role = QComboBox()
+        for role in ROLES:
+            self.new_role.addItem("", role)
+        self.new_passphrase, self.new_repeat = _password(), _password()
+        self.add_fields = [
+            LabelledField(w)
+            for w in (self.new_name, self.new_role, self.new_passphrase, self.new_repeat)
+        ]
+        self.add_button = primary_button()
+        self.add_message = text_label()
+        add_column = QVBoxLayout(self.add_group)
+        for field in self.add_fields:
+            add_column.addWidget(field)
+        add_column.addWidget(self.add_message)
+        add_column.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignRight)
+        add_column.addStretch(1)
+
+        self.reset_group = QGroupBox()
+        self.reset_who = text_label()
+        self.reset_passphrase, self.reset_repeat = _password(), _password()
+        self.reset_fields = [LabelledField(w) for w in (self.reset_passphrase, self.reset_repeat)]
+        self.reset_button = primary_button()
+        self.reset_message = text_label()
+        reset_column = QVBoxLayout(self.reset_group)
+        reset_column.addWidget(self.reset_who)
+        for field in self.reset_fields:
+            reset_column.addWidget(field)
+        reset_column.addWidget(self.reset_message)
+        reset_column.addWidget(self.reset_button, 0, Qt.AlignmentFlag.AlignRight)
+        reset_column.addStretch(1)
+
+        forms = QHBoxLayout()
+        forms.addWidget(self.add_group, 1)
+        forms.addWidget(self.reset_group, 1)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(16, 10, 16, 10)
+        column.addWidget(self.title)
+        column.addWidget(self.table, 1)
+        column.addLayout(forms, 2)
+
+        self.add_button.clicked.connect(lambda: self.add_operator())
+        self.reset_button.clicked.connect(lambda: self.reset_operator())
+        self.table.itemSelectionChanged.connect(self._render_reset_target)
+        self.retranslate()
+
+    def refresh(self) -> None:
+        self._services.executor.op(self, lambda ctx: ctx.store.operators()).success(
+            self._show
+        ).run()
+
+    def _show(self, operators: list[Operator]) -> None:
+        self._operators = operators
+        self._render_table()
+        if operators and not self.table.selectedItems():
+            self.table.selectRow(0)
+
+    def _state(self, op: Operator) -> str:
+        if op.disabled:
+            return self.tr("Disabled")
+        if op.failed_attempts >= LOCK_OUT_AFTER:
+            return self.tr("Locked out")
+        if op.failed_attempts:
+            return self.tr("%n wrong passphrase(s)", "", op.failed_attempts)
+        return self.tr("Active")
+
+    def _render_table(self) -> None:
+        self.table.setRowCount(len(self._operators))
+        for row, op in enumerate(self._operators):
+            values = (op.name, messages.choice(messages.ROLES, op.role), self._state(op))
+            for column, text in enumerate(values):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+
+    def _selected(self) -> Operator | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self._operators[rows[0].row()] if rows else None
+
+    def _render_reset_target(self) -> None:
+        chosen = self._selected()
+        self.reset_who.setText(
+            self.tr("For: {name}").format(name=chosen.name) if chosen else self.tr("Choose a user")
+        )
+
+    def _check_pair(self, first: QLineEdit, second: QLineEdit) -> str:
+        if first.text() != second.text():
+            return messages.store_error("passphrases_differ")
+        if len(first.text()) < MIN_PASSPHRASE_LENGTH:
+            return messages.store_error("passphrase_too_short", {"minimum": MIN_PASSPHRASE_LENGTH})
+        return ""
+
+    def add_operator(self) -> None:
+        problem = self._check_pair(self.new_passphrase, self.new_repeat)
+        self.add_message.setText(problem)
+        if problem:
+            return
+        name, role = self.new_name.text().strip(), str(self.new_role.currentData())
+        passphrase = self.new_passphrase.text()
+        self.add_button.setEnabled(False)
+
+        def add(ctx: WorkerContext) -> list[Operator]:
+            ctx.unlocked.add_operator(name, role, passphrase)
+            return ctx.store.operators()
+
+        def added(operators: list[Operator]) -> None:
+            self.add_button.setEnabled(True)
+            for line in (self.new_name, self.new_passphrase, self.new_repeat):
+                line.clear()
+            self.add_message.setText(self.tr("{name} can now log in.").format(name=name))
+            self._show(operators)
+
+        def failed(error: Exception) -> None:
+            self.add_button.setEnabled(True)
+            self.add_message.setText(messages.error_text(error))
+
+        self._services.executor.op(self, add).success(added).failure(failed).run()
+
+    def reset_operator(self) -> None:
+        chosen = self._selected()
+        problem = self._check_pair(self.reset_passphrase, self.reset_repeat)
+        if chosen is None:
+            problem = self.tr("Choose a user")
+        self.reset_message.setText(problem)
+        if problem or chosen is None:
+            return
+        name, passphrase = chosen.name, self.reset_passphrase.text()
+        self.reset_button.setEnabled(False)
+
+        def reset(ctx: WorkerContext) -> list[Operator]:
+            ctx.unlocked.reset_operator(name, passphrase)
+            return ctx.store.operators()
+
+        def done(operators: list[Operator]) -> None:
+            self.reset_button.setEnabled(True)
+            self.reset_passphrase.clear()
+            self.reset_repeat.clear()
+            self.reset_message.setText(self.tr("New passphrase set for {name}.").format(name=name))
+            self._show(operators)
+
+        def failed(error: Exception) -> None:
+            self.reset_button.setEnabled(True)
+            self.reset_message.setText(messages.error_text(error))
+
+        self._services.executor.op(self, reset).success(done).failure(failed).run()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Users of this laptop"))
+        self.table.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Role"), self.tr("State")])
+        self.add_group.setTitle(self.tr("Add a user"))
+        captions = (self.tr("Name"), self.tr("Role"), self.tr("Passphrase"), self.tr("Again"))
+        for field, caption in zip(self.add_fields, captions, strict=True):
+            field.set_caption(caption)
+        for index in range(self.new_role.count()):
+            self.new_role.setItemText(
+                index, messages.choice(messages.ROLES, str(self.new_role.itemData(index)))
+            )
+        self.add_button.setText(self.tr("Add user"))
+        self.reset_group.setTitle(self.tr("Set a new passphrase"))
+        self.reset_fields[0].set_caption(self.tr("New passphrase"))
+        self.reset_fields[1].set_caption(self.tr("Again"))
+        self.reset_button.setText(self.tr("Set passphrase"))
+        self._render_reset_target()
+        self._render_table()

@@ -1,0 +1,392 @@
+"""The registration form screen: validate as the registrar goes, warn of duplicates, save,
+show the receipt, start a fresh form for the same event. Drafts save by themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import uuid6
+from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from fieldreg.clock import parse_iso
+from fieldreg.gazetteer import Gazetteer
+from fieldreg.record import Registration, validate
+from fieldreg.session import StoredRegistration
+from ui import messages
+from ui.executor import WorkerContext
+from ui.form_values import is_blank, record_input, refine_errors
+from ui.screens.duplicate_dialog import DuplicateDialog
+from ui.screens.receipt_view import ReceiptDialog
+from ui.screens.registration_fields import RegistrationFields
+from ui.services import Services
+from ui.widgets import button, primary_button, set_role, text_label
+
+AUTOSAVE_MS = 3000
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    stored: StoredRegistration
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicatesFound:
+    matches: list[tuple[StoredRegistration, str]]
+
+
+class RegisterScreen(QWidget):
+    registered = Signal(object)  # StoredRegistration
+    open_registration = Signal(str)
+    change_event_requested = Signal()
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._gazetteer: Gazetteer | None = None
+        self.event_text = ""
+        self._event_shown = ""
+        self._invalid_notice = False
+        self.draft_id: str | None = None
+        self._revision = 0
+        self._saved_revision = 0
+        self._registering = False  # a save is on its way: no draft may recreate it
+        self._last_saved: StoredRegistration | None = None
+        self.duplicate_dialog: DuplicateDialog | None = None
+        self.receipt_dialog: ReceiptDialog | None = None
+
+        self.title = text_label("title")
+        self.event_label = text_label("subtitle")
+        self.change_event_button = button()
+        self.scan_button = button()
+        self.fields = RegistrationFields()
+        self.notice = text_label("notice")
+        self.notice.hide()
+        self.saved_label = text_label("success")
+        self.receipt_button = button()
+        self.receipt_button.hide()
+        self.draft_label = text_label("hint")
+        self.clear_button = button()
+        self.save_button = primary_button()
+        self.save_button.setEnabled(False)
+        self.autosave = QTimer(self)
+        self.autosave.setInterval(AUTOSAVE_MS)
+        self.autosave.timeout.connect(self.save_draft_now)
+        self._lay_out()
+        self._connect()
+        self.retranslate()
+
+    def _lay_out(self) -> None:
+        header = QHBoxLayout()
+        heading = QVBoxLayout()
+        heading.setSpacing(0)
+        heading.addWidget(self.title)
+        heading.addWidget(self.event_label)
+        header.addLayout(heading, 1)
+        header.addWidget(self.scan_button)
+        header.addWidget(self.change_event_button)
+        footer = QHBoxLayout()
+        footer.addWidget(self.saved_label, 1)
+        footer.addWidget(self.receipt_button)
+        footer.addSpacing(16)
+        footer.addWidget(self.draft_label)
+        footer.addWidget(self.clear_button)
+        footer.addWidget(self.save_button)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(16, 10, 16, 10)
+        column.setSpacing(8)
+        column.addLayout(header)
+        column.addWidget(self.notice)
+        column.addWidget(self.fields, 1)
+        column.addLayout(footer)
+
+    def _connect(self) -> None:
+        self.fields.edited.connect(self._on_edited)
+        self.fields.field_left.connect(lambda _key: self.check_fields())
+        self.save_button.clicked.connect(lambda: self.save())
+        self.clear_button.clicked.connect(lambda: self.discard())
+        self.change_event_button.clicked.connect(self.change_event_requested)
+        self.receipt_button.clicked.connect(self.show_receipt)
+        self.scan_button.setEnabled(self._services.scan_parser is not None)
+        QWidget.setTabOrder(self.fields.consent, self.save_button)
+        QWidget.setTabOrder(self.save_button, self.clear_button)
+        QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(lambda: self.save())
+
+    def set_gazetteer(self, gazetteer: Gazetteer) -> None:
+        self._gazetteer = gazetteer
+        self.fields.set_gazetteer(gazetteer)
+        self.save_button.setEnabled(True)
+
+    # -- session -----------------------------------------------------------------------------
+
+    def begin(self, event: str, shown: str = "") -> None:
+        """After login and the event choice: restore the newest unfinished form, if any."""
+        self.set_event(event, shown)
+        self.fields.clear()
+        self.draft_id = None
+        self._last_saved = None
+        self._show_saved(None)
+
+        def newest_draft(ctx: WorkerContext) -> tuple[str, str, dict[str, Any]] | None:
+            drafts = ctx.unlocked.drafts()
+            if not drafts:
+                return None
+            newest = drafts[-1]
+            return newest.id, newest.updated_at, ctx.unlocked.load_draft(newest.id)
+
+        self._services.executor.op(self, newest_draft).success(self._restore_draft).run()
+        self.autosave.start()
+        self.fields.first_editor().setFocus()
+
+    def open_draft(self, draft_id: str) -> None:
+        """A draft chosen in the registrations list replaces the form (the form is kept first)."""
+        self.save_draft_now()
+
+        def load(ctx: WorkerContext) -> tuple[str, str, dict[str, Any]]:
+            info = next(d for d in ctx.unlocked.drafts() if d.id == draft_id)
+            return info.id, info.updated_at, ctx.unlocked.load_draft(info.id)
+
+        self._services.executor.op(self, load).success(self._restore_draft).run()
+
+    def _restore_draft(self, found: tuple[str, str, dict[str, Any]] | None) -> None:
+        if found is None:
+            return
+        draft_id, updated_at, data = found
+        self.draft_id = draft_id
+        self.fields.clear()
+        self.fields.set_values(data.get("form", {}))
+        self._saved_revision = self._revision
+        when = self._services.formatter.date_time(parse_iso(updated_at))
+        self._show_notice(self.tr("Unfinished form restored (saved {when}).").format(when=when))
+
+    @property
+    def active(self) -> bool:
+        """Between `begin` and `leave`: an operator is working on this form."""
+        return self.autosave.isActive()
+
+    def set_event(self, event: str, shown: str = "") -> None:
+        """`event` goes into every record; `shown` is how the registrar reads it."""
+        self.event_text = event
+        self._event_shown = shown or event
+        self._render_event()
+
+    def leave(self) -> None:
+        """Locking or closing: keep the form as a draft, then forget it on screen."""
+        self.save_draft_now()
+        self.autosave.stop()
+        self.fields.clear()
+        self.draft_id = None
+        self._last_saved = None
+        self._show_saved(None)
+        self.notice.hide()
+
+    # -- drafts ------------------------------------------------------------------------------
+
+    def _on_edited(self) -> None:
+        self._revision += 1
+        self._render_draft_state()
+
+    def save_draft_now(self) -> None:
+        """Keep the form as typed. The draft id is chosen here, so every save (timer, lock,
+        close) updates the same draft, in order, on the store worker."""
+        values = self.fields.values()
+        if self._registering or self._revision == self._saved_revision or is_blank(values):
+            return
+        if self.draft_id is None:
+            self.draft_id = str(uuid6.uuid7())
+        revision, draft_id, event = self._revision, self.draft_id, self.event_text
+
+        def save(ctx: WorkerContext) -> str:
+            return ctx.unlocked.save_draft({"form": values}, draft_id=draft_id, event=event)
+
+        def saved(_draft_id: str) -> None:
+            self._saved_revision = max(self._saved_revision, revision)
+            self._render_draft_state()
+
+        def failed(error: Exception) -> None:
+            self.draft_label.setText(messages.error_text(error))
+
+        self._services.executor.op(self, save).success(saved).failure(failed).run()
+
+    def discard(self) -> None:
+        draft_id = self.draft_id
+        if draft_id:
+            self._services.executor.op(self, lambda ctx: ctx.unlocked.discard_draft(draft_id)).run()
+        self.fields.clear()
+        self.draft_id = None
+        self._saved_revision = self._revision
+        self.notice.hide()
+        self._render_draft_state()
+        self.fields.first_editor().setFocus()
+
+    # -- validation and saving ---------------------------------------------------------------
+
+    def check_fields(self) -> Registration | None:
+        """Validate what is typed; show errors on the fields already visited."""
+        if self._gazetteer is None:
+            return None
+        values = self.fields.values()
+        raw, form_errors = record_input(values)
+        today = self._services.clock().astimezone().date()
+        result = validate(raw, today=today, villages=self._gazetteer)
+        errors = refine_errors({**result.errors, **form_errors}, raw["id_type"])
+        self.fields.show_errors(errors)
+        self._render_age(raw["date_of_birth"], "date_of_birth" in errors, today)
+        if self._invalid_notice and not self.fields.shown_errors():
+            self._show_notice("")
+        return result.record if not errors else None
+
+    def _render_age(self, iso: str, invalid: bool, today: dt.date) -> None:
+        try:
+            born = dt.date.fromisoformat(iso)
+        except ValueError:
+            born = None
+        if born is None or invalid:
+            self.fields.set_age_hint("")
+            return
+        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        text = self.tr("Age {age}").format(age=self._services.formatter.number(age))
+        self.fields.set_age_hint(text)
+
+    def save(self, *, duplicate_reason: str | None = None) -> None:
+        self.fields.touch_all()
+        record = self.check_fields()
+        if record is None:
+            invalid = self.fields.first_invalid_editor()
+            if invalid is not None:
+                invalid.setFocus()
+            self._show_notice(self.tr("Please correct the fields marked in red."))
+            self._invalid_notice = True
+            return
+        self.save_button.setEnabled(False)
+        self._registering = True
+        event, draft_id = self.event_text, self.draft_id
+
+        def register(ctx: WorkerContext) -> Saved | DuplicatesFound:
+            session = ctx.unlocked
+            if duplicate_reason is None:
+                matches = session.find_duplicates(record)
+                if matches:
+                    return DuplicatesFound(
+                        [(session.get(m.registration_id), m.field) for m in matches]
+                    )
+            new_id = session.register(
+                record, event=event, duplicate_reason=duplicate_reason, draft_id=draft_id
+            )
+            return Saved(session.get(new_id))
+
+        self._services.executor.op(self, register).success(self._after_save).failure(
+            self._save_failed
+        ).run()
+
+    def _save_failed(self, error: Exception) -> None:
+        self._registering = False
+        self.save_button.setEnabled(True)
+        self._show_notice(messages.error_text(error))
+
+    def _after_save(self, outcome: Saved | DuplicatesFound) -> None:
+        self._registering = False
+        self.save_button.setEnabled(True)
+        if isinstance(outcome, DuplicatesFound):
+            self._warn_duplicate(outcome)
+            return
+        self._last_saved = outcome.stored
+        self.fields.clear()
+        self.draft_id = None
+        self._saved_revision = self._revision
+        self.notice.hide()
+        self._show_saved(outcome.stored)
+        self._render_draft_state()
+        self.fields.first_editor().setFocus()
+        self.registered.emit(outcome.stored)
+
+    def _warn_duplicate(self, found: DuplicatesFound) -> None:
+        dialog = DuplicateDialog(found.matches, self._services.formatter, self._gazetteer, self)
+        dialog.open_existing.connect(self.open_registration)
+        dialog.register_anyway.connect(lambda reason: self.save(duplicate_reason=reason))
+        dialog.finished.connect(lambda _r: setattr(self, "duplicate_dialog", None))
+        self.duplicate_dialog = dialog
+        dialog.open()
+
+    def show_receipt(self) -> None:
+        if self._last_saved is None:
+            return
+        self.receipt_dialog = ReceiptDialog(
+            self._last_saved,
+            executor=self._services.executor,
+            renderer=self._services.receipts,
+            dialogs=self._services.dialogs,
+            formatter=self._services.formatter,
+            parent=self,
+        )
+        self.receipt_dialog.open()
+
+    # -- scanning ----------------------------------------------------------------------------
+
+    def apply_scan_text(self, text: str) -> bool:
+        """Decoded text from any scanner: fills the fields it carries, marked as scanned."""
+        parser = self._services.scan_parser
+        found = parser.fields_from_text(text) if parser else None
+        if not found:
+            self._show_notice(self.tr("The scanned code is not an ID card or a FieldReg code."))
+            return False
+        self.fields.set_values(found, scanned=True)
+        self.check_fields()
+        self._show_notice(self.tr("Filled from the scan. Please check the marked fields."))
+        return True
+
+    # -- display -----------------------------------------------------------------------------
+
+    def _show_notice(self, text: str) -> None:
+        self._invalid_notice = False
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
+    def _show_saved(self, stored: StoredRegistration | None) -> None:
+        self.receipt_button.setVisible(stored is not None)
+        if stored is None:
+            self.saved_label.setText("")
+            return
+        when = self._services.formatter.time(parse_iso(stored.created_at))
+        self.saved_label.setText(
+            self.tr("Saved {time}: {name}").format(
+                time=when, name=f"{stored.record.name_km} · {stored.record.name_en}"
+            )
+        )
+
+    def _render_event(self) -> None:
+        shown = self._event_shown or "—"
+        self.event_label.setText(self.tr("Event: {event}").format(event=shown))
+
+    def _render_draft_state(self) -> None:
+        if self._revision == self._saved_revision:
+            text = self.tr("Draft kept") if self.draft_id else ""
+        else:
+            text = self.tr("Not yet kept")
+        self.draft_label.setText(text)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("New registration"))
+        self._render_event()
+        self.change_event_button.setText(self.tr("Change event"))
+        self.scan_button.setText(self.tr("Scan"))
+        self.scan_button.setToolTip(
+            self.tr("Scan an ID card or a code")
+            if self._services.scan_parser
+            else self.tr("Scanning is not available in this version yet")
+        )
+        self.receipt_button.setText(self.tr("Show receipt"))
+        self.clear_button.setText(self.tr("Clear form"))
+        self.save_button.setText(self.tr("Save registration"))
+        self.save_button.setToolTip(self.tr("Ctrl+S"))
+        self._show_saved(self._last_saved)
+        self._render_draft_state()
+        set_role(self.notice, "notice")

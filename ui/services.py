@@ -1,0 +1,29 @@
+"""What the screens are given to work with: passed in by `ui.app`, never reached globally."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from fieldreg.clock import Clock
+from ui.dialogs import DialogService
+from ui.executor import StoreExecutor
+from ui.i18n import Formatter
+from ui.seams import Enrolment, NoSyncEngine, ReceiptRenderer, ScanParser, SyncStatusSource
+
+
+@dataclass
+class Services:
+    executor: StoreExecutor
+    formatter: Formatter
+    dialogs: DialogService
+    clock: Clock
+    sync: SyncStatusSource = field(default_factory=NoSyncEngine)
+    scan_parser: ScanParser | None = None
+    receipts: ReceiptRenderer | None = None
+    enrolment: Enrolment | None = None
+    monotonic: Callable[[], float] = time.monotonic
+
+    def today_iso(self) -> str:
+        return self.clock().astimezone().date().isoformat()

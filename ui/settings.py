@@ -1,0 +1,70 @@
+"""The desktop app's own preferences for this device: typed, JSON, saved atomically.
+
+Kept beside the store (`ui-settings.json`) and holding no personal data: the language, the
+idle lock time the coordinator chose, Khmer digits, and the last event (to offer it again).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+SETTINGS_FILENAME = "ui-settings.json"
+IDLE_LOCK_RANGE = (1, 120)
+
+
+@dataclass(frozen=True, slots=True)
+class AppSettings:
+    language: str = "km"
+    idle_lock_minutes: int = 5
+    khmer_digits: bool = True
+    last_event_name: str = ""
+    last_event_place: str = ""  # commune code of the last outreach event
+    last_bank: str = ""
+    last_branch: str = ""
+
+    def with_changes(self, **changes: Any) -> AppSettings:
+        return replace(self, **changes)
+
+
+def settings_path(data_dir: Path) -> Path:
+    return data_dir / SETTINGS_FILENAME
+
+
+def load_settings(data_dir: Path) -> AppSettings:
+    """The saved settings; defaults for anything missing, unreadable or of the wrong type."""
+    try:
+        data = json.loads(settings_path(data_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return AppSettings()
+    if not isinstance(data, dict):
+        return AppSettings()
+    defaults = AppSettings()
+    values = {}
+    for field in fields(AppSettings):
+        value = data.get(field.name)
+        if isinstance(value, type(getattr(defaults, field.name))):
+            values[field.name] = value
+    settings = replace(defaults, **values)
+    low, high = IDLE_LOCK_RANGE
+    if not low <= settings.idle_lock_minutes <= high:
+        settings = replace(settings, idle_lock_minutes=defaults.idle_lock_minutes)
+    if settings.language not in ("km", "en"):
+        settings = replace(settings, language=defaults.language)
+    return settings
+
+
+def save_settings(data_dir: Path, settings: AppSettings) -> None:
+    """Atomic: temp file with permissions set first, fsync, rename into place."""
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    target = settings_path(data_dir)
+    partial = target.with_name(target.name + ".partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(asdict(settings), handle, ensure_ascii=False, indent=2)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(partial, target)
