@@ -23,6 +23,8 @@ from fieldreg.record import Registration, ValidationResult, validate
 from fieldreg.sealing import HubPublicKey, packet_info
 
 COMMIT_CHUNK = 250
+# device-wide settings a coordinator sets: name -> (default, maximum)
+DEVICE_SETTINGS = {"idle_lock_minutes": (10, 240)}
 MAX_DRAFT_BYTES = 64 * 1024
 MAX_EVENT_LENGTH = 100
 STATUSES = ("pending", "synced", "rejected")
@@ -499,6 +501,46 @@ class Session:
                 actor=self.operator.name,
                 action="operator_reset",
                 subject=name,
+            )
+
+    def set_operator_disabled(self, name: str, disabled: bool) -> None:
+        """Stop (or allow again) an operator's logins; their registrations stay. A coordinator
+        cannot disable themself, so the device always keeps one who can undo it."""
+        self._require_coordinator("operator_disable")
+        if operators.get(self.db, name) is None:
+            raise StoreError("unknown_operator", name=name)
+        if name == self.operator.name:
+            raise StoreError("not_permitted", action="disable_self")
+        with transaction(self.db):
+            self.db.execute(
+                "UPDATE operators SET disabled = ? WHERE name = ?", [int(disabled), name]
+            )
+            audit.append(
+                self.db,
+                at=iso(self.clock()),
+                actor=self.operator.name,
+                action="operator_disable" if disabled else "operator_enable",
+                subject=name,
+            )
+
+    def set_device_setting(self, key: str, value: int) -> None:
+        """A coordinator's device-wide setting (e.g. idle_lock_minutes), audited."""
+        self._require_coordinator("settings")
+        if key not in DEVICE_SETTINGS or not 0 <= value <= DEVICE_SETTINGS[key][1]:
+            raise StoreError("invalid_setting", key=key[:40])
+        with transaction(self.db):
+            self.db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [f"setting/{key}", str(value)],
+            )
+            audit.append(
+                self.db,
+                at=iso(self.clock()),
+                actor=self.operator.name,
+                action="setting",
+                subject=key,
+                details={"value": value},
             )
 
     def note_export(self, what: str, count: int) -> None:

@@ -30,7 +30,7 @@ from fieldreg.database import (
 from fieldreg.device_identity import DeviceCertificate, DeviceIdentity
 from fieldreg.outbox import Outbox
 from fieldreg.sealing import HubPublicKey, hub_fingerprint
-from fieldreg.session import Session
+from fieldreg.session import DEVICE_SETTINGS, Session
 from fieldreg.sync_settings import SyncSettings
 
 
@@ -196,6 +196,12 @@ class Store:
                 action="enrolled",
                 details={"hub_fingerprint": values["hub_fingerprint"]},
             )
+
+    def device_setting(self, key: str) -> int:
+        """A coordinator's device-wide setting (see session.DEVICE_SETTINGS)."""
+        default = DEVICE_SETTINGS[key][0]
+        value = self._optional_meta(f"setting/{key}")
+        return default if value is None else int(value)
 
     def sync_settings(self) -> SyncSettings:
         return SyncSettings.from_json(self._optional_meta("sync_settings"))

@@ -255,3 +255,33 @@ def test_device_identity_is_stable_and_usable_while_locked(tmp_path: Path) -> No
     signature = again.sign(b"batch")
     identity.private_key.public_key().verify(signature, b"batch")
     assert reopened.trusted_hub_signing_key() is None
+
+
+def test_coordinator_disables_and_enables_an_operator(store: Store) -> None:
+    coordinator = store.unlock("Sokha", PASSPHRASE)
+    coordinator.add_operator("Vanna", "registrar", "registrar-pass-1")
+    mine = register(store.unlock("Vanna", "registrar-pass-1"))
+    coordinator.set_operator_disabled("Vanna", True)
+    with pytest.raises(StoreError) as refused:
+        store.unlock("Vanna", "registrar-pass-1")
+    assert refused.value.code == "operator_disabled"
+    assert coordinator.get(mine).operator == "Vanna"  # their registrations stay
+    with pytest.raises(StoreError) as self_disable:
+        coordinator.set_operator_disabled("Sokha", True)
+    assert self_disable.value.code == "not_permitted"
+    coordinator.set_operator_disabled("Vanna", False)
+    assert store.unlock("Vanna", "registrar-pass-1").operator.name == "Vanna"
+
+
+def test_idle_lock_setting_is_the_coordinators_and_audited(store: Store) -> None:
+    assert store.device_setting("idle_lock_minutes") == 10
+    coordinator = store.unlock("Sokha", PASSPHRASE)
+    coordinator.set_device_setting("idle_lock_minutes", 3)
+    assert store.device_setting("idle_lock_minutes") == 3
+    coordinator.add_operator("Vanna", "registrar", "registrar-pass-1")
+    with pytest.raises(StoreError):
+        store.unlock("Vanna", "registrar-pass-1").set_device_setting("idle_lock_minutes", 200)
+    with pytest.raises(StoreError):
+        coordinator.set_device_setting("idle_lock_minutes", 100_000)
+    actions = [row[0] for row in store.db.execute("SELECT action FROM audit_log")]
+    assert "setting" in actions and store.verify_audit().ok

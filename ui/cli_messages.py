@@ -58,6 +58,7 @@ STORE_ERRORS = {
     "fingerprint_mismatch": "the hub's keys do not match the fingerprint in the enrolment "
     "string: this may not be your hub; nothing was changed",
     "bad_certificate": "the hub's answer did not verify; nothing was changed",
+    "invalid_setting": "that setting or value is not allowed ({key})",
 }
 
 HUB_ERRORS = {
