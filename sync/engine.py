@@ -48,15 +48,22 @@ class SyncEngine:
         client: HubClient,
         *,
         on_progress: Callable[[SyncReport], None] | None = None,
+        follow_settings: bool = False,
     ) -> None:
         self.store = store
-        self.client = client
         self.on_progress = on_progress
-        self.batch_size = store.sync_settings().batch_size or START_BATCH
-        self._adaptive = not store.sync_settings().batch_size
+        self._follow_settings = follow_settings  # the app's coordinator may change them
+        self._use(client)
+
+    def _use(self, client: HubClient) -> None:
+        self.client = client
+        self.batch_size = client.settings.batch_size or START_BATCH
+        self._adaptive = not client.settings.batch_size
         self._transport = "camdx" if client.settings.uses_camdx else "https"
 
     def sync_once(self) -> SyncReport:
+        if self._follow_settings and self.store.sync_settings() != self.client.settings:
+            self._use(HubClient(self.store.sync_settings()))
         report = SyncReport()
         outbox = self.store.outbox
         identity = self.store.device_identity()
@@ -165,10 +172,13 @@ class SyncEngine:
         *,
         rng: random.Random | None = None,
         on_report: Callable[[SyncReport], None] | None = None,
+        wake: threading.Event | None = None,
     ) -> None:
         """Keep the outbox empty until `stop` is set. Backs off (with jitter) while the hub is
-        unreachable; starts again by itself when it answers."""
+        unreachable; starts again by itself when it answers. Setting `wake` ("Sync now", a
+        new registration) ends the current wait at once."""
         rng = rng or random.Random()
+        wake = wake or stop
         backoff = 1.0
         while not stop.is_set():
             report = self.sync_once()
@@ -181,7 +191,9 @@ class SyncEngine:
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
             else:
                 delay, backoff = IDLE_POLL_SECONDS, 1.0
-            stop.wait(delay)
+            wake.wait(delay)
+            if wake is not stop:
+                wake.clear()
 
 
 def _error_code(error: Exception) -> str:

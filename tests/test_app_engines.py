@@ -73,3 +73,20 @@ def test_core_receipts_are_signed_and_verify(tmp_path: Path) -> None:
         (code,) = decode(Image.open(tmp_path / "receipt.png"))
         key = device.store.trusted_hub_signing_key()
         assert verify(code.data.decode("ascii"), key).status == "valid"
+
+
+def test_background_sync_follows_a_changed_hub_address(tmp_path: Path) -> None:
+    with BackgroundHub(tmp_path / "hub") as hub:
+        device = Device(tmp_path / "device")
+        device.enrol(hub.hub, hub.url)
+        device.point_at("http://127.0.0.1:9")  # a wrong address first
+        ids = device.register(3)
+        sync = BackgroundSync(tmp_path / "device", clock=utc_now)
+        sync.start()
+        try:
+            wait_for(lambda: sync.current().error_code == "hub_unreachable")
+            device.point_at(hub.url)  # the coordinator corrects it in Settings
+            sync.sync_now()
+            wait_for(lambda: sorted(hub_ids(hub.hub)) == sorted(ids))
+        finally:
+            sync.stop()

@@ -117,7 +117,7 @@ class BackgroundSync:
 
         def state(report: SyncReport, *, syncing: bool) -> SyncState:
             last = store.outbox.last_success()
-            online = not report.error and (report.batches > 0 or client.reachable())
+            online = not report.error and (report.batches > 0 or engine.client.reachable())
             sent = report.accepted + report.duplicate + report.rejected
             pending = store.outbox.pending_count()
             return SyncState(
@@ -132,7 +132,10 @@ class BackgroundSync:
 
         self._publish(SyncState(enrolled=True, syncing=True, pending=store.outbox.pending_count()))
         engine = SyncEngine(
-            store, client, on_progress=lambda report: self._publish(state(report, syncing=True))
+            store,
+            client,
+            on_progress=lambda report: self._publish(state(report, syncing=True)),
+            follow_settings=True,
         )
         engine.run_forever(
             self._stop,
