@@ -174,6 +174,13 @@ class Outbox:
         for row in self.db.execute(f"SELECT {columns} FROM sync_log ORDER BY id"):
             yield SyncAttempt(*row)
 
+    def last_success(self) -> str | None:
+        """When a batch was last acknowledged (over any transport), or None."""
+        row = self.db.execute(
+            "SELECT max(ended_at) FROM sync_log WHERE outcome = 'ok' AND packets > 0"
+        ).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
+
     def status_counts(self) -> dict[str, int]:
         rows = self.db.execute("SELECT sync_status, count(*) FROM registrations GROUP BY 1")
         return {"pending": 0, "synced": 0, "rejected": 0} | {row[0]: row[1] for row in rows}
