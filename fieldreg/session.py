@@ -306,7 +306,7 @@ class Session:
         """A row of _SELECT: the registration's clear columns, then its current ciphertext."""
         *columns, ciphertext = row
         payload = self._decrypt(columns[0], columns[5], ciphertext)
-        return StoredRegistration(*columns, _registration(payload["record"]))
+        return StoredRegistration(*columns, record=_registration(payload["record"]))
 
     _SELECT = (
         "SELECT r.id, r.created_at, r.operator, r.event, r.device_id, r.version, r.sync_status,"
