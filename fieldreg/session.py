@@ -303,10 +303,31 @@ class Session:
         return dict(json.loads(plaintext))
 
     def _stored(self, row: tuple[Any, ...]) -> StoredRegistration:
-        """A row of _SELECT: the registration's clear columns, then its current ciphertext."""
-        *columns, ciphertext = row
-        payload = self._decrypt(columns[0], columns[5], ciphertext)
-        return StoredRegistration(*columns, record=_registration(payload["record"]))
+        (
+            registration_id,
+            created_at,
+            operator,
+            event,
+            device_id,
+            version,
+            status,
+            code,
+            reason,
+            ciphertext,
+        ) = row
+        payload = self._decrypt(registration_id, version, ciphertext)
+        return StoredRegistration(
+            registration_id,
+            created_at,
+            operator,
+            event,
+            device_id,
+            version,
+            status,
+            code,
+            reason,
+            _registration(payload["record"]),
+        )
 
     _SELECT = (
         "SELECT r.id, r.created_at, r.operator, r.event, r.device_id, r.version, r.sync_status,"
