@@ -127,11 +127,12 @@ class FaultyLink:
         upload_limit = self.mid_upload_bytes if fault is Fault.DROP_MID_UPLOAD else None
         cut_on_answer = fault is Fault.DROP_BEFORE_RESPONSE
         writers = (client_writer, hub_writer)
-        await asyncio.gather(
-            self._pump(client_reader, hub_writer, writers, "up", limit=upload_limit),
-            self._pump(hub_reader, client_writer, writers, "down", cut=cut_on_answer),
-            return_exceptions=True,
-        )
+        with contextlib.suppress(asyncio.CancelledError):  # the proxy is shutting down
+            await asyncio.gather(
+                self._pump(client_reader, hub_writer, writers, "up", limit=upload_limit),
+                self._pump(hub_reader, client_writer, writers, "down", cut=cut_on_answer),
+                return_exceptions=True,
+            )
 
     async def _pump(
         self,

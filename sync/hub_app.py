@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware.gzip import GZipMiddleware
 
 from sync.hub import Hub, HubError
 
@@ -29,6 +30,8 @@ def _error(status: int, code: str, detail: str = "") -> JSONResponse:
 
 def create_api(hub: Hub) -> FastAPI:
     api = FastAPI(title="FieldReg hub", version="1", summary="Reference hub for FieldReg devices")
+    # receipts are JSON with ~110 B per record; compressed they cost ~20 B on a slow link
+    api.add_middleware(GZipMiddleware, minimum_size=500)
 
     @api.exception_handler(HubError)
     async def hub_error(_request: Request, error: HubError) -> JSONResponse:
