@@ -16,7 +16,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import segno
 from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtMultimedia import QVideoFrame
 from PySide6.QtWidgets import QApplication, QWidget
 
 from fieldreg.crypto import KdfParams
@@ -25,6 +28,8 @@ from fieldreg.record import validate
 from fieldreg.store import Store
 from ui.app import build_main_window, prepare_app
 from ui.main_window import MainWindow
+from ui.scan_dialog import ScanOptions
+from ui.scan_parser import PayloadScanParser
 from ui.settings import AppSettings, save_settings
 
 KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)  # sample data only
@@ -263,6 +268,56 @@ def working_day(app: QApplication, out: Path, language: str) -> None:
     window.close()
 
 
+# The synthetic specimen of a Khmer ID card's machine-readable zone (three lines of 30).
+ID_ZONE = "\n".join(
+    (
+        "IDKHM1234567897<<<<<<<<<<<<<<<",
+        "9001158F3001145KHM<<<<<<<<<<<4",
+        "SOK<<DARA<<<<<<<<<<<<<<<<<<<<<",
+    )
+)
+
+
+def scanning(app: QApplication, out: Path, language: str) -> None:
+    """The Scan dialog without a camera (as under Xvfb), its live preview fed one frame,
+    and the form filled from a picture of an ID card's code."""
+    scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX))
+    data_dir = scratch / "scan"
+    sample_store(data_dir, language)
+    picture = scratch / "id-card-code.png"
+    segno.make(ID_ZONE, error="m").save(str(picture), scale=8, border=4)
+    window = build_main_window(data_dir, app=app, kdf=KDF, scan_parser=PayloadScanParser())
+    window.setGeometry(0, 0, *SIZE)
+    window.show()
+    idle(window)
+    window.login.passphrase.setText(PASSPHRASE)
+    window.login.log_in()
+    idle(window)
+    window.event_screen.start()
+    idle(window)
+    register = window.register
+    register.scan_options = ScanOptions(cameras=list)  # the same pictures on every machine
+    register.open_scan_dialog()
+    shoot(out, "30-scan-no-camera", window)
+
+    dialog = register.scan_dialog
+    assert dialog is not None
+    frame = QImage(1280, 720, QImage.Format.Format_RGB32)  # a camera frame: code on a desk
+    frame.fill(QColor("#8d8f88"))
+    code = QImage(str(picture)).scaledToHeight(560)
+    painter = QPainter(frame)
+    painter.drawImage((1280 - code.width()) // 2, 80, code)
+    painter.end()
+    dialog.video.videoSink().setVideoFrame(QVideoFrame(frame))  # one sighting: not taken
+    shoot(out, "31-scan-camera", window)
+
+    dialog.read_picture(picture)
+    wait_until(lambda: register.scan_dialog is None)
+    idle(window)
+    shoot(out, "32-register-scanned", window)
+    window.close()
+
+
 def main(argv: list[str]) -> int:
     root = Path(argv[1] if len(argv) > 1 else "docs/screenshots")
     app = prepare_app()
@@ -272,6 +327,7 @@ def main(argv: list[str]) -> int:
             out.mkdir(parents=True, exist_ok=True)
             first_run(app, out, language)
             working_day(app, out, language)
+            scanning(app, out, language)
     finally:
         for scratch in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
             shutil.rmtree(scratch, ignore_errors=True)

@@ -28,6 +28,7 @@ from ui.executor import StoreExecutor, WorkerContext
 from ui.fonts import BASE_POINT_SIZE, install_fonts, load_khmer_fonts
 from ui.i18n import Formatter, LanguageManager
 from ui.main_window import MainWindow
+from ui.scan_parser import PayloadScanParser
 from ui.seams import Enrolment, NoSyncEngine, ReceiptRenderer, ScanParser, SyncStatusSource
 from ui.services import Services
 from ui.settings import load_settings
@@ -139,6 +140,7 @@ def run_app(
             context=context,
             sync=sync,
             receipts=CoreReceipts(context),
+            scan_parser=PayloadScanParser(clock),
             enrolment=DeviceEnrolment(context, on_enrolled=sync.sync_now),
         )
         sync.start()

@@ -22,6 +22,37 @@
     </message>
 </context>
 <context>
+    <name>MediaScreen</name>
+    <message numerus="yes">
+        <source>%n registration(s) wait for the hub&apos;s receipt.</source>
+        <translation>
+            <numerusform>%n registration waits for the hub&apos;s receipt.</numerusform>
+            <numerusform>%n registrations wait for the hub&apos;s receipt.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n batch file(s) written to {folder}.</source>
+        <translation>
+            <numerusform>%n batch file written to {folder}.</numerusform>
+            <numerusform>%n batch files written to {folder}.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n receipt(s) applied:</source>
+        <translation>
+            <numerusform>%n receipt applied:</numerusform>
+            <numerusform>%n receipts applied:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n receipt file(s) are for other laptops and were left alone.</source>
+        <translation>
+            <numerusform>%n receipt file is for another laptop and was left alone.</numerusform>
+            <numerusform>%n receipt files are for other laptops and were left alone.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>OperatorsScreen</name>
     <message numerus="yes">
         <source>%n wrong passphrase(s)</source>
@@ -55,6 +86,30 @@
         <translation>
             <numerusform>%n waiting</numerusform>
             <numerusform>%n waiting</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SyncLogScreen</name>
+    <message numerus="yes">
+        <source>%n attempt(s) shown</source>
+        <translation>
+            <numerusform>%n attempt shown</numerusform>
+            <numerusform>%n attempts shown</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n in all</source>
+        <translation>
+            <numerusform>%n in all</numerusform>
+            <numerusform>%n in all</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sync attempt(s) written to {path}</source>
+        <translation>
+            <numerusform>%n sync attempt written to {path}</numerusform>
+            <numerusform>%n sync attempts written to {path}</numerusform>
         </translation>
     </message>
 </context>

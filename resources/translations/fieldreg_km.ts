@@ -172,6 +172,30 @@
         <translation>អ្នកសម្របសម្រួល</translation>
     </message>
     <message>
+        <source>Internet (HTTPS)</source>
+        <translation>អ៊ីនធឺណិត (HTTPS)</translation>
+    </message>
+    <message>
+        <source>CamDX (X-Road)</source>
+        <translation>CamDX (X-Road)</translation>
+    </message>
+    <message>
+        <source>USB: batches written</source>
+        <translation>USB៖ បាននាំចេញកញ្ចប់ទិន្នន័យ</translation>
+    </message>
+    <message>
+        <source>USB: receipts read</source>
+        <translation>USB៖ បាននាំចូលបង្កាន់ដៃទទួល</translation>
+    </message>
+    <message>
+        <source>Succeeded</source>
+        <translation>ជោគជ័យ</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>បរាជ័យ</translation>
+    </message>
+    <message>
         <source>Registered</source>
         <translation>បានចុះឈ្មោះ</translation>
     </message>
@@ -386,6 +410,53 @@
         <source>Write a whole number</source>
         <translation>សូមសរសេរជាចំនួនគត់</translation>
     </message>
+    <message>
+        <source>Write a web address that starts with https:// or http://</source>
+        <translation>សូមសរសេរអាសយដ្ឋានគេហទំព័រ ដែលចាប់ផ្តើមដោយ https:// ឬ http://</translation>
+    </message>
+    <message>
+        <source>Write it as INSTANCE/CLASS/MEMBER/SUBSYSTEM</source>
+        <translation>សូមសរសេរតាមទម្រង់ INSTANCE/CLASS/MEMBER/SUBSYSTEM</translation>
+    </message>
+    <message>
+        <source>Write it as /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE</source>
+        <translation>សូមសរសេរតាមទម្រង់ /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE</translation>
+    </message>
+    <message>
+        <source>0 to adapt to the link, or from 10 to 1000</source>
+        <translation>០ ដើម្បីសម្របតាមបណ្តាញ ឬពី ១០ ដល់ ១០០០</translation>
+    </message>
+    <message>
+        <source>Choose a folder that exists</source>
+        <translation>សូមជ្រើសរើសថតដែលមានពិតប្រាកដ</translation>
+    </message>
+</context>
+<context>
+    <name>FileErrors</name>
+    <message>
+        <source>The disk is full.</source>
+        <translation>ថាសពេញហើយ។</translation>
+    </message>
+    <message>
+        <source>There is no permission to write there.</source>
+        <translation>គ្មានសិទ្ធិសរសេរនៅទីនោះទេ។</translation>
+    </message>
+    <message>
+        <source>The disk is read-only (is the USB stick write-protected?).</source>
+        <translation>ថាសនេះអាចតែអានប៉ុណ្ណោះ (តើ USB ត្រូវបានការពារមិនឱ្យសរសេរឬ?)។</translation>
+    </message>
+    <message>
+        <source>The folder is not there any more (was the USB stick removed?).</source>
+        <translation>ថតនោះលែងមានទៀតហើយ (តើ USB ត្រូវបានដកចេញឬ?)។</translation>
+    </message>
+    <message>
+        <source>The disk could not be read or written (was the USB stick removed?).</source>
+        <translation>មិនអាចអាន ឬសរសេរថាសបានទេ (តើ USB ត្រូវបានដកចេញឬ?)។</translation>
+    </message>
+    <message>
+        <source>The file could not be written or read.</source>
+        <translation>មិនអាចសរសេរ ឬអានឯកសារបានទេ។</translation>
+    </message>
 </context>
 <context>
     <name>FirstRunFlow</name>
@@ -507,12 +578,139 @@
         <translation>អ្នកប្រើប្រាស់</translation>
     </message>
     <message>
+        <source>Sync log</source>
+        <translation>កំណត់ហេតុបញ្ជូន</translation>
+    </message>
+    <message>
+        <source>USB transfer</source>
+        <translation>ផ្ទេរតាម USB</translation>
+    </message>
+    <message>
         <source>Settings</source>
         <translation>ការកំណត់</translation>
     </message>
     <message>
         <source>Lock (Ctrl+L)</source>
         <translation>ចាក់សោ (Ctrl+L)</translation>
+    </message>
+</context>
+<context>
+    <name>MediaScreen</name>
+    <message numerus="yes">
+        <source>%n registration(s) wait for the hub&apos;s receipt.</source>
+        <translation>
+            <numerusform>ការចុះឈ្មោះ %n កំពុងរង់ចាំបង្កាន់ដៃទទួលពីម៉ាស៊ីនមេ។</numerusform>
+            <numerusform>ការចុះឈ្មោះ %n កំពុងរង់ចាំបង្កាន់ដៃទទួលពីម៉ាស៊ីនមេ។</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Writing batch files to {folder}... {seconds} s</source>
+        <translation>កំពុងសរសេរឯកសារកញ្ចប់ទិន្នន័យទៅ {folder}... {seconds} វិនាទី</translation>
+    </message>
+    <message>
+        <source>Reading receipt files from {folder}... {seconds} s</source>
+        <translation>កំពុងអានឯកសារបង្កាន់ដៃទទួលពី {folder}... {seconds} វិនាទី</translation>
+    </message>
+    <message>
+        <source>Choose the folder on the USB stick</source>
+        <translation>ជ្រើសរើសថតនៅលើ USB</translation>
+    </message>
+    <message>
+        <source>Nothing to export: every registration has a receipt.</source>
+        <translation>គ្មានអ្វីត្រូវនាំចេញទេ៖ ការចុះឈ្មោះទាំងអស់មានបង្កាន់ដៃទទួលរួចហើយ។</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n batch file(s) written to {folder}.</source>
+        <translation>
+            <numerusform>បានសរសេរឯកសារកញ្ចប់ទិន្នន័យ %n ទៅ {folder}។</numerusform>
+            <numerusform>បានសរសេរឯកសារកញ្ចប់ទិន្នន័យ %n ទៅ {folder}។</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Take the USB stick to the hub computer.</source>
+        <translation>សូមយក USB ទៅកុំព្យូទ័រម៉ាស៊ីនមេ។</translation>
+    </message>
+    <message>
+        <source>Nothing was changed: {reason}</source>
+        <translation>គ្មានអ្វីត្រូវបានផ្លាស់ប្តូរទេ៖ {reason}</translation>
+    </message>
+    <message>
+        <source>No receipts for this laptop in that folder. Has the hub imported the batch files yet?</source>
+        <translation>គ្មានបង្កាន់ដៃទទួលសម្រាប់កុំព្យូទ័រនេះនៅក្នុងថតនោះទេ។ តើម៉ាស៊ីនមេបាននាំចូលឯកសារកញ្ចប់ទិន្នន័យហើយឬនៅ?</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n receipt(s) applied:</source>
+        <translation>
+            <numerusform>បានកត់ត្រាបង្កាន់ដៃទទួល %n៖</numerusform>
+            <numerusform>បានកត់ត្រាបង្កាន់ដៃទទួល %n៖</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{accepted} accepted, {duplicate} already received, {rejected} rejected.</source>
+        <translation>ទទួលយក {accepted}, បានទទួលរួចហើយ {duplicate}, បដិសេធ {rejected}។</translation>
+    </message>
+    <message>
+        <source>Rejected registrations show the reason under Registrations; correct them there.</source>
+        <translation>ការចុះឈ្មោះដែលត្រូវបានបដិសេធ បង្ហាញមូលហេតុនៅក្នុង «បញ្ជីចុះឈ្មោះ»៖ សូមកែតម្រូវនៅទីនោះ។</translation>
+    </message>
+    <message>
+        <source>{file}: {reason}</source>
+        <translation>{file}៖ {reason}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n receipt file(s) are for other laptops and were left alone.</source>
+        <translation>
+            <numerusform>ឯកសារបង្កាន់ដៃទទួល %n ជារបស់កុំព្យូទ័រផ្សេង ហើយមិនត្រូវបានប៉ះពាល់ទេ។</numerusform>
+            <numerusform>ឯកសារបង្កាន់ដៃទទួល %n ជារបស់កុំព្យូទ័រផ្សេង ហើយមិនត្រូវបានប៉ះពាល់ទេ។</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>USB transfer</source>
+        <translation>ផ្ទេរតាម USB</translation>
+    </message>
+    <message>
+        <source>No internet for a while? Registrations can travel to the hub on a USB stick. They stay sealed and signed: only the hub can open them.</source>
+        <translation>គ្មានអ៊ីនធឺណិតមួយរយៈ? ការចុះឈ្មោះអាចយកទៅម៉ាស៊ីនមេតាម USB។ ទិន្នន័យនៅតែត្រូវបានអ៊ិនគ្រីប និងចុះហត្ថលេខា៖ មានតែម៉ាស៊ីនមេទេដែលអាចបើកវាបាន។</translation>
+    </message>
+    <message>
+        <source>Folder on the USB stick</source>
+        <translation>ថតនៅលើ USB</translation>
+    </message>
+    <message>
+        <source>Choose folder...</source>
+        <translation>ជ្រើសរើសថត...</translation>
+    </message>
+    <message>
+        <source>1. Export batches</source>
+        <translation>១. នាំចេញកញ្ចប់ទិន្នន័យ</translation>
+    </message>
+    <message>
+        <source>Writes every registration still waiting for the hub into batch files in the folder. Exporting again is safe: nothing is counted twice.</source>
+        <translation>សរសេរការចុះឈ្មោះទាំងអស់ដែលកំពុងរង់ចាំម៉ាស៊ីនមេ ទៅជាឯកសារកញ្ចប់ទិន្នន័យក្នុងថតនោះ។ ការនាំចេញម្តងទៀតគ្មានបញ្ហាទេ៖ គ្មានអ្វីត្រូវរាប់ពីរដងឡើយ។</translation>
+    </message>
+    <message>
+        <source>Export batches</source>
+        <translation>នាំចេញកញ្ចប់ទិន្នន័យ</translation>
+    </message>
+    <message>
+        <source>2. At the hub</source>
+        <translation>២. នៅម៉ាស៊ីនមេ</translation>
+    </message>
+    <message>
+        <source>On the hub computer run: fieldreg-hub import FOLDER. It writes a receipt file beside each batch file.</source>
+        <translation>នៅលើកុំព្យូទ័រម៉ាស៊ីនមេ សូមដំណើរការ៖ fieldreg-hub import FOLDER។ វានឹងសរសេរឯកសារបង្កាន់ដៃទទួលមួយ នៅក្បែរឯកសារកញ្ចប់ទិន្នន័យនីមួយៗ។</translation>
+    </message>
+    <message>
+        <source>3. Import receipts</source>
+        <translation>៣. នាំចូលបង្កាន់ដៃទទួល</translation>
+    </message>
+    <message>
+        <source>Back here, reads the receipts from the same folder: the registrations they confirm are marked as synced.</source>
+        <translation>ពេលត្រឡប់មកវិញ អានបង្កាន់ដៃទទួលពីថតដដែល៖ ការចុះឈ្មោះដែលបានបញ្ជាក់ នឹងត្រូវសម្គាល់ថា «បានបញ្ជូនរួច»។</translation>
+    </message>
+    <message>
+        <source>Import receipts</source>
+        <translation>នាំចូលបង្កាន់ដៃទទួល</translation>
     </message>
 </context>
 <context>
@@ -535,6 +733,30 @@
     <message>
         <source>Active</source>
         <translation>កំពុងប្រើ</translation>
+    </message>
+    <message>
+        <source>(you)</source>
+        <translation>(លោកអ្នក)</translation>
+    </message>
+    <message>
+        <source>Enable user</source>
+        <translation>បើកគណនីវិញ</translation>
+    </message>
+    <message>
+        <source>Disable user</source>
+        <translation>បិទគណនី</translation>
+    </message>
+    <message>
+        <source>You cannot disable yourself.</source>
+        <translation>លោកអ្នកមិនអាចបិទគណនីរបស់ខ្លួនឯងបានទេ។</translation>
+    </message>
+    <message>
+        <source>{name} is disabled and cannot log in. Their registrations stay.</source>
+        <translation>គណនី {name} ត្រូវបានបិទ ហើយមិនអាចចូលប្រើបានទេ។ ការចុះឈ្មោះរបស់គាត់នៅដដែល។</translation>
+    </message>
+    <message>
+        <source>{name} can log in again.</source>
+        <translation>{name} អាចចូលប្រើបានវិញហើយ។</translation>
     </message>
     <message>
         <source>For: {name}</source>
@@ -823,8 +1045,8 @@
         <translation>សូមកែប្រអប់ដែលមានសញ្ញាក្រហម។</translation>
     </message>
     <message>
-        <source>The scanned code is not an ID card or a FieldReg code.</source>
-        <translation>កូដដែលបានស្កេន មិនមែនជាអត្តសញ្ញាណប័ណ្ណ ឬកូដ FieldReg ទេ។</translation>
+        <source>The scanned code is not an ID card or a FieldReg code. It says: {seen}</source>
+        <translation>កូដដែលបានស្កេនមិនមែនជាអត្តសញ្ញាណប័ណ្ណ ឬកូដ FieldReg ទេ។ វាសរសេរថា៖ {seen}</translation>
     </message>
     <message>
         <source>Filled from the scan. Please check the marked fields.</source>
@@ -1061,6 +1283,89 @@
     </message>
 </context>
 <context>
+    <name>ScanDialog</name>
+    <message>
+        <source>This code is not an ID card or a FieldReg code. It says: {seen}</source>
+        <translation>កូដនេះមិនមែនជាអត្តសញ្ញាណប័ណ្ណ ឬកូដ FieldReg ទេ។ វាសរសេរថា៖ {seen}</translation>
+    </message>
+    <message>
+        <source>Pictures</source>
+        <translation>រូបភាព</translation>
+    </message>
+    <message>
+        <source>Choose a picture of the code</source>
+        <translation>ជ្រើសរើសរូបភាពនៃកូដ</translation>
+    </message>
+    <message>
+        <source>Reading the picture...</source>
+        <translation>កំពុងអានរូបភាព...</translation>
+    </message>
+    <message>
+        <source>This file is not a picture FieldReg can read.</source>
+        <translation>ឯកសារនេះមិនមែនជារូបភាពដែល FieldReg អាចអានបានទេ។</translation>
+    </message>
+    <message>
+        <source>No code was found in this picture. Try a sharper picture, taken closer and straight on.</source>
+        <translation>រកមិនឃើញកូដនៅក្នុងរូបភាពនេះទេ។ សូមសាកល្បងរូបភាពដែលច្បាស់ជាងនេះ ថតឱ្យជិតជាងនេះ និងត្រង់។</translation>
+    </message>
+    <message>
+        <source>Hold the code still, in the middle of the picture.</source>
+        <translation>សូមកាន់កូដឱ្យនឹង នៅកណ្តាលរូបភាព។</translation>
+    </message>
+    <message>
+        <source>No camera was found on this computer.</source>
+        <translation>រកមិនឃើញកាមេរ៉ានៅលើកុំព្យូទ័រនេះទេ។</translation>
+    </message>
+    <message>
+        <source>Choose a picture of the ID card or code instead.</source>
+        <translation>សូមជ្រើសរើសរូបភាពអត្តសញ្ញាណប័ណ្ណ ឬកូដជំនួសវិញ។</translation>
+    </message>
+    <message>
+        <source>The camera is not working.</source>
+        <translation>កាមេរ៉ាមិនដំណើរការទេ។</translation>
+    </message>
+    <message>
+        <source>Check that no other program uses it, or choose a picture of the code instead.</source>
+        <translation>សូមពិនិត្យថាគ្មានកម្មវិធីផ្សេងកំពុងប្រើវា ឬជ្រើសរើសរូបភាពនៃកូដជំនួសវិញ។</translation>
+    </message>
+    <message>
+        <source>Starting the camera...</source>
+        <translation>កំពុងបើកកាមេរ៉ា...</translation>
+    </message>
+    <message>
+        <source>Hold the back of the ID card or the code in front of the camera.</source>
+        <translation>សូមកាន់ផ្នែកខាងក្រោយនៃអត្តសញ្ញាណប័ណ្ណ ឬកូដ នៅពីមុខកាមេរ៉ា។</translation>
+    </message>
+    <message>
+        <source>Scan</source>
+        <translation>ស្កេន</translation>
+    </message>
+    <message>
+        <source>Scan an ID card or a code</source>
+        <translation>ស្កេនអត្តសញ្ញាណប័ណ្ណ ឬកូដ</translation>
+    </message>
+    <message>
+        <source>Camera picture</source>
+        <translation>រូបភាពពីកាមេរ៉ា</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>កាមេរ៉ា</translation>
+    </message>
+    <message>
+        <source>A hand scanner works too: scan with it at any time, into any field.</source>
+        <translation>ម៉ាស៊ីនស្កេនដៃក៏ប្រើបានដែរ៖ ស្កេនបានគ្រប់ពេល ចូលក្នុងប្រអប់ណាមួយក៏បាន។</translation>
+    </message>
+    <message>
+        <source>Choose a picture...</source>
+        <translation>ជ្រើសរើសរូបភាព...</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>បិទ</translation>
+    </message>
+</context>
+<context>
     <name>SettingsScreen</name>
     <message>
         <source>Settings</source>
@@ -1075,8 +1380,36 @@
         <translation>បង្ហាញលេខ និងកាលបរិច្ឆេទជាលេខខ្មែរ</translation>
     </message>
     <message>
-        <source>Lock</source>
-        <translation>ចាក់សោ</translation>
+        <source>Please fix the marked fields.</source>
+        <translation>សូមកែប្រអប់ដែលមានសញ្ញា។</translation>
+    </message>
+    <message>
+        <source>Saving...</source>
+        <translation>កំពុងរក្សាទុក...</translation>
+    </message>
+    <message>
+        <source>Saved. The sync uses the new hub settings from its next try.</source>
+        <translation>បានរក្សាទុក។ ការបញ្ជូនលើកក្រោយនឹងប្រើការកំណត់ម៉ាស៊ីនមេថ្មី។</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>បានរក្សាទុក។</translation>
+    </message>
+    <message>
+        <source>Contacting the hub...</source>
+        <translation>កំពុងទាក់ទងម៉ាស៊ីនមេ...</translation>
+    </message>
+    <message>
+        <source>Enrolled. Registrations will now go to the hub.</source>
+        <translation>បានចុះបញ្ជីរួចហើយ។ ការចុះឈ្មោះនឹងត្រូវបញ្ជូនទៅម៉ាស៊ីនមេ។</translation>
+    </message>
+    <message>
+        <source>Your own choice: it applies at once, only to you.</source>
+        <translation>ជម្រើសផ្ទាល់ខ្លួន៖ មានប្រសិទ្ធភាពភ្លាមៗ សម្រាប់តែលោកអ្នកប៉ុណ្ណោះ។</translation>
+    </message>
+    <message>
+        <source>Lock this laptop</source>
+        <translation>ចាក់សោកុំព្យូទ័រនេះ</translation>
     </message>
     <message>
         <source>Lock after this many idle minutes</source>
@@ -1093,6 +1426,66 @@
     <message>
         <source>Hub connection</source>
         <translation>ការភ្ជាប់ទៅម៉ាស៊ីនមេ</translation>
+    </message>
+    <message>
+        <source>Enrolment code</source>
+        <translation>កូដចុះបញ្ជី</translation>
+    </message>
+    <message>
+        <source>Enrol</source>
+        <translation>ចុះបញ្ជី</translation>
+    </message>
+    <message>
+        <source>Hub address</source>
+        <translation>អាសយដ្ឋានម៉ាស៊ីនមេ</translation>
+    </message>
+    <message>
+        <source>Security server address</source>
+        <translation>អាសយដ្ឋាន Security Server</translation>
+    </message>
+    <message>
+        <source>Client (X-Road-Client header)</source>
+        <translation>អតិថិជន (ក្បាល X-Road-Client)</translation>
+    </message>
+    <message>
+        <source>Service path</source>
+        <translation>ផ្លូវសេវា (Service path)</translation>
+    </message>
+    <message>
+        <source>https://hub.example.org</source>
+        <translation>https://hub.example.org</translation>
+    </message>
+    <message>
+        <source>https://security-server.example.org</source>
+        <translation>https://security-server.example.org</translation>
+    </message>
+    <message>
+        <source>CAMBODIA/COM/MEMBER-CODE/SUBSYSTEM</source>
+        <translation>CAMBODIA/COM/MEMBER-CODE/SUBSYSTEM</translation>
+    </message>
+    <message>
+        <source>/r1/CAMBODIA/GOV/MEMBER-CODE/SUBSYSTEM/SERVICE</source>
+        <translation>/r1/CAMBODIA/GOV/MEMBER-CODE/SUBSYSTEM/SERVICE</translation>
+    </message>
+    <message>
+        <source>Send through a CamDX (X-Road) security server</source>
+        <translation>បញ្ជូនតាមរយៈ Security Server របស់ CamDX (X-Road)</translation>
+    </message>
+    <message>
+        <source>Records per batch</source>
+        <translation>ចំនួនការចុះឈ្មោះក្នុងមួយកញ្ចប់</translation>
+    </message>
+    <message>
+        <source>Adapt to the link</source>
+        <translation>សម្របតាមបណ្តាញ</translation>
+    </message>
+    <message>
+        <source>Batches are sealed and signed, so a wrong address cannot read them: the sync only fails until the address is right.</source>
+        <translation>កញ្ចប់ទិន្នន័យត្រូវបានអ៊ិនគ្រីប និងចុះហត្ថលេខា ដូច្នេះអាសយដ្ឋានខុសមិនអាចអានវាបានទេ៖ ការបញ្ជូនគ្រាន់តែបរាជ័យ រហូតដល់អាសយដ្ឋានត្រឹមត្រូវ។</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>រក្សាទុក</translation>
     </message>
     <message>
         <source>This laptop is enrolled with the hub.</source>
@@ -1182,8 +1575,119 @@
         <translation>ពាក្យសម្ងាត់ទាំងពីរមិនដូចគ្នាទេ។</translation>
     </message>
     <message>
+        <source>That value is not allowed.</source>
+        <translation>តម្លៃនេះមិនត្រូវបានអនុញ្ញាតទេ។</translation>
+    </message>
+    <message>
+        <source>Choose registrar or coordinator.</source>
+        <translation>សូមជ្រើសរើស មន្ត្រីចុះឈ្មោះ ឬអ្នកសម្របសម្រួល។</translation>
+    </message>
+    <message>
+        <source>{name} is not a coordinator.</source>
+        <translation>{name} មិនមែនជាអ្នកសម្របសម្រួលទេ។</translation>
+    </message>
+    <message>
+        <source>This laptop is not enrolled with a hub yet. Enrol it in Settings first.</source>
+        <translation>កុំព្យូទ័រនេះមិនទាន់បានចុះបញ្ជីជាមួយម៉ាស៊ីនមេនៅឡើយទេ។ សូមចុះបញ្ជីនៅក្នុង «ការកំណត់» ជាមុនសិន។</translation>
+    </message>
+    <message>
+        <source>The hub&apos;s keys do not match the enrolment code: this may not be your hub. Nothing was changed.</source>
+        <translation>សោរបស់ម៉ាស៊ីនមេមិនត្រូវគ្នានឹងកូដចុះបញ្ជីទេ៖ នេះប្រហែលជាមិនមែនជាម៉ាស៊ីនមេរបស់លោកអ្នកទេ។ គ្មានអ្វីត្រូវបានផ្លាស់ប្តូរទេ។</translation>
+    </message>
+    <message>
+        <source>The hub&apos;s answer did not verify. Nothing was changed.</source>
+        <translation>មិនអាចផ្ទៀងផ្ទាត់ចម្លើយរបស់ម៉ាស៊ីនមេបានទេ។ គ្មានអ្វីត្រូវបានផ្លាស់ប្តូរទេ។</translation>
+    </message>
+    <message>
+        <source>That is not a usable enrolment code. Copy it again from the hub.</source>
+        <translation>នេះមិនមែនជាកូដចុះបញ្ជីដែលអាចប្រើបានទេ។ សូមចម្លងវាម្តងទៀតពីម៉ាស៊ីនមេ។</translation>
+    </message>
+    <message>
         <source>Something went wrong. Nothing was lost; please try again.</source>
         <translation>មានបញ្ហាកើតឡើង។ គ្មានទិន្នន័យបាត់បង់ទេ សូមព្យាយាមម្តងទៀត។</translation>
+    </message>
+</context>
+<context>
+    <name>SyncErrors</name>
+    <message>
+        <source>The hub cannot be reached. Registrations stay safe on this laptop and are sent when the connection returns.</source>
+        <translation>មិនអាចទាក់ទងម៉ាស៊ីនមេបានទេ។ ការចុះឈ្មោះនៅតែមានសុវត្ថិភាពនៅលើកុំព្យូទ័រនេះ ហើយនឹងត្រូវបញ្ជូននៅពេលមានការតភ្ជាប់វិញ។</translation>
+    </message>
+    <message>
+        <source>This laptop is not enrolled with a hub yet. Enrol it in Settings first.</source>
+        <translation>កុំព្យូទ័រនេះមិនទាន់បានចុះបញ្ជីជាមួយម៉ាស៊ីនមេនៅឡើយទេ។ សូមចុះបញ្ជីនៅក្នុង «ការកំណត់» ជាមុនសិន។</translation>
+    </message>
+    <message>
+        <source>That address does not answer like a FieldReg hub. Check the hub address.</source>
+        <translation>អាសយដ្ឋាននោះមិនឆ្លើយតបដូចម៉ាស៊ីនមេ FieldReg ទេ។ សូមពិនិត្យអាសយដ្ឋានម៉ាស៊ីនមេ។</translation>
+    </message>
+    <message>
+        <source>The hub does not know that enrolment code.</source>
+        <translation>ម៉ាស៊ីនមេមិនស្គាល់កូដចុះបញ្ជីនោះទេ។</translation>
+    </message>
+    <message>
+        <source>That enrolment code was already used by another laptop. Ask for a new one.</source>
+        <translation>កូដចុះបញ្ជីនោះត្រូវបានប្រើដោយកុំព្យូទ័រផ្សេងរួចហើយ។ សូមស្នើសុំកូដថ្មី។</translation>
+    </message>
+    <message>
+        <source>That enrolment code has expired. Ask for a new one.</source>
+        <translation>កូដចុះបញ្ជីនោះផុតសុពលភាពហើយ។ សូមស្នើសុំកូដថ្មី។</translation>
+    </message>
+    <message>
+        <source>The hub does not know this laptop. Enrol it again.</source>
+        <translation>ម៉ាស៊ីនមេមិនស្គាល់កុំព្យូទ័រនេះទេ។ សូមចុះបញ្ជីម្តងទៀត។</translation>
+    </message>
+    <message>
+        <source>The hub has blocked this laptop. Ask the campaign&apos;s hub administrator.</source>
+        <translation>ម៉ាស៊ីនមេបានរារាំងកុំព្យូទ័រនេះ។ សូមសួរអ្នកគ្រប់គ្រងម៉ាស៊ីនមេរបស់យុទ្ធនាការ។</translation>
+    </message>
+    <message>
+        <source>The hub already knows this laptop with another key.</source>
+        <translation>ម៉ាស៊ីនមេស្គាល់កុំព្យូទ័រនេះរួចហើយ ជាមួយសោផ្សេង។</translation>
+    </message>
+    <message>
+        <source>The hub did not accept this laptop&apos;s key.</source>
+        <translation>ម៉ាស៊ីនមេមិនទទួលយកសោរបស់កុំព្យូទ័រនេះទេ។</translation>
+    </message>
+    <message>
+        <source>The hub could not verify this laptop&apos;s signature on the batch.</source>
+        <translation>ម៉ាស៊ីនមេមិនអាចផ្ទៀងផ្ទាត់ហត្ថលេខារបស់កុំព្យូទ័រនេះលើកញ្ចប់ទិន្នន័យបានទេ។</translation>
+    </message>
+    <message>
+        <source>The hub already has a different batch with the same id.</source>
+        <translation>ម៉ាស៊ីនមេមានកញ្ចប់ទិន្នន័យផ្សេងដែលមានលេខសម្គាល់ដូចគ្នារួចហើយ។</translation>
+    </message>
+    <message>
+        <source>The hub&apos;s receipt did not verify. Nothing was marked as sent.</source>
+        <translation>មិនអាចផ្ទៀងផ្ទាត់បង្កាន់ដៃទទួលរបស់ម៉ាស៊ីនមេបានទេ។ គ្មានអ្វីត្រូវបានសម្គាល់ថាបានបញ្ជូនទេ។</translation>
+    </message>
+    <message>
+        <source>The receipt was for another batch. Nothing was marked as sent.</source>
+        <translation>បង្កាន់ដៃទទួលនេះសម្រាប់កញ្ចប់ទិន្នន័យផ្សេង។ គ្មានអ្វីត្រូវបានសម្គាល់ថាបានបញ្ជូនទេ។</translation>
+    </message>
+    <message>
+        <source>The receipt could not be read. Nothing was marked as sent.</source>
+        <translation>មិនអាចអានបង្កាន់ដៃទទួលបានទេ។ គ្មានអ្វីត្រូវបានសម្គាល់ថាបានបញ្ជូនទេ។</translation>
+    </message>
+    <message>
+        <source>The receipt is for another laptop.</source>
+        <translation>បង្កាន់ដៃទទួលនេះសម្រាប់កុំព្យូទ័រផ្សេង។</translation>
+    </message>
+    <message>
+        <source>The receipt is for a batch this laptop did not send.</source>
+        <translation>បង្កាន់ដៃទទួលនេះសម្រាប់កញ្ចប់ទិន្នន័យដែលកុំព្យូទ័រនេះមិនបានបញ្ជូន។</translation>
+    </message>
+    <message>
+        <source>The batch file is damaged.</source>
+        <translation>ឯកសារកញ្ចប់ទិន្នន័យខូច។</translation>
+    </message>
+    <message>
+        <source>That file is not a FieldReg batch.</source>
+        <translation>ឯកសារនោះមិនមែនជាកញ្ចប់ទិន្នន័យ FieldReg ទេ។</translation>
+    </message>
+    <message>
+        <source>The hub refused the request ({code}).</source>
+        <translation>ម៉ាស៊ីនមេបានបដិសេធសំណើ ({code})។</translation>
     </message>
 </context>
 <context>
@@ -1233,6 +1737,157 @@
     <message>
         <source>Sync now</source>
         <translation>បញ្ជូនឥឡូវនេះ</translation>
+    </message>
+</context>
+<context>
+    <name>SyncLogModel</name>
+    <message>
+        <source>{seconds} s</source>
+        <translation>{seconds} វិនាទី</translation>
+    </message>
+</context>
+<context>
+    <name>SyncLogScreen</name>
+    <message>
+        <source>Loading...</source>
+        <translation>កំពុងផ្ទុក...</translation>
+    </message>
+    <message>
+        <source>No sync attempts yet.</source>
+        <translation>មិនទាន់មានការបញ្ជូននៅឡើយទេ។</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n attempt(s) shown</source>
+        <translation>
+            <numerusform>បង្ហាញការបញ្ជូនចំនួន %n</numerusform>
+            <numerusform>បង្ហាញការបញ្ជូនចំនួន %n</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n in all</source>
+        <translation>
+            <numerusform>សរុប %n</numerusform>
+            <numerusform>សរុប %n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>ឯកសារ CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>JSON lines (*.jsonl *.json)</source>
+        <translation>ឯកសារ JSON lines (*.jsonl *.json)</translation>
+    </message>
+    <message>
+        <source>Export the sync log</source>
+        <translation>នាំចេញកំណត់ហេតុបញ្ជូន</translation>
+    </message>
+    <message>
+        <source>Writing {file}...</source>
+        <translation>កំពុងសរសេរ {file}...</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sync attempt(s) written to {path}</source>
+        <translation>
+            <numerusform>បានសរសេរការបញ្ជូនចំនួន %n ទៅ {path}</numerusform>
+            <numerusform>បានសរសេរការបញ្ជូនចំនួន %n ទៅ {path}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing was exported: {reason}</source>
+        <translation>មិនបាននាំចេញអ្វីទេ៖ {reason}</translation>
+    </message>
+    <message>
+        <source>Sync log</source>
+        <translation>កំណត់ហេតុបញ្ជូន</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>បញ្ជូនឥឡូវនេះ</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>ផ្ទុកឡើងវិញ</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>លទ្ធផល</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>ចន្លោះពេល</translation>
+    </message>
+    <message>
+        <source>Route</source>
+        <translation>មធ្យោបាយ</translation>
+    </message>
+    <message>
+        <source>All routes</source>
+        <translation>គ្រប់មធ្យោបាយ</translation>
+    </message>
+    <message>
+        <source>All outcomes</source>
+        <translation>គ្រប់លទ្ធផល</translation>
+    </message>
+    <message>
+        <source>All time</source>
+        <translation>គ្រប់ពេល</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>ថ្ងៃនេះ</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>៧ ថ្ងៃចុងក្រោយ</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>៣០ ថ្ងៃចុងក្រោយ</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>ចាប់ផ្តើម</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>កញ្ចប់</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>ការចុះឈ្មោះ</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>ទទួលយក</translation>
+    </message>
+    <message>
+        <source>Already received</source>
+        <translation>បានទទួលរួច</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>បដិសេធ</translation>
+    </message>
+    <message>
+        <source>Sent / received</source>
+        <translation>បញ្ជូន / ទទួល</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>ថិរវេលា</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>នាំចេញ CSV</translation>
+    </message>
+    <message>
+        <source>Export JSON</source>
+        <translation>នាំចេញ JSON</translation>
+    </message>
+    <message>
+        <source>Exports the attempts shown, with the filters applied</source>
+        <translation>នាំចេញការបញ្ជូនដែលកំពុងបង្ហាញ តាមតម្រងដែលបានជ្រើសរើស</translation>
     </message>
 </context>
 </TS>

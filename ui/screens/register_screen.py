@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uuid6
 from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from fieldreg.clock import parse_iso
 from fieldreg.gazetteer import Gazetteer
 from fieldreg.record import Registration, validate
+from fieldreg.scan_parse import printable_excerpt
 from fieldreg.session import StoredRegistration
 from ui import messages
 from ui.executor import WorkerContext
@@ -23,9 +24,14 @@ from ui.screens.duplicate_dialog import DuplicateDialog
 from ui.screens.receipt_view import ReceiptDialog
 from ui.screens.registration_fields import RegistrationFields
 from ui.services import Services
+from ui.wedge_filter import WedgeFilter
 from ui.widgets import button, primary_button, set_role, text_label
 
+if TYPE_CHECKING:
+    from ui.scan_dialog import ScanDialog, ScanOptions
+
 AUTOSAVE_MS = 3000
+SEEN_CHARS = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +63,8 @@ class RegisterScreen(QWidget):
         self._last_saved: StoredRegistration | None = None
         self.duplicate_dialog: DuplicateDialog | None = None
         self.receipt_dialog: ReceiptDialog | None = None
+        self.scan_dialog: ScanDialog | None = None
+        self.scan_options: ScanOptions | None = None  # camera, file chooser, timings (tests)
 
         self.title = text_label("title")
         self.event_label = text_label("subtitle")
@@ -75,6 +83,16 @@ class RegisterScreen(QWidget):
         self.autosave = QTimer(self)
         self.autosave.setInterval(AUTOSAVE_MS)
         self.autosave.timeout.connect(self.save_draft_now)
+        # A hand scanner types into whatever field has the focus; the filter takes its burst
+        # as a scan. Only with a parser: without one, scanning is not available at all.
+        self.wedge: WedgeFilter | None = None
+        if services.scan_parser is not None:
+            self.wedge = WedgeFilter(
+                self._takes_hand_scans,
+                clock_ms=lambda: services.monotonic() * 1000.0,
+                parent=self,
+            )
+            self.wedge.scanned.connect(self._on_hand_scan)
         self._lay_out()
         self._connect()
         self.retranslate()
@@ -111,6 +129,7 @@ class RegisterScreen(QWidget):
         self.change_event_button.clicked.connect(self.change_event_requested)
         self.receipt_button.clicked.connect(self.show_receipt)
         self.scan_button.setEnabled(self._services.scan_parser is not None)
+        self.scan_button.clicked.connect(self.open_scan_dialog)
         QWidget.setTabOrder(self.fields.consent, self.save_button)
         QWidget.setTabOrder(self.save_button, self.clear_button)
         QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(lambda: self.save())
@@ -139,6 +158,8 @@ class RegisterScreen(QWidget):
 
         self._services.executor.op(self, newest_draft).success(self._restore_draft).run()
         self.autosave.start()
+        if self.wedge is not None:
+            self.wedge.install()
         self.fields.first_editor().setFocus()
 
     def open_draft(self, draft_id: str) -> None:
@@ -175,6 +196,10 @@ class RegisterScreen(QWidget):
 
     def leave(self) -> None:
         """Locking or closing: keep the form as a draft, then forget it on screen."""
+        if self.wedge is not None:
+            self.wedge.uninstall()
+        if self.scan_dialog is not None:
+            self.scan_dialog.reject()
         self.save_draft_now()
         self.autosave.stop()
         self.fields.clear()
@@ -326,17 +351,64 @@ class RegisterScreen(QWidget):
 
     # -- scanning ----------------------------------------------------------------------------
 
+    def open_scan_dialog(self) -> None:
+        """The Scan button: camera with live preview, or a picture file."""
+        parser = self._services.scan_parser
+        if parser is None:
+            return
+        if self.scan_dialog is not None:
+            self.scan_dialog.raise_()
+            return
+        # Imported when first used: QtMultimedia and the decoders cost ~30 ms at start-up.
+        from ui.scan_dialog import ScanDialog
+
+        dialog = ScanDialog(parser, self, options=self.scan_options)
+        dialog.scanned.connect(self.apply_scan_text)
+        dialog.finished.connect(lambda _r: self._scan_dialog_closed(dialog))
+        self.scan_dialog = dialog
+        dialog.open()
+
+    def _scan_dialog_closed(self, dialog: ScanDialog) -> None:
+        if self.scan_dialog is dialog:
+            self.scan_dialog = None
+        dialog.deleteLater()
+
+    def _takes_hand_scans(self, focused: QWidget) -> bool:
+        """A hand scanner's keys count while this form (or its Scan dialog) has the focus."""
+        if not self.active or not self.isVisible():
+            return False
+        dialog = self.scan_dialog
+        in_dialog = dialog is not None and (focused is dialog or dialog.isAncestorOf(focused))
+        return in_dialog or self.isAncestorOf(focused)
+
+    def _on_hand_scan(self, text: str) -> None:
+        if self.apply_scan_text(text) and self.scan_dialog is not None:
+            self.scan_dialog.accept()
+
     def apply_scan_text(self, text: str) -> bool:
         """Decoded text from any scanner: fills the fields it carries, marked as scanned."""
         parser = self._services.scan_parser
         found = parser.fields_from_text(text) if parser else None
         if not found:
-            self._show_notice(self.tr("The scanned code is not an ID card or a FieldReg code."))
+            self._show_notice(
+                self.tr(
+                    "The scanned code is not an ID card or a FieldReg code. It says: {seen}"
+                ).format(seen=printable_excerpt(text, SEEN_CHARS))
+            )
             return False
         self.fields.set_values(found, scanned=True)
         self.check_fields()
         self._show_notice(self.tr("Filled from the scan. Please check the marked fields."))
+        self._focus_first_empty()
         return True
+
+    def _focus_first_empty(self) -> None:
+        """After a scan the registrar goes on with what the code did not say (often the
+        name in Khmer)."""
+        for editor in self.fields.tab_chain():
+            if isinstance(editor, QLineEdit) and editor.isEnabled() and not editor.text():
+                editor.setFocus()
+                return
 
     # -- display -----------------------------------------------------------------------------
 
