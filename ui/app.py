@@ -13,6 +13,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -34,7 +35,14 @@ from ui.services import Services
 from ui.settings import load_settings
 from ui.theme import apply_theme
 
-__all__ = ["build_main_window", "demo_setup", "load_khmer_fonts", "prepare_app", "run_app"]
+__all__ = [
+    "build_main_window",
+    "core_engines",
+    "demo_setup",
+    "load_khmer_fonts",
+    "prepare_app",
+    "run_app",
+]
 
 DEMO_OPERATOR = "Demo"
 DEMO_PASSPHRASE = "demo-passphrase"
@@ -112,6 +120,28 @@ def demo_setup() -> Iterator[tuple[Path, str]]:
             yield root, hint
 
 
+@contextlib.contextmanager
+def core_engines(
+    data_dir: Path, *, clock: Clock, kdf: KdfParams | None
+) -> Iterator[dict[str, Any]]:
+    """The real engines behind the seams, as keyword arguments for build_main_window: the
+    store worker's context, background sync (running until the block ends), receipts,
+    scanning and enrolment. The GUI's whole-day test uses exactly this wiring."""
+    context = WorkerContext(data_dir, clock=clock, kdf=kdf)
+    sync = BackgroundSync(data_dir, clock=clock)
+    sync.start()
+    try:
+        yield {
+            "context": context,
+            "sync": sync,
+            "receipts": CoreReceipts(context),
+            "scan_parser": PayloadScanParser(clock),
+            "enrolment": DeviceEnrolment(context, on_enrolled=sync.sync_now),
+        }
+    finally:
+        sync.stop()
+
+
 def run_app(
     data_dir: Path,
     *,
@@ -129,22 +159,10 @@ def run_app(
         hint = ""
         if demo:
             data_dir, hint = running.enter_context(demo_setup())
-        context = WorkerContext(data_dir, clock=clock, kdf=kdf)
-        sync = BackgroundSync(data_dir, clock=clock)
+        engines = running.enter_context(core_engines(data_dir, clock=clock, kdf=kdf))
         window = build_main_window(
-            data_dir,
-            app=app,
-            kdf=kdf,
-            clock=clock,
-            login_hint=hint,
-            context=context,
-            sync=sync,
-            receipts=CoreReceipts(context),
-            scan_parser=PayloadScanParser(clock),
-            enrolment=DeviceEnrolment(context, on_enrolled=sync.sync_now),
+            data_dir, app=app, kdf=kdf, clock=clock, login_hint=hint, **engines
         )
-        sync.start()
-        running.callback(sync.stop)
         window.show()
         if quit_after_ms is not None:
             QTimer.singleShot(quit_after_ms, window.close)
