@@ -23,7 +23,8 @@ def main() -> int:
         bench_gazetteer = importlib.import_module("benchmarks.bench_gazetteer")
         print()
         print(bench_gazetteer.run())
-    for name, kwargs in (("bench_scan", {"quick": True}), ("bench_sync", {"quick": True})):
+    quick = {"quick": True}
+    for name, kwargs in (("bench_scan", quick), ("bench_sync", quick), ("bench_startup", quick)):
         if importlib.util.find_spec(f"benchmarks.{name}") is not None:
             print()
             print(importlib.import_module(f"benchmarks.{name}").run(**kwargs))

@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the app on a throwaway store with a local hub, ready to try",
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this install works (temporary store, scan, receipt, local hub) and exit",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -405,6 +410,10 @@ def open_window(data_dir: Path, *, demo: bool) -> int:
 
 def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     args = build_parser().parse_args(argv)
+    if args.self_test:
+        from ui.self_test import run_self_test
+
+        return run_self_test(out, err)
     data_dir = data_dir_from(args)
     if args.command is None:
         return open_window(data_dir, demo=args.demo)
