@@ -1,8 +1,9 @@
 """Capture every screen of the desktop app, in English and in Khmer, at 1366x768.
 
 Run through `scripts/screenshots` (Xvfb, the xcb platform: what a person would see).
-Each language gets a throwaway data directory with sample registrations; nothing here
-touches a real store. Writes docs/screenshots/<language>/<NN-screen>.png.
+Each language gets a throwaway data directory with sample registrations, enrolled with a
+throwaway hub on 127.0.0.1 (so the sync log and USB transfer have something to show); nothing
+here touches a real store. Writes docs/screenshots/<language>/<NN-screen>.png.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import segno
@@ -26,10 +28,16 @@ from fieldreg.crypto import KdfParams
 from fieldreg.gazetteer import load_gazetteer
 from fieldreg.record import validate
 from fieldreg.store import Store
+from sync.client import HubClient
+from sync.engine import SyncEngine
+from sync.enrol import enrol_device
+from sync.hub_server import BackgroundHub
+from sync.media import import_batches_for_hub
 from ui.app import build_main_window, prepare_app
 from ui.main_window import MainWindow
 from ui.scan_dialog import ScanOptions
 from ui.scan_parser import PayloadScanParser
+from ui.seams import SyncState, SyncStatusSource
 from ui.settings import AppSettings, save_settings
 
 KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)  # sample data only
@@ -123,11 +131,24 @@ def shoot(out: Path, name: str, window: QWidget) -> None:
     print(f"saved {path}")
 
 
-def sample_store(root: Path, language: str) -> None:
+def sample_store(root: Path, language: str, hub: BackgroundHub | None = None) -> None:
+    """Eight people. With a hub: five synced over the internet, three waiting after a
+    failed try."""
     store, _key = Store.create(root, operator="Sokha", passphrase=PASSPHRASE, kdf=KDF)
     session = store.unlock("Sokha", PASSPHRASE)
     session.add_operator("Vanna", "registrar", "vanna-passphrase-1")
+    if hub is not None:
+        enrol_device(store, session, hub.hub.issue_token(hub.url))
     for n, (km, en, sex, born, phone, village, category, sector) in enumerate(PEOPLE):
+        if hub is None:
+            pass
+        elif n == 5:
+            assert SyncEngine(store, HubClient(store.sync_settings())).sync_once().complete
+            settings = store.sync_settings()
+            store.save_sync_settings(replace(settings, hub_url="http://127.0.0.1:9"))
+        elif n == len(PEOPLE) - 1:
+            assert SyncEngine(store, HubClient(store.sync_settings())).sync_once().error
+            store.save_sync_settings(settings)
         raw = {
             "id_type": "national_id",
             "id_number": f"{110200300 + n * 1371}",
@@ -152,8 +173,28 @@ def sample_store(root: Path, language: str) -> None:
     )
 
 
-def new_window(app: QApplication, data_dir: Path) -> MainWindow:
-    window = build_main_window(data_dir, app=app, kdf=KDF)
+class OfflineTent:
+    """The status bar of a tent without internet: enrolled, offline, synced earlier today."""
+
+    def __init__(self) -> None:
+        self.state = SyncState(
+            enrolled=True, online=False, last_success=dt.datetime.now(dt.UTC).replace(hour=2)
+        )
+
+    def current(self) -> SyncState:
+        return self.state
+
+    def add_listener(self, listener: Callable[[SyncState], None]) -> None:
+        del listener
+
+    def sync_now(self) -> None:
+        return None
+
+
+def new_window(
+    app: QApplication, data_dir: Path, sync: SyncStatusSource | None = None
+) -> MainWindow:
+    window = build_main_window(data_dir, app=app, kdf=KDF, sync=sync)
     window.setGeometry(0, 0, *SIZE)
     window.show()
     idle(window)
@@ -181,9 +222,21 @@ def first_run(app: QApplication, out: Path, language: str) -> None:
 
 
 def working_day(app: QApplication, out: Path, language: str) -> None:
-    data_dir = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX)) / "day"
-    sample_store(data_dir, language)
-    window = new_window(app, data_dir)
+    scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX))
+    with BackgroundHub(scratch / "hub") as hub:
+        data_dir = scratch / "day"
+        sample_store(data_dir, language, hub)
+        window = new_window(app, data_dir, OfflineTent())
+        registrar_day(out, window)
+        coordinator_screens(out, window, hub, scratch / "KINGSTON-8GB")
+        window.lock()
+        idle(window)
+        window.login.recovery_button.click()
+        shoot(out, "19-recovery", window)
+        window.close()
+
+
+def registrar_day(out: Path, window: MainWindow) -> None:
     login = window.login
     shoot(out, "05-login", window)
     login.passphrase.setText("not the passphrase")
@@ -255,17 +308,35 @@ def working_day(app: QApplication, out: Path, language: str) -> None:
         detail.correction_dialog.reject()
     detail.accept()
 
+
+def coordinator_screens(out: Path, window: MainWindow, hub: BackgroundHub, usb: Path) -> None:
     window.show_work("operators")
     idle(window)
+    window.operators.table.selectRow(1)  # Vanna, whom a coordinator could disable
     shoot(out, "17-operators", window)
     window.show_work("settings")
     idle(window)
     shoot(out, "18-settings", window)
-    window.lock()
+
+    usb.mkdir()
+    window.show_work("media")
     idle(window)
-    window.login.recovery_button.click()
-    shoot(out, "19-recovery", window)
-    window.close()
+    media = window.media
+    media.folder.setText(str(usb))
+    media.export()
+    idle(window)
+    shoot(out, "20-usb-transfer-exported", window)
+    import_batches_for_hub(hub.hub, usb)
+    media.import_receipts()
+    idle(window)
+    shoot(out, "21-usb-transfer-imported", window)
+
+    window.show_work("sync_log")
+    idle(window)
+    shoot(out, "22-sync-log", window)
+    window.sync_log.outcome.setCurrentIndex(window.sync_log.outcome.findData("error"))
+    idle(window)
+    shoot(out, "23-sync-log-failed", window)
 
 
 # The synthetic specimen of a Khmer ID card's machine-readable zone (three lines of 30).

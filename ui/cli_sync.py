@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
-import io
 import json
-import os
 import signal
 import threading
 from typing import TextIO
 
-from fieldreg.outbox import SyncAttempt, attempt_json
 from fieldreg.session import Session
 from fieldreg.store import Store
 from sync.client import HubClient
@@ -20,6 +16,7 @@ from sync.engine import SyncEngine, SyncReport
 from sync.enrol import enrol_device
 from sync.media import export_batches, import_receipts
 from ui import cli_messages
+from ui.sync_log_format import sync_log_text, write_text_atomically
 
 EXIT_OK, EXIT_ERROR, EXIT_PENDING = 0, 1, 3
 
@@ -68,20 +65,9 @@ def cmd_sync(args: argparse.Namespace, store: Store, out: TextIO, err: TextIO) -
 
 def cmd_sync_log(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     rows = list(store.outbox.sync_log())
-    if args.format == "json":
-        text = "".join(attempt_json(row) + "\n" for row in rows)
-    else:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(
-            buffer, fieldnames=list(SyncAttempt.__dataclass_fields__), lineterminator="\n"
-        )
-        writer.writeheader()
-        writer.writerows(dataclasses.asdict(row) for row in rows)
-        text = buffer.getvalue()
+    text = sync_log_text(rows, args.format)
     if args.out:
-        partial = args.out.with_name(args.out.name + ".partial")
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, args.out)
+        write_text_atomically(args.out, text)
         out.write(f"{len(rows)} sync attempts written to {args.out}\n")
     else:
         out.write(text)

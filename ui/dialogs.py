@@ -1,4 +1,5 @@
-"""System dialogs (save file, print) behind a small service, so tests never open real ones."""
+"""System dialogs (save file, choose a folder, print) behind a small service, so tests never
+open real ones."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ class DialogService(Protocol):
 
     def print_image(self, parent: QWidget, image: QImage) -> bool: ...
 
+    def choose_folder(self, parent: QWidget, title: str, start: str) -> Path | None: ...
+
 
 class QtDialogs:
     """The real dialogs."""
@@ -26,6 +29,10 @@ class QtDialogs:
         self, parent: QWidget, title: str, suggested: str, file_filter: str
     ) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(parent, title, suggested, file_filter)
+        return Path(path) if path else None
+
+    def choose_folder(self, parent: QWidget, title: str, start: str) -> Path | None:
+        path = QFileDialog.getExistingDirectory(parent, title, start)
         return Path(path) if path else None
 
     def print_image(self, parent: QWidget, image: QImage) -> bool:

@@ -26,19 +26,31 @@ from ui.idle import IdleWatcher
 from ui.screens.event_choice import EventChoice, EventChoiceScreen, describe_event
 from ui.screens.first_run import FirstRunFlow
 from ui.screens.login import LoginScreen
+from ui.screens.media_screen import MediaScreen
 from ui.screens.operators import OperatorsScreen
 from ui.screens.record_detail import RecordDetailDialog
 from ui.screens.recover import RecoverDialog
 from ui.screens.register_screen import RegisterScreen
 from ui.screens.registrations import RegistrationsScreen
-from ui.screens.settings_screen import SettingsScreen
+from ui.screens.settings_screen import IDLE_DEFAULT, IDLE_KEY, SettingsScreen
+from ui.screens.sync_log_screen import SyncLogScreen
 from ui.services import Services
 from ui.settings import AppSettings, save_settings
 from ui.status_bar import AppStatusBar
 from ui.widgets import text_label
 
 BUSY_SHOW_AFTER_MS = 300
-NAV_KEYS = ("register", "registrations", "operators", "settings")
+# sidebar order -> shortcut (Ctrl+N); the numbers registrars know stay the same
+NAV_SHORTCUTS = {
+    "register": 1,
+    "registrations": 2,
+    "operators": 3,
+    "sync_log": 5,
+    "media": 6,
+    "settings": 4,
+}
+NAV_KEYS = tuple(NAV_SHORTCUTS)
+COORDINATOR_ONLY = frozenset({"operators", "sync_log", "media"})
 
 
 class MainWindow(QMainWindow):
@@ -60,6 +72,7 @@ class MainWindow(QMainWindow):
         self.detail_dialog: RecordDetailDialog | None = None
         self.recover_dialog: RecoverDialog | None = None
         self._login_hint = login_hint
+        self.idle_lock_minutes = IDLE_DEFAULT  # the store's device setting, read at each login
         self.setObjectName("main_window")
         self.resize(1366, 768)
 
@@ -70,8 +83,10 @@ class MainWindow(QMainWindow):
         self.registrations = RegistrationsScreen(services)
         self.operators = OperatorsScreen(services)
         self.settings_screen = SettingsScreen(services)
+        self.sync_log = SyncLogScreen(services)
+        self.media = MediaScreen(services)
         self.work = QStackedWidget()
-        for screen in (self.register, self.registrations, self.operators, self.settings_screen):
+        for screen in self._screens().values():
             self.work.addWidget(screen)
         self.pages = QStackedWidget()
         for page in (self.first_run, self.login, self.event_screen, self._work_area()):
@@ -107,14 +122,15 @@ class MainWindow(QMainWindow):
         font.setBold(True)
         self.product.setFont(font)
         column.addWidget(self.product)
-        for index, key in enumerate(NAV_KEYS):
+        for key in NAV_KEYS:
             nav = QPushButton()
             nav.setCheckable(True)
             nav.clicked.connect(lambda _c=False, key=key: self.show_work(key))
             self.nav_group.addButton(nav)
             self.nav_buttons[key] = nav
             column.addWidget(nav)
-            QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self).activated.connect(nav.click)
+            shortcut = QKeySequence(f"Ctrl+{NAV_SHORTCUTS[key]}")
+            QShortcut(shortcut, self).activated.connect(lambda key=key: self.show_work(key))
         column.addStretch(1)
         self.who = text_label()
         self.who.setContentsMargins(16, 0, 16, 0)
@@ -145,6 +161,7 @@ class MainWindow(QMainWindow):
         self.registrations.open_registration.connect(self.open_registration)
         self.registrations.open_draft.connect(self._open_draft)
         self.settings_screen.changed.connect(lambda new: self.apply_settings(**_changes(new)))
+        self.settings_screen.idle_lock_changed.connect(self._set_idle_lock)
         self.lock_button.clicked.connect(lambda: self.lock())
         self.idle.idle.connect(self.lock)
         lock = QShortcut(QKeySequence("Ctrl+L"), self)
@@ -179,8 +196,11 @@ class MainWindow(QMainWindow):
 
     def _on_unlocked(self, operator: Operator) -> None:
         self.operator = operator
-        self.idle.arm(self.settings.idle_lock_minutes)
-        for key in ("operators",):
+        self.idle.arm(self.idle_lock_minutes)
+        self.services.executor.op(self, lambda ctx: ctx.store.device_setting(IDLE_KEY)).success(
+            self._set_idle_lock
+        ).run()
+        for key in COORDINATOR_ONLY:
             self.nav_buttons[key].setVisible(operator.is_coordinator)
         self._render_who()
         self._refresh_device_count()
@@ -228,22 +248,34 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.work_area)
         self.show_work("register")
 
-    def show_work(self, key: str) -> None:
-        screens: dict[str, QWidget] = {
+    def _screens(self) -> dict[str, QWidget]:
+        return {
             "register": self.register,
             "registrations": self.registrations,
             "operators": self.operators,
+            "sync_log": self.sync_log,
+            "media": self.media,
             "settings": self.settings_screen,
         }
-        if key == "operators" and not (self.operator and self.operator.is_coordinator):
+
+    def show_work(self, key: str) -> None:
+        if self.operator is None or self.pages.currentWidget() is not self.work_area:
+            return
+        if key in COORDINATOR_ONLY and not self.operator.is_coordinator:
             return
         self.nav_buttons[key].setChecked(True)
-        self.work.setCurrentWidget(screens[key])
+        self.work.setCurrentWidget(self._screens()[key])
         if key == "registrations":
             self.registrations.refresh()
             self.registrations.search.setFocus()
         elif key == "operators":
             self.operators.refresh()
+        elif key == "sync_log":
+            self.sync_log.refresh()
+            self.sync_log.table.setFocus()
+        elif key == "media":
+            self.media.prepare()
+            self.media.folder.setFocus()
         elif key == "settings":
             coordinator = bool(self.operator and self.operator.is_coordinator)
             self.settings_screen.show_settings(self.settings, coordinator=coordinator)
@@ -307,10 +339,18 @@ class MainWindow(QMainWindow):
             self.languages.set_language(new.language)
         elif new.khmer_digits != old.khmer_digits:
             self._rerender_all()
-        if self.operator is not None and new.idle_lock_minutes != old.idle_lock_minutes:
-            self.idle.arm(new.idle_lock_minutes)
         data_dir = self.services.executor.data_dir
         self.services.executor.op(self, lambda _ctx: save_settings(data_dir, new)).run()
+
+    def _set_idle_lock(self, minutes: int) -> None:
+        """The coordinator's idle-lock time (a device setting in the store); 0 never locks."""
+        self.idle_lock_minutes = minutes
+        if self.operator is None:
+            return
+        if minutes > 0:
+            self.idle.arm(minutes)
+        else:
+            self.idle.disarm()
 
     def _rerender_all(self) -> None:
         """Digits changed: re-read texts as a language change does."""
@@ -352,11 +392,14 @@ class MainWindow(QMainWindow):
             "register": self.tr("Register"),
             "registrations": self.tr("Registrations"),
             "operators": self.tr("Users"),
+            "sync_log": self.tr("Sync log"),
+            "media": self.tr("USB transfer"),
             "settings": self.tr("Settings"),
         }
-        for index, (key, text) in enumerate(titles.items()):
+        for key, text in titles.items():
             self.nav_buttons[key].setText(text)
-            self.nav_buttons[key].setToolTip(f"Ctrl+{index + 1}")
+            self.nav_buttons[key].setToolTip(f"Ctrl+{NAV_SHORTCUTS[key]}")
+            self.nav_buttons[key].setAccessibleName(text)
         self.lock_button.setText(self.tr("Lock (Ctrl+L)"))
         self._render_who()
         if self.day_event is not None:  # the commune name and date follow the language
@@ -377,8 +420,4 @@ class MainWindow(QMainWindow):
 
 
 def _changes(settings: AppSettings) -> dict[str, object]:
-    return {
-        "language": settings.language,
-        "khmer_digits": settings.khmer_digits,
-        "idle_lock_minutes": settings.idle_lock_minutes,
-    }
+    return {"language": settings.language, "khmer_digits": settings.khmer_digits}

@@ -7,14 +7,19 @@ QT_TRANSLATE_NOOP so lupdate collects them and translated when shown.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from sync.client import HubRefused, HubUnreachable
+
 FIELD_CONTEXT = "FieldErrors"
 STORE_CONTEXT = "StoreErrors"
 CHOICE_CONTEXT = "Choices"
+SYNC_CONTEXT = "SyncErrors"
+FILE_CONTEXT = "FileErrors"
 
 
 def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # the name lupdate looks for
@@ -45,6 +50,20 @@ FIELD_ERRORS = {
     "out_of_range": QT_TRANSLATE_NOOP("FieldErrors", "The number is out of range"),
     "not_expected": QT_TRANSLATE_NOOP("FieldErrors", "Leave empty when there is no ID"),
     "not_a_number": QT_TRANSLATE_NOOP("FieldErrors", "Write a whole number"),
+    # the coordinator's hub settings
+    "invalid_url": QT_TRANSLATE_NOOP(
+        "FieldErrors", "Write a web address that starts with https:// or http://"
+    ),
+    "invalid_camdx_client": QT_TRANSLATE_NOOP(
+        "FieldErrors", "Write it as INSTANCE/CLASS/MEMBER/SUBSYSTEM"
+    ),
+    "invalid_camdx_path": QT_TRANSLATE_NOOP(
+        "FieldErrors", "Write it as /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE"
+    ),
+    "invalid_batch_size": QT_TRANSLATE_NOOP(
+        "FieldErrors", "0 to adapt to the link, or from 10 to 1000"
+    ),
+    "invalid_folder": QT_TRANSLATE_NOOP("FieldErrors", "Choose a folder that exists"),
 }
 
 STORE_ERRORS = {
@@ -87,10 +106,98 @@ STORE_ERRORS = {
     "draft_too_large": QT_TRANSLATE_NOOP("StoreErrors", "The form is too large to keep."),
     "locked": QT_TRANSLATE_NOOP("StoreErrors", "The app is locked. Please log in again."),
     "passphrases_differ": QT_TRANSLATE_NOOP("StoreErrors", "The two passphrases differ."),
+    "invalid_setting": QT_TRANSLATE_NOOP("StoreErrors", "That value is not allowed."),
+    "invalid_role": QT_TRANSLATE_NOOP("StoreErrors", "Choose registrar or coordinator."),
+    "not_coordinator": QT_TRANSLATE_NOOP("StoreErrors", "{name} is not a coordinator."),
+    "not_enrolled": QT_TRANSLATE_NOOP(
+        "StoreErrors", "This laptop is not enrolled with a hub yet. Enrol it in Settings first."
+    ),
+    "fingerprint_mismatch": QT_TRANSLATE_NOOP(
+        "StoreErrors",
+        "The hub's keys do not match the enrolment code: this may not be your hub. "
+        "Nothing was changed.",
+    ),
+    "bad_certificate": QT_TRANSLATE_NOOP(
+        "StoreErrors", "The hub's answer did not verify. Nothing was changed."
+    ),
+    "bad_enrolment_string": QT_TRANSLATE_NOOP(
+        "StoreErrors", "That is not a usable enrolment code. Copy it again from the hub."
+    ),
     "unexpected": QT_TRANSLATE_NOOP(
         "StoreErrors", "Something went wrong. Nothing was lost; please try again."
     ),
 }
+
+# The sync engine's and the hub's codes (a failed sync attempt, a refused enrolment).
+SYNC_ERRORS = {
+    "hub_unreachable": QT_TRANSLATE_NOOP(
+        "SyncErrors",
+        "The hub cannot be reached. Registrations stay safe on this laptop and are sent "
+        "when the connection returns.",
+    ),
+    "not_enrolled": QT_TRANSLATE_NOOP(
+        "SyncErrors", "This laptop is not enrolled with a hub yet. Enrol it in Settings first."
+    ),
+    "not_a_hub": QT_TRANSLATE_NOOP(
+        "SyncErrors", "That address does not answer like a FieldReg hub. Check the hub address."
+    ),
+    "token_unknown": QT_TRANSLATE_NOOP("SyncErrors", "The hub does not know that enrolment code."),
+    "token_used": QT_TRANSLATE_NOOP(
+        "SyncErrors", "That enrolment code was already used by another laptop. Ask for a new one."
+    ),
+    "token_expired": QT_TRANSLATE_NOOP(
+        "SyncErrors", "That enrolment code has expired. Ask for a new one."
+    ),
+    "unknown_device": QT_TRANSLATE_NOOP(
+        "SyncErrors", "The hub does not know this laptop. Enrol it again."
+    ),
+    "device_revoked": QT_TRANSLATE_NOOP(
+        "SyncErrors", "The hub has blocked this laptop. Ask the campaign's hub administrator."
+    ),
+    "device_exists": QT_TRANSLATE_NOOP(
+        "SyncErrors", "The hub already knows this laptop with another key."
+    ),
+    "bad_device_key": QT_TRANSLATE_NOOP("SyncErrors", "The hub did not accept this laptop's key."),
+    "bad_signature": QT_TRANSLATE_NOOP(
+        "SyncErrors", "The hub could not verify this laptop's signature on the batch."
+    ),
+    "batch_conflict": QT_TRANSLATE_NOOP(
+        "SyncErrors", "The hub already has a different batch with the same id."
+    ),
+    "receipt_signature": QT_TRANSLATE_NOOP(
+        "SyncErrors", "The hub's receipt did not verify. Nothing was marked as sent."
+    ),
+    "receipt_mismatch": QT_TRANSLATE_NOOP(
+        "SyncErrors", "The receipt was for another batch. Nothing was marked as sent."
+    ),
+    "bad_receipt": QT_TRANSLATE_NOOP(
+        "SyncErrors", "The receipt could not be read. Nothing was marked as sent."
+    ),
+    "other_device": QT_TRANSLATE_NOOP("SyncErrors", "The receipt is for another laptop."),
+    "unknown_batch": QT_TRANSLATE_NOOP(
+        "SyncErrors", "The receipt is for a batch this laptop did not send."
+    ),
+    "bad_header": QT_TRANSLATE_NOOP("SyncErrors", "The batch file is damaged."),
+    "not_a_batch": QT_TRANSLATE_NOOP("SyncErrors", "That file is not a FieldReg batch."),
+}
+SYNC_REFUSED = QT_TRANSLATE_NOOP("SyncErrors", "The hub refused the request ({code}).")
+
+# Files written to or read from a disk or USB stick, by errno.
+FILE_ERRORS = {
+    errno.ENOSPC: QT_TRANSLATE_NOOP("FileErrors", "The disk is full."),
+    errno.EACCES: QT_TRANSLATE_NOOP("FileErrors", "There is no permission to write there."),
+    errno.EPERM: QT_TRANSLATE_NOOP("FileErrors", "There is no permission to write there."),
+    errno.EROFS: QT_TRANSLATE_NOOP(
+        "FileErrors", "The disk is read-only (is the USB stick write-protected?)."
+    ),
+    errno.ENOENT: QT_TRANSLATE_NOOP(
+        "FileErrors", "The folder is not there any more (was the USB stick removed?)."
+    ),
+    errno.EIO: QT_TRANSLATE_NOOP(
+        "FileErrors", "The disk could not be read or written (was the USB stick removed?)."
+    ),
+}
+FILE_ERROR_OTHER = QT_TRANSLATE_NOOP("FileErrors", "The file could not be written or read.")
 
 ID_TYPES = {
     "national_id": QT_TRANSLATE_NOOP("Choices", "Khmer national ID card"),
@@ -148,6 +255,16 @@ ROLES = {
     "registrar": QT_TRANSLATE_NOOP("Choices", "Registrar"),
     "coordinator": QT_TRANSLATE_NOOP("Choices", "Coordinator"),
 }
+TRANSPORTS = {
+    "https": QT_TRANSLATE_NOOP("Choices", "Internet (HTTPS)"),
+    "camdx": QT_TRANSLATE_NOOP("Choices", "CamDX (X-Road)"),
+    "file-out": QT_TRANSLATE_NOOP("Choices", "USB: batches written"),
+    "file-in": QT_TRANSLATE_NOOP("Choices", "USB: receipts read"),
+}
+OUTCOMES = {
+    "ok": QT_TRANSLATE_NOOP("Choices", "Succeeded"),
+    "error": QT_TRANSLATE_NOOP("Choices", "Failed"),
+}
 CHANGES = {
     "created": QT_TRANSLATE_NOOP("Choices", "Registered"),
     "correction": QT_TRANSLATE_NOOP("Choices", "Corrected"),
@@ -173,11 +290,32 @@ def store_error(code: str, detail: Mapping[str, Any] | None = None) -> str:
         return template
 
 
+def sync_error(code: str) -> str:
+    """Words for a sync engine or hub code (a sync log row, a refused enrolment)."""
+    if code in SYNC_ERRORS:
+        return _translate(SYNC_CONTEXT, SYNC_ERRORS, code)
+    return QCoreApplication.translate(SYNC_CONTEXT, SYNC_REFUSED).format(code=code)
+
+
+def file_error(error: OSError) -> str:
+    source = FILE_ERRORS.get(error.errno or 0, FILE_ERROR_OTHER)
+    return QCoreApplication.translate(FILE_CONTEXT, source)
+
+
 def error_text(error: BaseException) -> str:
-    """Words for any failure an operation reports (StoreError codes, else a calm fallback)."""
+    """Words for any failure an operation reports: store codes, hub and sync codes, files;
+    else a calm fallback."""
+    if isinstance(error, HubUnreachable):
+        return sync_error("hub_unreachable")
+    if isinstance(error, OSError):
+        return file_error(error)
     code = getattr(error, "code", "unexpected")
+    if not isinstance(code, str):
+        code = "unexpected"
+    if (code not in STORE_ERRORS and code in SYNC_ERRORS) or isinstance(error, HubRefused):
+        return sync_error(code)
     detail = getattr(error, "detail", {})
-    return store_error(code if isinstance(code, str) else "unexpected", detail)
+    return store_error(code, detail if isinstance(detail, Mapping) else {})
 
 
 def choice(table: Mapping[str, str], code: str) -> str:

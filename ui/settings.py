@@ -1,7 +1,8 @@
 """The desktop app's own preferences for this device: typed, JSON, saved atomically.
 
-Kept beside the store (`ui-settings.json`) and holding no personal data: the language, the
-idle lock time the coordinator chose, Khmer digits, and the last event (to offer it again).
+Kept beside the store (`ui-settings.json`) and holding no personal data: the language, Khmer
+digits, and the last event (to offer it again). The idle-lock time is not here: it is the
+coordinator's audited device setting in the store (`Store.device_setting`).
 """
 
 from __future__ import annotations
@@ -13,13 +14,11 @@ from pathlib import Path
 from typing import Any
 
 SETTINGS_FILENAME = "ui-settings.json"
-IDLE_LOCK_RANGE = (1, 120)
 
 
 @dataclass(frozen=True, slots=True)
 class AppSettings:
     language: str = "km"
-    idle_lock_minutes: int = 5
     khmer_digits: bool = True
     last_event_name: str = ""
     last_event_place: str = ""  # commune code of the last outreach event
@@ -49,9 +48,6 @@ def load_settings(data_dir: Path) -> AppSettings:
         if isinstance(value, type(getattr(defaults, field.name))):
             values[field.name] = value
     settings = replace(defaults, **values)
-    low, high = IDLE_LOCK_RANGE
-    if not low <= settings.idle_lock_minutes <= high:
-        settings = replace(settings, idle_lock_minutes=defaults.idle_lock_minutes)
     if settings.language not in ("km", "en"):
         settings = replace(settings, language=defaults.language)
     return settings

@@ -596,6 +596,10 @@
 </context>
 <context>
     <name>MediaScreen</name>
+    <message>
+        <source>Every registration has the hub&apos;s receipt.</source>
+        <translation>ការចុះឈ្មោះទាំងអស់មានបង្កាន់ដៃទទួលពីម៉ាស៊ីនមេរួចហើយ។</translation>
+    </message>
     <message numerus="yes">
         <source>%n registration(s) wait for the hub&apos;s receipt.</source>
         <translation>
@@ -1742,6 +1746,10 @@
 <context>
     <name>SyncLogModel</name>
     <message>
+        <source>{ms} ms</source>
+        <translation>{ms} ms</translation>
+    </message>
+    <message>
         <source>{seconds} s</source>
         <translation>{seconds} វិនាទី</translation>
     </message>
@@ -1751,6 +1759,10 @@
     <message>
         <source>Loading...</source>
         <translation>កំពុងផ្ទុក...</translation>
+    </message>
+    <message>
+        <source>Batch {batch}: {outcome}</source>
+        <translation>កញ្ចប់ {batch}៖ {outcome}</translation>
     </message>
     <message>
         <source>No sync attempts yet.</source>
@@ -1850,20 +1862,16 @@
         <translation>ចាប់ផ្តើម</translation>
     </message>
     <message>
+        <source>Duplicates</source>
+        <translation>បានទទួលរួច</translation>
+    </message>
+    <message>
         <source>Batch</source>
         <translation>កញ្ចប់</translation>
     </message>
     <message>
-        <source>Records</source>
-        <translation>ការចុះឈ្មោះ</translation>
-    </message>
-    <message>
         <source>Accepted</source>
         <translation>ទទួលយក</translation>
-    </message>
-    <message>
-        <source>Already received</source>
-        <translation>បានទទួលរួច</translation>
     </message>
     <message>
         <source>Rejected</source>

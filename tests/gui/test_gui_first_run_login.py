@@ -138,10 +138,10 @@ def test_the_app_locks_itself_when_idle(qtbot, make_window, store) -> None:
     monotonic = FakeMonotonic()
     window = make_window(monotonic=monotonic)
     start_working(qtbot, window)
-    monotonic.now += 4 * 60
+    monotonic.now += 9 * 60
     window.idle.check()
     assert window.pages.currentWidget() is window.work_area
-    monotonic.now += 2 * 60  # five minutes by default
+    monotonic.now += 2 * 60  # ten minutes by default (the store's device setting)
     window.idle.check()
     wait_idle(qtbot, window)
     assert window.pages.currentWidget() is window.login

@@ -81,8 +81,8 @@ def test_search_misses() -> None:
 
 
 def test_settings_round_trip_and_ignore_nonsense(tmp_path: Path) -> None:
-    save_settings(tmp_path, AppSettings(language="en", idle_lock_minutes=9))
-    assert load_settings(tmp_path) == AppSettings(language="en", idle_lock_minutes=9)
+    save_settings(tmp_path, AppSettings(language="en", khmer_digits=False))
+    assert load_settings(tmp_path) == AppSettings(language="en", khmer_digits=False)
     (tmp_path / "ui-settings.json").write_text(
         json.dumps({"language": "fr", "idle_lock_minutes": 0, "khmer_digits": "yes"})
     )

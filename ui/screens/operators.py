@@ -1,5 +1,7 @@
-"""Coordinators only: the people who use this laptop; add one, or set a new passphrase for
-one who forgot theirs or is locked out. Argon2id for the new passphrase runs on the worker."""
+"""Coordinators only: the people who use this laptop; add one, set a new passphrase for one
+who forgot theirs or is locked out, disable one who should no longer log in (never yourself;
+their registrations stay), enable them again. Argon2id for a new passphrase runs on the
+worker, like every store call here; each change is audited by the core."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from fieldreg.operators import LOCK_OUT_AFTER, MIN_PASSPHRASE_LENGTH, ROLES, Ope
 from ui import messages
 from ui.executor import WorkerContext
 from ui.services import Services
-from ui.widgets import LabelledField, primary_button, text_label
+from ui.widgets import LabelledField, button, primary_button, set_role, text_label
 
 
 def _password() -> QLineEdit:
@@ -35,6 +37,8 @@ class OperatorsScreen(QWidget):
         super().__init__(parent)
         self._services = services
         self._operators: list[Operator] = []
+        self._me = ""  # the coordinator logged in: cannot disable themself
+        self._noted = ""  # the user the message under the table is about
         self.title = text_label("title")
         self.table = QTableWidget(0, 3)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -43,6 +47,11 @@ class OperatorsScreen(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(34)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.disable_button = button()
+        self.disable_message = text_label()
+        selected_row = QHBoxLayout()
+        selected_row.addWidget(self.disable_message, 1)
+        selected_row.addWidget(self.disable_button)
 
         self.add_group = QGroupBox()
         self.new_name = QLineEdit()
@@ -85,23 +94,35 @@ class OperatorsScreen(QWidget):
         column.setContentsMargins(16, 10, 16, 10)
         column.addWidget(self.title)
         column.addWidget(self.table, 1)
+        column.addLayout(selected_row)
         column.addLayout(forms, 2)
 
         self.add_button.clicked.connect(lambda: self.add_operator())
         self.reset_button.clicked.connect(lambda: self.reset_operator())
-        self.table.itemSelectionChanged.connect(self._render_reset_target)
+        self.disable_button.clicked.connect(lambda: self.toggle_disabled())
+        self.table.itemSelectionChanged.connect(self._render_selected)
         self.retranslate()
 
     def refresh(self) -> None:
-        self._services.executor.op(self, lambda ctx: ctx.store.operators()).success(
-            self._show
-        ).run()
+        def load(ctx: WorkerContext) -> tuple[list[Operator], str]:
+            return ctx.store.operators(), ctx.unlocked.operator.name
+
+        def loaded(result: tuple[list[Operator], str]) -> None:
+            self._me = result[1]
+            self._show(result[0])
+
+        self._services.executor.op(self, load).success(loaded).run()
 
     def _show(self, operators: list[Operator]) -> None:
+        chosen = self._selected()
         self._operators = operators
         self._render_table()
-        if operators and not self.table.selectedItems():
+        names = [op.name for op in operators]
+        if chosen is not None and chosen.name in names:
+            self.table.selectRow(names.index(chosen.name))
+        elif operators:
             self.table.selectRow(0)
+        self._render_selected()
 
     def _state(self, op: Operator) -> str:
         if op.disabled:
@@ -115,13 +136,63 @@ class OperatorsScreen(QWidget):
     def _render_table(self) -> None:
         self.table.setRowCount(len(self._operators))
         for row, op in enumerate(self._operators):
-            values = (op.name, messages.choice(messages.ROLES, op.role), self._state(op))
+            name = op.name + (" " + self.tr("(you)") if op.name == self._me else "")
+            values = (name, messages.choice(messages.ROLES, op.role), self._state(op))
             for column, text in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(text))
 
     def _selected(self) -> Operator | None:
         rows = self.table.selectionModel().selectedRows()
         return self._operators[rows[0].row()] if rows else None
+
+    def _render_selected(self) -> None:
+        self._render_reset_target()
+        chosen = self._selected()
+        self.disable_button.setText(
+            self.tr("Enable user") if chosen and chosen.disabled else self.tr("Disable user")
+        )
+        self.disable_button.setEnabled(chosen is not None and chosen.name != self._me)
+        self.disable_button.setToolTip(
+            self.tr("You cannot disable yourself.") if chosen and chosen.name == self._me else ""
+        )
+        self.disable_button.setAccessibleName(
+            f"{self.disable_button.text()}: {chosen.name}" if chosen else self.disable_button.text()
+        )
+        name = chosen.name if chosen else ""
+        if name != self._noted:  # another user chosen: the last message was about someone else
+            self._noted = name
+            myself = bool(chosen) and name == self._me
+            self.disable_message.setText(self.tr("You cannot disable yourself.") if myself else "")
+            set_role(self.disable_message, "hint")
+
+    def toggle_disabled(self) -> None:
+        """Disable the chosen user (or enable them again). Reversible, so no confirmation."""
+        chosen = self._selected()
+        if chosen is None or chosen.name == self._me:
+            return
+        name, disable = chosen.name, not chosen.disabled
+        self.disable_button.setEnabled(False)
+
+        def change(ctx: WorkerContext) -> list[Operator]:
+            ctx.unlocked.set_operator_disabled(name, disable)
+            return ctx.store.operators()
+
+        def done(operators: list[Operator]) -> None:
+            text = (
+                self.tr("{name} is disabled and cannot log in. Their registrations stay.")
+                if disable
+                else self.tr("{name} can log in again.")
+            )
+            self.disable_message.setText(text.format(name=name))
+            set_role(self.disable_message, "success")
+            self._show(operators)
+
+        def failed(error: Exception) -> None:
+            self.disable_message.setText(messages.error_text(error))
+            set_role(self.disable_message, "error")
+            self._render_selected()
+
+        self._services.executor.op(self, change).success(done).failure(failed).run()
 
     def _render_reset_target(self) -> None:
         chosen = self._selected()
@@ -196,6 +267,7 @@ class OperatorsScreen(QWidget):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
+        self._noted = "\0"  # say it again in the new language
         self.title.setText(self.tr("Users of this laptop"))
         self.table.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Role"), self.tr("State")])
         self.add_group.setTitle(self.tr("Add a user"))
@@ -211,5 +283,5 @@ class OperatorsScreen(QWidget):
         self.reset_fields[0].set_caption(self.tr("New passphrase"))
         self.reset_fields[1].set_caption(self.tr("Again"))
         self.reset_button.setText(self.tr("Set passphrase"))
-        self._render_reset_target()
         self._render_table()
+        self._render_selected()
