@@ -86,6 +86,12 @@ class Outbox:
             )
         return batch_id
 
+    def packet_count(self, batch_id: str) -> int:
+        row = self.db.execute(
+            "SELECT packet_count FROM sync_batches WHERE batch_id = ?", [batch_id]
+        ).fetchone()
+        return 0 if row is None else int(row[0])
+
     def batch_bytes(self, batch_id: str, identity: DeviceIdentity) -> bytes:
         """The signed batch; the same bytes every time for the same batch id."""
         created_at = self.db.execute(

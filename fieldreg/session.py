@@ -25,6 +25,7 @@ from fieldreg.sealing import HubPublicKey, packet_info
 COMMIT_CHUNK = 250
 # device-wide settings a coordinator sets: name -> (default, maximum)
 DEVICE_SETTINGS = {"idle_lock_minutes": (10, 240)}
+MIN_DEVICE_SETTING = 1  # an idle lock of 0 minutes would mean never locking
 MAX_DRAFT_BYTES = 64 * 1024
 MAX_EVENT_LENGTH = 100
 STATUSES = ("pending", "synced", "rejected")
@@ -526,7 +527,7 @@ class Session:
     def set_device_setting(self, key: str, value: int) -> None:
         """A coordinator's device-wide setting (e.g. idle_lock_minutes), audited."""
         self._require_coordinator("settings")
-        if key not in DEVICE_SETTINGS or not 0 <= value <= DEVICE_SETTINGS[key][1]:
+        if key not in DEVICE_SETTINGS or not MIN_DEVICE_SETTING <= value <= DEVICE_SETTINGS[key][1]:
             raise StoreError("invalid_setting", key=key[:40])
         with transaction(self.db):
             self.db.execute(

@@ -23,12 +23,17 @@ FILE_BATCH_SIZE = 1000
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
+    """Permissions first, fsync, rename; a failed write leaves no partial file behind."""
     partial = path.with_name(path.name + ".partial")
-    with open(partial, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, path)
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def export_batches(store: Store, out_dir: Path) -> list[Path]:
@@ -45,7 +50,14 @@ def export_batches(store: Store, out_dir: Path) -> list[Path]:
         _write_atomically(path, body)
         written.append(path)
         outbox.log_attempt(
-            SyncAttempt(started, iso(store.clock()), "file-out", batch_id, bytes_sent=len(body))
+            SyncAttempt(
+                started,
+                iso(store.clock()),
+                "file-out",
+                batch_id,
+                packets=outbox.packet_count(batch_id),
+                bytes_sent=len(body),
+            )
         )
     return written
 

@@ -219,8 +219,10 @@ def test_removable_media_and_https_together_count_each_record_once(
     assert imported.problems == [] and imported.applied == len(files)
     assert sorted(hub_ids(hub.hub)) == sorted(ids)
     assert set(device.statuses().values()) == {"synced"}
-    transports = [attempt.transport for attempt in device.store.outbox.sync_log()]
-    assert {"file-out", "https", "file-in"} <= set(transports)
+    log = list(device.store.outbox.sync_log())
+    assert {"file-out", "https", "file-in"} <= {attempt.transport for attempt in log}
+    assert sum(a.packets for a in log if a.transport == "file-out") == 30
+    assert not list(usb.glob("*.partial"))
 
 
 def test_a_forged_receipt_file_changes_nothing(
