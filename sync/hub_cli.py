@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import os
 import sys
@@ -14,26 +15,15 @@ from typing import TextIO
 import platformdirs
 
 from fieldreg.qr_image import write_qr_png
+from fieldreg.record import Registration
 from sync.hub import Hub, HubError
 from sync.hub_server import bind, serve_forever
 from sync.media import import_batches_for_hub
 
+# the record's keys in their declared order, then what the hub knows of where it came from
 EXPORT_COLUMNS = [
     "id",
-    "id_type",
-    "id_number",
-    "name_km",
-    "name_en",
-    "sex",
-    "date_of_birth",
-    "phone",
-    "village_code",
-    "category",
-    "sector",
-    "business_name",
-    "workers",
-    "services",
-    "consent",
+    *(field.name for field in dataclasses.fields(Registration)),
     "version",
     "created_at",
     "operator",

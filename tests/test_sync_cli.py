@@ -27,9 +27,8 @@ def hub_cli(hub_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture
-def served_hub(tmp_path: Path):
-    hub_dir = tmp_path / "hub"
+def serve_hub(hub_dir: Path) -> subprocess.Popen[str]:
+    """`fieldreg-hub serve` on a free port of 127.0.0.1, started as a coordinator would."""
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "fieldreg-hub"),
@@ -46,6 +45,13 @@ def served_hub(tmp_path: Path):
     assert process.stdout is not None
     line = process.stdout.readline()
     assert "listening on http://127.0.0.1:" in line, process.stderr.read() if process.stderr else ""
+    return process
+
+
+@pytest.fixture
+def served_hub(tmp_path: Path):
+    hub_dir = tmp_path / "hub"
+    process = serve_hub(hub_dir)
     yield hub_dir
     process.terminate()
     process.wait(timeout=10)
@@ -127,19 +133,7 @@ def test_removable_media_round_trip_with_the_clis(tmp_path: Path) -> None:
     data_dir = tmp_path / "device"
     init_store(data_dir)
     # enrolment needs the hub once (on loopback here); afterwards only the stick travels
-    hub = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "fieldreg-hub"),
-            "--data-dir",
-            str(hub_dir),
-            "serve",
-            "--port",
-            "0",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert hub.stdout is not None and "listening" in hub.stdout.readline()
+    hub = serve_hub(hub_dir)
     try:
         token = hub_cli(hub_dir, "token").stdout.strip()
         assert fieldreg(data_dir, "enroll", token).returncode == 0
