@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from fieldreg.operators import MIN_PASSPHRASE_LENGTH
 from sync.client import HubRefused, HubUnreachable
 
 FIELD_CONTEXT = "FieldErrors"
@@ -278,6 +279,16 @@ def _translate(context: str, table: Mapping[str, str], code: str) -> str:
 
 def field_error(code: str) -> str:
     return _translate(FIELD_CONTEXT, FIELD_ERRORS, code)
+
+
+def new_passphrase_problem(passphrase: str, repeated: str) -> str:
+    """What is wrong with a new passphrase typed twice, in the user's language ("" if fine).
+    The store checks the length again; this answers before Argon2id runs."""
+    if passphrase != repeated:
+        return store_error("passphrases_differ")
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        return store_error("passphrase_too_short", {"minimum": MIN_PASSPHRASE_LENGTH})
+    return ""
 
 
 def store_error(code: str, detail: Mapping[str, Any] | None = None) -> str:

@@ -160,13 +160,9 @@ class FirstRunFlow(QStackedWidget):
 
     def create_store(self) -> None:
         name, passphrase = self.name.text().strip(), self.passphrase.text()
-        if passphrase != self.repeat.text():
-            self.create_error.setText(messages.store_error("passphrases_differ"))
-            return
-        if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-            self.create_error.setText(
-                messages.store_error("passphrase_too_short", {"minimum": MIN_PASSPHRASE_LENGTH})
-            )
+        problem = messages.new_passphrase_problem(passphrase, self.repeat.text())
+        if problem:
+            self.create_error.setText(problem)
             return
         self.create_error.clear()
         self.progress.show()

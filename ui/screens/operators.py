@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldreg.operators import LOCK_OUT_AFTER, MIN_PASSPHRASE_LENGTH, ROLES, Operator
+from fieldreg.operators import LOCK_OUT_AFTER, ROLES, Operator
 from ui import messages
 from ui.executor import WorkerContext
 from ui.services import Services
@@ -201,11 +201,7 @@ class OperatorsScreen(QWidget):
         )
 
     def _check_pair(self, first: QLineEdit, second: QLineEdit) -> str:
-        if first.text() != second.text():
-            return messages.store_error("passphrases_differ")
-        if len(first.text()) < MIN_PASSPHRASE_LENGTH:
-            return messages.store_error("passphrase_too_short", {"minimum": MIN_PASSPHRASE_LENGTH})
-        return ""
+        return messages.new_passphrase_problem(first.text(), second.text())
 
     def add_operator(self) -> None:
         problem = self._check_pair(self.new_passphrase, self.new_repeat)

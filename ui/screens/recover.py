@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from fieldreg.operators import MIN_PASSPHRASE_LENGTH, Operator
+from fieldreg.operators import Operator
 from ui import messages
 from ui.executor import WorkerContext
 from ui.services import Services
@@ -54,13 +54,9 @@ class RecoverDialog(QDialog):
     def recover(self) -> None:
         key, name = self.key.text().strip(), self.name.text().strip()
         passphrase = self.passphrase.text()
-        if passphrase != self.repeat.text():
-            self.error.setText(messages.store_error("passphrases_differ"))
-            return
-        if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-            self.error.setText(
-                messages.store_error("passphrase_too_short", {"minimum": MIN_PASSPHRASE_LENGTH})
-            )
+        problem = messages.new_passphrase_problem(passphrase, self.repeat.text())
+        if problem:
+            self.error.setText(problem)
             return
         self.ok_button.setEnabled(False)
 
