@@ -76,6 +76,20 @@ def transaction(db: Database) -> Iterator[Database]:
     db.conn.execute("COMMIT")
 
 
+def read_meta(db: Database, key: str) -> str | None:
+    """A value from the `meta` table (device and hub alike), or None."""
+    row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def write_meta(db: Database, key: str, value: str) -> None:
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+
+
 def create_database(data_dir: DataDir) -> Database:
     if data_dir.db_path.exists():
         raise StoreError("already_initialised", path=str(data_dir.db_path))

@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from fieldreg import audit, crypto, operators
 from fieldreg.clock import Clock, iso
-from fieldreg.database import StoreError, transaction
+from fieldreg.database import StoreError, transaction, write_meta
 from fieldreg.gazetteer import load_gazetteer
 from fieldreg.record import Registration, ValidationResult, validate
 from fieldreg.sealing import HubPublicKey, packet_info
@@ -530,11 +530,7 @@ class Session:
         if key not in DEVICE_SETTINGS or not MIN_DEVICE_SETTING <= value <= DEVICE_SETTINGS[key][1]:
             raise StoreError("invalid_setting", key=key[:40])
         with transaction(self.db):
-            self.db.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [f"setting/{key}", str(value)],
-            )
+            write_meta(self.db, f"setting/{key}", str(value))
             audit.append(
                 self.db,
                 at=iso(self.clock()),

@@ -24,8 +24,10 @@ from fieldreg.database import (
     create_database,
     damaged,
     open_database,
+    read_meta,
     restore_backup,
     transaction,
+    write_meta,
 )
 from fieldreg.device_identity import DeviceCertificate, DeviceIdentity
 from fieldreg.outbox import Outbox
@@ -130,15 +132,10 @@ class Store:
         return int(self.db.execute("SELECT count(*) FROM registrations").fetchone()[0])
 
     def _optional_meta(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-        return None if row is None else str(row[0])
+        return read_meta(self.db, key)
 
     def _set_meta(self, key: str, value: str) -> None:
-        self.db.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [key, value],
-        )
+        write_meta(self.db, key, value)
 
     def device_identity(self) -> DeviceIdentity:
         """The device's Ed25519 signing key (made on first use) and its hub certificate, if

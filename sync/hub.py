@@ -21,7 +21,14 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from fieldreg.clock import Clock, iso, parse_iso, utc_now
-from fieldreg.database import DataDir, apply_migrations, connect, transaction
+from fieldreg.database import (
+    DataDir,
+    apply_migrations,
+    connect,
+    read_meta,
+    transaction,
+    write_meta,
+)
 from fieldreg.device_identity import DeviceCertificate, public_bytes
 from fieldreg.enrolment_string import format_enrolment
 from fieldreg.gazetteer import load_gazetteer
@@ -71,8 +78,7 @@ class Hub:
     # -- keys ------------------------------------------------------------------------------
 
     def _meta(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-        return None if row is None else str(row[0])
+        return read_meta(self.db, key)
 
     def _load_or_make_keys(self) -> tuple[HubPrivateKey, Ed25519PrivateKey]:
         with transaction(self.db):
@@ -84,10 +90,7 @@ class Hub:
                     "signing_key": Ed25519PrivateKey.generate().private_bytes_raw(),
                 }
                 for key, secret in values.items():
-                    self.db.execute(
-                        "INSERT INTO meta (key, value) VALUES (?, ?)",
-                        [key, base64.b64encode(secret).decode("ascii")],
-                    )
+                    write_meta(self.db, key, base64.b64encode(secret).decode("ascii"))
 
         def stored(key: str) -> bytes:
             return base64.b64decode(self._meta(key) or "")
