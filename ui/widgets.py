@@ -5,11 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -108,6 +110,16 @@ class LabelledField(QWidget):
         self.error.setVisible(bool(text))
         set_flag(self._marked, "invalid", bool(text))
         self.editor.setAccessibleDescription(text)
+
+
+def read_only_rows(table: QTableView, row_height: int = 34) -> QTableView:
+    """A table people read and pick one row from: whole rows, one at a time, no editing."""
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(row_height)
+    return table
 
 
 def next_in_tab_order(widget: QWidget) -> QWidget | None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
@@ -23,7 +22,7 @@ from fieldreg.operators import LOCK_OUT_AFTER, ROLES, Operator
 from ui import messages
 from ui.executor import WorkerContext
 from ui.services import Services
-from ui.widgets import LabelledField, button, primary_button, set_role, text_label
+from ui.widgets import LabelledField, button, primary_button, read_only_rows, set_role, text_label
 
 
 def _password() -> QLineEdit:
@@ -41,11 +40,7 @@ class OperatorsScreen(QWidget):
         self._noted = ""  # the user the message under the table is about
         self.title = text_label("title")
         self.table = QTableWidget(0, 3)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(34)
+        read_only_rows(self.table)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.disable_button = button()
         self.disable_message = text_label()

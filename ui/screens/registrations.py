@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -28,7 +27,7 @@ from ui.screens.registration_rows import (
     row_from_registration,
 )
 from ui.services import Services
-from ui.widgets import button, primary_button, text_label
+from ui.widgets import button, primary_button, read_only_rows, text_label
 
 STATUS_FILTERS = ("", "draft", "pending", "synced", "rejected")
 
@@ -65,12 +64,8 @@ class RegistrationsScreen(QWidget):
         self.model = RegistrationTableModel(services.formatter)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only_rows(self.table)
         self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(34)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for index, width in enumerate((205, 160, 170, 125, 135, 220, 150)):

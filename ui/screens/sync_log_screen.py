@@ -22,7 +22,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -41,7 +40,7 @@ from ui.services import Services
 from ui.status_bar import SyncStatusBridge
 from ui.sync_log_format import sync_log_text, write_text_atomically
 from ui.theme import ERROR, OK
-from ui.widgets import button, set_role, text_label
+from ui.widgets import button, read_only_rows, set_role, text_label
 
 # the table's columns ("packets" is accepted + duplicate + rejected: it is in the export only)
 COLUMNS = (
@@ -245,13 +244,9 @@ class SyncLogScreen(QWidget):
         self.model = SyncLogModel(services.formatter)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only_rows(self.table, row_height=32)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(32)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for name in COLUMNS:  # each as wide as its words, in either language
