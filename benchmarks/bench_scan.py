@@ -22,8 +22,9 @@ from PIL import Image
 
 from benchmarks.common import Timings, gc_paused, ms, package_version, table, verdict
 from benchmarks.scan_corpus import DISTORTIONS, FRAME, Sample, generate, load_arrays
-from fieldreg import scan_decode, zbar_raw
-from fieldreg.scan_decode import CAMERA_RETRIES, RETRIES, ZBAR, ZXING
+from fieldreg.scanning import decode as scan_decode
+from fieldreg.scanning import zbar_raw
+from fieldreg.scanning.decode import CAMERA_RETRIES, RETRIES, ZBAR, ZXING
 
 SEED = 2026
 FULL_PER_DISTORTION = 30  # 300 frames

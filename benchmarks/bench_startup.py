@@ -27,8 +27,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from benchmarks.common import NS_PER_MS, Timings, ms, package_version, table, verdict
-from fieldreg.crypto import KdfParams
-from fieldreg.store import Store
+from fieldreg.store.crypto import KdfParams
+from fieldreg.store.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 FULL_RUNS = 10

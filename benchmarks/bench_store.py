@@ -41,11 +41,10 @@ from benchmarks.common import (
     table,
     verdict,
 )
-from fieldreg import crypto
 from fieldreg.record import CATEGORIES, ISIC_SECTIONS, SERVICES, Registration
 from fieldreg.resources import resource_path
-from fieldreg.session import Session
-from fieldreg.store import Store
+from fieldreg.store.session import Session
+from fieldreg.store.store import Store, crypto
 
 OPERATOR = "Bench Coordinator"
 PASSPHRASE = "benchmark-passphrase-1"
@@ -142,7 +141,7 @@ def enrol_test_hub(session: Session) -> Any:
     """Give the session a hub key to seal to, if this version of the store seals at all.
     Returns the hub's public key, or None when finalising does not seal yet."""
     try:
-        from fieldreg.sealing import HubPrivateKey, HubPublicKey
+        from fieldreg.transfer.sealing import HubPrivateKey, HubPublicKey
     except ImportError:
         return None
     enrol = getattr(session, "seal_backlog", None)

@@ -37,21 +37,21 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from benchmarks.common import Timings, gc_paused, seconds, size, table
 from fieldreg.clock import iso
-from fieldreg.outbox import SyncAttempt
 from fieldreg.record import CATEGORIES, ISIC_SECTIONS, SERVICES, Registration
 from fieldreg.resources import resource_path
-from fieldreg.sealing import (
+from fieldreg.store.outbox import SyncAttempt
+from fieldreg.transfer.sealing import (
     MLKEM_PUBLIC_BYTES,
     SUITE,
     HubPrivateKey,
     HubPublicKey,
     packet_info,
 )
-from fieldreg.wire import Batch, Packet, decode_receipt, encode_batch
+from fieldreg.transfer.wire import Batch, Packet, decode_receipt, encode_batch
 from sync.engine import TARGET_BATCH_SECONDS
 from sync.faulty_link import FaultyLink, LinkShape
-from sync.hub import Hub
-from sync.hub_server import BackgroundHub
+from sync.hub.hub import Hub
+from sync.hub.server import BackgroundHub
 from tests.factories import NOW, raw_record
 from tests.sync_support import Device
 

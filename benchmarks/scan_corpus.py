@@ -27,10 +27,10 @@ import segno
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image, ImageDraw, ImageFilter
 
-from fieldreg import receipt
-from fieldreg.device_identity import DeviceCertificate, DeviceIdentity, public_bytes
 from fieldreg.gazetteer import load_gazetteer
-from fieldreg.mrz import check_digit
+from fieldreg.receipts import receipt
+from fieldreg.scanning.mrz import check_digit
+from fieldreg.store.device_identity import DeviceCertificate, DeviceIdentity, public_bytes
 
 FRAME = (1280, 720)
 DISTORTIONS = (

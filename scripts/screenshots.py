@@ -24,14 +24,14 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtMultimedia import QVideoFrame
 from PySide6.QtWidgets import QApplication, QWidget
 
-from fieldreg.crypto import KdfParams
 from fieldreg.gazetteer import load_gazetteer
 from fieldreg.record import validate
-from fieldreg.store import Store
+from fieldreg.store.crypto import KdfParams
+from fieldreg.store.store import Store
 from sync.client import HubClient
 from sync.engine import SyncEngine
 from sync.enrol import enrol_device
-from sync.hub_server import BackgroundHub
+from sync.hub.server import BackgroundHub
 from sync.media import import_batches_for_hub
 from ui.app import build_main_window, prepare_app
 from ui.main_window import MainWindow

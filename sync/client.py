@@ -7,7 +7,7 @@ from typing import Any
 
 import requests
 
-from fieldreg.sync_settings import SyncSettings
+from fieldreg.store.sync_settings import SyncSettings
 
 CONNECT_TIMEOUT, READ_TIMEOUT = 10.0, 120.0
 

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from fieldreg.clock import iso
-from fieldreg.outbox import SyncAttempt
-from fieldreg.store import Store
-from fieldreg.wire import WireError, batch_digest, decode_receipt
+from fieldreg.store.outbox import SyncAttempt
+from fieldreg.store.store import Store
+from fieldreg.transfer.wire import WireError, batch_digest, decode_receipt
 from sync.client import HubClient, HubRefused, HubUnreachable
 
 START_BATCH = 50

@@ -9,12 +9,12 @@ from dataclasses import dataclass, replace
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from fieldreg.database import StoreError
-from fieldreg.device_identity import DeviceCertificate, public_bytes
-from fieldreg.enrolment_string import parse_enrolment
-from fieldreg.sealing import HubPublicKey, hub_fingerprint
-from fieldreg.session import Session
-from fieldreg.store import Store
+from fieldreg.store.database import StoreError
+from fieldreg.store.device_identity import DeviceCertificate, public_bytes
+from fieldreg.store.session import Session
+from fieldreg.store.store import Store
+from fieldreg.transfer.enrolment_string import parse_enrolment
+from fieldreg.transfer.sealing import HubPublicKey, hub_fingerprint
 from sync.client import HubClient
 
 

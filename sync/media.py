@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fieldreg.clock import iso
-from fieldreg.outbox import SyncAttempt
-from fieldreg.store import Store
-from fieldreg.wire import WireError, decode_receipt
-from sync.hub import Hub, HubError
+from fieldreg.store.outbox import SyncAttempt
+from fieldreg.store.store import Store
+from fieldreg.transfer.wire import WireError, decode_receipt
+from sync.hub.hub import Hub, HubError
 
 BATCH_PREFIX, RECEIPT_PREFIX = "batch-", "receipt-"
 FILE_BATCH_SIZE = 1000

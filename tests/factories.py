@@ -7,8 +7,8 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-from fieldreg.crypto import KdfParams
-from fieldreg.store import Store
+from fieldreg.store.crypto import KdfParams
+from fieldreg.store.store import Store
 
 # Light Argon2id so API tests stay fast; the CLI tests and benchmarks use the real cost.
 FAST_KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)

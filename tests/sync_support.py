@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from fieldreg.session import Session
-from fieldreg.sync_settings import SyncSettings
+from fieldreg.store.session import Session
+from fieldreg.store.sync_settings import SyncSettings
 from sync.client import HubClient
 from sync.engine import SyncEngine
 from sync.enrol import enrol_device
-from sync.hub import Hub
+from sync.hub.hub import Hub
 from tests.factories import PASSPHRASE, FakeClock, new_store, raw_record
 
 

@@ -10,8 +10,8 @@ from PIL import Image
 from pyzbar.pyzbar import decode
 
 from fieldreg.clock import utc_now
-from fieldreg.receipt import verify
-from sync.hub_server import BackgroundHub
+from fieldreg.receipts.receipt import verify
+from sync.hub.server import BackgroundHub
 from tests.sync_support import Device, hub_ids
 from ui.adapters import BackgroundSync, CoreReceipts
 from ui.executor import WorkerContext

@@ -14,14 +14,14 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
-from fieldreg import receipt
-from fieldreg.database import StoreError
-from fieldreg.device_identity import DeviceCertificate, DeviceIdentity, public_bytes
-from fieldreg.sealing import HubPrivateKey
-from fieldreg.store import Store
+from fieldreg.receipts import receipt
+from fieldreg.store.database import StoreError
+from fieldreg.store.device_identity import DeviceCertificate, DeviceIdentity, public_bytes
+from fieldreg.store.store import Store
+from fieldreg.transfer.sealing import HubPrivateKey
 from tests.factories import PASSPHRASE, new_store, raw_record
 from tests.scan_images import on_canvas, qr_image
-from ui import cli_scan
+from ui.cli import scan as cli_scan
 
 KHMER_TD1 = (
     "IDKHM1234567897<<<<<<<<<<<<<<<\n9001158F3001145KHM<<<<<<<<<<<4\nSOK<<DARA<<<<<<<<<<<<<<<<<<<<<"

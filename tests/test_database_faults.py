@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from fieldreg.database import DataDir, StoreError, open_database, take_backup
-from fieldreg.schema import MIGRATIONS
-from fieldreg.store import Store
+from fieldreg.store.database import DataDir, StoreError, open_database, take_backup
+from fieldreg.store.schema import MIGRATIONS
+from fieldreg.store.store import Store
 from tests.factories import FAST_KDF, PASSPHRASE, FakeClock, new_store, raw_record
 
 

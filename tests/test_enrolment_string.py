@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from fieldreg.enrolment_string import Enrolment, format_enrolment, parse_enrolment
+from fieldreg.transfer.enrolment_string import Enrolment, format_enrolment, parse_enrolment
 
 FINGERPRINT = "0123456789abcdef" * 4
 

@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from fieldreg.frame_worker import FrameConfirmer, FrameTiming, FrameWorker
-from fieldreg.scan_decode import DecodedPayload, ScanImageError, decode_camera_frame
+from fieldreg.scanning.decode import DecodedPayload, ScanImageError, decode_camera_frame
+from fieldreg.scanning.frame_worker import FrameConfirmer, FrameTiming, FrameWorker
 from tests.scan_images import on_canvas, qr_image
 
 WAIT = 10.0  # seconds a test waits for the worker before failing; never slept

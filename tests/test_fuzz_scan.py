@@ -11,11 +11,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fieldreg import base45, receipt, scan_parse
-from fieldreg.device_identity import DeviceCertificate, DeviceIdentity, public_bytes
-from fieldreg.enrolment_string import format_enrolment, parse_enrolment
-from fieldreg.mrz import check_digit, parse_mrz
-from fieldreg.wedge import WedgeDetector
+from fieldreg.receipts import receipt
+from fieldreg.scanning import base45
+from fieldreg.scanning import parse as scan_parse
+from fieldreg.scanning.mrz import check_digit, parse_mrz
+from fieldreg.scanning.wedge import WedgeDetector
+from fieldreg.store.device_identity import DeviceCertificate, DeviceIdentity, public_bytes
+from fieldreg.transfer.enrolment_string import format_enrolment, parse_enrolment
 
 TODAY = dt.date(2026, 11, 22)
 HUB = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))

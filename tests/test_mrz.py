@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from fieldreg.mrz import check_digit, parse_mrz, split_lines
 from fieldreg.resources import resource_path
+from fieldreg.scanning.mrz import check_digit, parse_mrz, split_lines
 
 TODAY = dt.date(2026, 11, 22)
 DOCUMENTS = json.loads(

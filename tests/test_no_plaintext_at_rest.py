@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from fieldreg.database import DataDir, take_backup
-from fieldreg.store import Store
+from fieldreg.store.database import DataDir, take_backup
+from fieldreg.store.store import Store
 from tests.cli_runner import PASSPHRASE, fieldreg, init_store
 from tests.factories import FakeClock, raw_record
 

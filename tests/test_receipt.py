@@ -9,8 +9,9 @@ import pytest
 import segno
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fieldreg import base45, receipt
-from fieldreg.device_identity import DeviceCertificate, DeviceIdentity, public_bytes
+from fieldreg.receipts import receipt
+from fieldreg.scanning import base45
+from fieldreg.store.device_identity import DeviceCertificate, DeviceIdentity, public_bytes
 
 REGISTRATION_ID = "0194a7c2-5e3b-7d4f-8a1b-2c3d4e5f6a7b"
 DATE = dt.date(2026, 11, 22)

@@ -13,11 +13,12 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image, ImageFont
 
-from fieldreg import receipt, receipt_pdf, receipt_png
-from fieldreg.device_identity import DeviceCertificate, DeviceIdentity, public_bytes
 from fieldreg.gazetteer import load_gazetteer
-from fieldreg.receipt_fonts import _codepoints, font_runs, receipt_fonts
-from fieldreg.receipt_layout import (
+from fieldreg.receipts import pdf as receipt_pdf
+from fieldreg.receipts import png as receipt_png
+from fieldreg.receipts import receipt
+from fieldreg.receipts.fonts import _codepoints, font_runs, receipt_fonts
+from fieldreg.receipts.layout import (
     PAPERS,
     QrBlock,
     ReceiptContent,
@@ -26,7 +27,8 @@ from fieldreg.receipt_layout import (
     receipt_blocks,
     receipt_content,
 )
-from fieldreg.scan_decode import decode
+from fieldreg.scanning.decode import decode
+from fieldreg.store.device_identity import DeviceCertificate, DeviceIdentity, public_bytes
 from tests.factories import PASSPHRASE, FakeClock, new_store, raw_record
 
 PHNOM_PENH = dt.timezone(dt.timedelta(hours=7))

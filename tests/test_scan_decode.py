@@ -10,8 +10,10 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from fieldreg import scan_decode, scan_filters, zbar_raw
-from fieldreg.scan_decode import ZBAR, ZXING, ScanImageError, decode, decode_camera_frame
+from fieldreg.scanning import decode as scan_decode
+from fieldreg.scanning import filters as scan_filters
+from fieldreg.scanning import zbar_raw
+from fieldreg.scanning.decode import ZBAR, ZXING, ScanImageError, decode, decode_camera_frame
 from tests.scan_images import low_contrast, on_canvas, qr_image
 
 # Without an ECI marker zbar guesses an encoding: these came back as CJK or Big5 before the

@@ -9,10 +9,11 @@ import uuid
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fieldreg import receipt, scan_parse
-from fieldreg.device_identity import DeviceCertificate, DeviceIdentity, public_bytes
-from fieldreg.enrolment_string import format_enrolment
-from fieldreg.scan_parse import parse_payload, printable_excerpt
+from fieldreg.receipts import receipt
+from fieldreg.scanning import parse as scan_parse
+from fieldreg.scanning.parse import parse_payload, printable_excerpt
+from fieldreg.store.device_identity import DeviceCertificate, DeviceIdentity, public_bytes
+from fieldreg.transfer.enrolment_string import format_enrolment
 
 TODAY = dt.date(2026, 11, 22)
 KHMER_TD1 = (

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from fieldreg.resources import resource_path
-from fieldreg.scan_decode import decode
+from fieldreg.scanning.decode import decode
 from ui import self_test
 from ui.cli import build_parser
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from fieldreg.crypto import WrongKey
-from fieldreg.database import StoreError
-from fieldreg.operators import LOCK_OUT_AFTER
-from fieldreg.store import Store
+from fieldreg.store.crypto import WrongKey
+from fieldreg.store.database import StoreError
+from fieldreg.store.operators import LOCK_OUT_AFTER
+from fieldreg.store.store import Store
 from tests.factories import FAST_KDF, PASSPHRASE, FakeClock, new_store, raw_record
 
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 import requests
 
-from fieldreg.database import StoreError
-from fieldreg.sealing import packet_info
+from fieldreg.store.database import StoreError
+from fieldreg.transfer.sealing import packet_info
 from sync.client import HubClient, HubRefused
 from sync.enrol import enrol_device
-from sync.hub import Hub
-from sync.hub_server import BackgroundHub
+from sync.hub.hub import Hub
+from sync.hub.server import BackgroundHub
 from sync.media import export_batches, import_batches_for_hub, import_receipts
 from tests.factories import PASSPHRASE, FakeClock, raw_record
 from tests.sync_support import Device, hub_ids

@@ -18,8 +18,8 @@ import pytest
 
 from sync.enrol import enrol_device
 from sync.faulty_link import Fault, FaultyLink, LinkShape
-from sync.hub import Hub
-from sync.hub_server import BackgroundHub, bind
+from sync.hub.hub import Hub
+from sync.hub.server import BackgroundHub, bind
 from tests.cli_runner import cli_env, fieldreg, fieldreg_command, init_store
 from tests.factories import raw_record
 from tests.sync_support import Device, hub_ids

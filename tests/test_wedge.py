@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fieldreg.scan_parse import ID_CARD, parse_payload
-from fieldreg.wedge import WedgeDetector, WedgeTiming
+from fieldreg.scanning.parse import ID_CARD, parse_payload
+from fieldreg.scanning.wedge import WedgeDetector, WedgeTiming
 
 TD1 = [
     "IDKHM1234567897<<<<<<<<<<<<<<<",

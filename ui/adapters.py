@@ -8,11 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fieldreg.clock import Clock, parse_iso
-from fieldreg.database import DB_FILENAME, StoreError
 from fieldreg.gazetteer import load_gazetteer
-from fieldreg.receipt_layout import PAPERS, ReceiptContent, receipt_content
-from fieldreg.session import StoredRegistration
-from fieldreg.store import Store
+from fieldreg.receipts.layout import PAPERS, ReceiptContent, receipt_content
+from fieldreg.store.database import DB_FILENAME, StoreError
+from fieldreg.store.session import StoredRegistration
+from fieldreg.store.store import Store
 from sync.client import HubClient
 from sync.engine import SyncEngine, SyncReport
 from sync.enrol import enrol_device
@@ -34,13 +34,13 @@ class CoreReceipts:
 
     def png(self, registration: StoredRegistration, *, language: str) -> bytes:
         del language  # the receipt is bilingual: Khmer and Latin on the same slip
-        from fieldreg.receipt_png import receipt_png  # loaded when first needed, not at start
+        from fieldreg.receipts.png import receipt_png  # loaded when first needed, not at start
 
         return receipt_png(self._content(registration), self._paper)
 
     def pdf(self, registration: StoredRegistration, *, language: str) -> bytes:
         del language
-        from fieldreg.receipt_pdf import receipt_pdf  # loaded when first needed, not at start
+        from fieldreg.receipts.pdf import receipt_pdf  # loaded when first needed, not at start
 
         return receipt_pdf(self._content(registration), self._paper)
 

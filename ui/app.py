@@ -20,8 +20,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from fieldreg.clock import Clock, utc_now
-from fieldreg.crypto import KdfParams
-from fieldreg.store import Store
+from fieldreg.store.crypto import KdfParams
+from fieldreg.store.store import Store
 from ui.adapters import BackgroundSync, CoreReceipts, DeviceEnrolment
 from ui.dialogs import DialogService, QtDialogs
 from ui.executor import StoreExecutor, WorkerContext
@@ -104,7 +104,7 @@ def demo_setup() -> Iterator[tuple[Path, str]]:
     device is already enrolled: ready to register and watch records sync. All of it goes
     away when the app closes."""
     from sync.enrol import enrol_device  # only the demo needs a hub: keep start-up light
-    from sync.hub_server import BackgroundHub
+    from sync.hub.server import BackgroundHub
 
     with tempfile.TemporaryDirectory(prefix="fieldreg-demo-") as temp:
         root = Path(temp) / "data"

@@ -20,10 +20,10 @@ import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 
 from fieldreg.clock import Clock
-from fieldreg.crypto import KdfParams
-from fieldreg.database import StoreError
-from fieldreg.session import Session
-from fieldreg.store import Store
+from fieldreg.store.crypto import KdfParams
+from fieldreg.store.database import StoreError
+from fieldreg.store.session import Session
+from fieldreg.store.store import Store
 
 log = logging.getLogger("fieldreg.ui")
 T = TypeVar("T")

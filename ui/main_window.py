@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from fieldreg.gazetteer import Gazetteer, load_gazetteer
-from fieldreg.operators import Operator
-from fieldreg.session import StoredRegistration
+from fieldreg.store.operators import Operator
+from fieldreg.store.session import StoredRegistration
 from ui import messages
 from ui.i18n import LanguageManager
 from ui.idle import IdleWatcher

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from fieldreg.operators import MIN_PASSPHRASE_LENGTH
+from fieldreg.store.operators import MIN_PASSPHRASE_LENGTH
 from sync.client import HubRefused, HubUnreachable
 
 FIELD_CONTEXT = "FieldErrors"

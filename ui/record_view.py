@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from fieldreg.clock import parse_iso
 from fieldreg.gazetteer import Gazetteer, display_name
-from fieldreg.session import StoredRegistration
+from fieldreg.store.session import StoredRegistration
 from ui import messages
 from ui.form_values import display_date
 from ui.i18n import Formatter

@@ -1,7 +1,7 @@
 """The Scan dialog: an ID card or a code, from the camera (live preview) or an image file.
 
 Nothing here decodes on the GUI thread. Camera frames go from the preview's video sink to a
-`fieldreg.frame_worker.FrameWorker` (newest frame only, a few decodes a second, a payload
+`fieldreg.scanning.frame_worker.FrameWorker` (newest frame only, a few decodes a second, a payload
 taken once it is seen on two frames); the worker turns each frame into a grayscale array on
 its own thread. An image file is read and decoded on a short-lived thread of its own. Both
 report back by queued signals.
@@ -44,9 +44,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldreg.frame_worker import FrameTiming, FrameWorker
-from fieldreg.scan_decode import DecodedPayload, ScanImageError, decode, decode_camera_frame
-from fieldreg.scan_parse import printable_excerpt
+from fieldreg.scanning.decode import DecodedPayload, ScanImageError, decode, decode_camera_frame
+from fieldreg.scanning.frame_worker import FrameTiming, FrameWorker
+from fieldreg.scanning.parse import printable_excerpt
 from ui.seams import ScanParser
 from ui.theme import CARD, LINE
 from ui.widgets import button, primary_button, set_role, text_label

@@ -1,6 +1,6 @@
 """The registration form's scan parser: decoded text -> the form's raw values. No Qt.
 
-Every input route (camera, image file, hand scanner) ends here. `fieldreg.scan_parse` says
+Every input route (camera, image file, hand scanner) ends here. `fieldreg.scanning.parse` says
 what the text is; this keeps only what may prefill a registration form: ID card and passport
 zones, and JSON with record keys. Receipts, enrolment strings and certificate links are
 recognised by the core but fill no field, so the form treats them as "not a registration".
@@ -25,7 +25,7 @@ from fieldreg.record import (
     MAX_WORKERS,
     SEXES,
 )
-from fieldreg.scan_parse import parse_payload
+from fieldreg.scanning.parse import parse_payload
 
 TEXT_KEYS = ("id_number", "name_km", "name_en", "date_of_birth", "phone", "business_name")
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -37,7 +37,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
 
 
 class PayloadScanParser:
-    """`ui.seams.ScanParser` over `fieldreg.scan_parse.parse_payload`.
+    """`ui.seams.ScanParser` over `fieldreg.scanning.parse.parse_payload`.
 
     `clock` gives "today" for the ID zone's dates (an expired card is a warning, not an
     error). Receipts fill no field, so no hub key is needed here."""

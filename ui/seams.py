@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from fieldreg.session import StoredRegistration
+from fieldreg.store.session import StoredRegistration
 
 # -- sync ---------------------------------------------------------------------------------
 

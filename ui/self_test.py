@@ -102,8 +102,8 @@ def check_resources(ctx: _Context) -> str:
 
 
 def check_scan(ctx: _Context) -> str:
-    from fieldreg import zbar_raw
-    from fieldreg.scan_decode import ZBAR, ZXING, decode
+    from fieldreg.scanning import zbar_raw
+    from fieldreg.scanning.decode import ZBAR, ZXING, decode
 
     image = resource_path("selftest", "qr.png")
     engines = [ZXING]
@@ -124,8 +124,8 @@ def check_scan(ctx: _Context) -> str:
 
 
 def check_store(ctx: _Context) -> str:
-    from fieldreg.crypto import KdfParams
-    from fieldreg.store import Store
+    from fieldreg.store.crypto import KdfParams
+    from fieldreg.store.store import Store
 
     light = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
     store, _recovery_key = Store.create(
@@ -148,12 +148,12 @@ def check_store(ctx: _Context) -> str:
 def check_receipt(ctx: _Context) -> str:
     from PIL import Image
 
-    from fieldreg import receipt
     from fieldreg.gazetteer import load_gazetteer
-    from fieldreg.receipt_layout import PAPERS, receipt_content
-    from fieldreg.receipt_pdf import receipt_pdf
-    from fieldreg.receipt_png import receipt_png
-    from fieldreg.scan_decode import decode
+    from fieldreg.receipts import receipt
+    from fieldreg.receipts.layout import PAPERS, receipt_content
+    from fieldreg.receipts.pdf import receipt_pdf
+    from fieldreg.receipts.png import receipt_png
+    from fieldreg.scanning.decode import decode
 
     store, session = ctx.values["store"], ctx.values["session"]
     stored = session.get(ctx.values["registration_id"])
@@ -175,7 +175,7 @@ def check_sync(ctx: _Context) -> str:
     from sync.client import HubClient
     from sync.engine import SyncEngine
     from sync.enrol import enrol_device
-    from sync.hub_server import BackgroundHub
+    from sync.hub.server import BackgroundHub
 
     store, session = ctx.values["store"], ctx.values["session"]
     with BackgroundHub(ctx.temp / "hub") as hub:

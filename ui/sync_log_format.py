@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from fieldreg.outbox import SyncAttempt, attempt_json
+from fieldreg.store.outbox import SyncAttempt, attempt_json
 
 FORMATS = ("csv", "json")
 COLUMNS = tuple(SyncAttempt.__dataclass_fields__)

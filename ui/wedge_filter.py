@@ -1,5 +1,5 @@
 """Keyboard-wedge hand scanners anywhere on a screen: an application event filter around
-`fieldreg.wedge.WedgeDetector`.
+`fieldreg.scanning.wedge.WedgeDetector`.
 
 A hand scanner types its payload as keystrokes a few milliseconds apart and presses Enter.
 The filter feeds the detector each key's own timestamp (the platform's, in ms) and:
@@ -29,7 +29,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QWidget
 
-from fieldreg.wedge import WedgeDetector, WedgeTiming
+from fieldreg.scanning.wedge import WedgeDetector, WedgeTiming
 
 ENTER = "Enter"
 _KEY_NAMES = {

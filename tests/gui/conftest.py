@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from fieldreg.store import Store
+from fieldreg.store.store import Store
 from tests.factories import FAST_KDF, PASSPHRASE, FakeClock
 from ui.app import build_main_window, prepare_app
 from ui.main_window import MainWindow

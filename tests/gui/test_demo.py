@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fieldreg.store import Store
+from fieldreg.store.store import Store
 from ui.app import DEMO_OPERATOR, DEMO_PASSPHRASE, demo_setup
 
 

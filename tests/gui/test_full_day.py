@@ -10,8 +10,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from fieldreg.mrz import check_digit
-from sync.hub_server import BackgroundHub
+from fieldreg.scanning.mrz import check_digit
+from sync.hub.server import BackgroundHub
 from tests.factories import FAST_KDF, PASSPHRASE
 from tests.gui.conftest import (
     WAIT_MS,

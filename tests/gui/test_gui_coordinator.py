@@ -9,9 +9,9 @@ from collections.abc import Callable
 import pytest
 from PySide6.QtCore import Qt
 
-from fieldreg.database import StoreError
-from fieldreg.store import Store
-from fieldreg.sync_settings import SyncSettings
+from fieldreg.store.database import StoreError
+from fieldreg.store.store import Store
+from fieldreg.store.sync_settings import SyncSettings
 from tests.factories import FAST_KDF, PASSPHRASE
 from tests.gui.conftest import choose_event, log_in, start_working, type_text, wait_idle
 from ui.screens.settings_screen import check_sync_settings

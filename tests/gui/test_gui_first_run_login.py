@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from fieldreg.database import StoreError
-from fieldreg.store import Store
+from fieldreg.store.database import StoreError
+from fieldreg.store.store import Store
 from tests.factories import FAST_KDF, PASSPHRASE
 from tests.gui.conftest import choose_event, log_in, start_working, type_khmer, wait_idle
 

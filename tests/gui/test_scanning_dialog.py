@@ -16,8 +16,8 @@ from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QCamera, QCameraDevice, QVideoFrame, QVideoFrameFormat
 
-from fieldreg.frame_worker import FrameTiming
-from fieldreg.scan_decode import DecodedPayload, decode, decode_camera_frame
+from fieldreg.scanning.decode import DecodedPayload, decode, decode_camera_frame
+from fieldreg.scanning.frame_worker import FrameTiming
 from tests.factories import FakeClock
 from tests.gui.conftest import FakeMonotonic, start_working, wait_idle
 from tests.gui.test_scanning_parser import KHMER_TD1

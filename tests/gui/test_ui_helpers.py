@@ -90,7 +90,7 @@ def test_settings_round_trip_and_ignore_nonsense(tmp_path: Path) -> None:
 
 
 def test_every_core_field_error_code_has_words() -> None:
-    from ui import cli_messages
+    from ui.cli import messages as cli_messages
 
     assert set(cli_messages.FIELD_ERRORS) - {"unknown_field", "not_an_object"} <= set(
         messages.FIELD_ERRORS

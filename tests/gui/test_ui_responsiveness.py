@@ -36,9 +36,9 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QImage
 
 from fieldreg.clock import utc_now
-from fieldreg.crypto import KdfParams
-from fieldreg.frame_worker import FrameTiming
-from fieldreg.store import Store
+from fieldreg.scanning.frame_worker import FrameTiming
+from fieldreg.store.crypto import KdfParams
+from fieldreg.store.store import Store
 from sync.enrol import enrol_device
 from tests.factories import PASSPHRASE, raw_record
 from tests.gui.conftest import log_in, wait_idle
@@ -166,7 +166,7 @@ class UiThreadMonitor(QObject):
 _HUB = r"""
 import sys
 from pathlib import Path
-from sync.hub_server import BackgroundHub
+from sync.hub.server import BackgroundHub
 with BackgroundHub(Path(sys.argv[1])) as hub:
     print(hub.url, hub.hub.issue_token(hub.url), flush=True)
     sys.stdin.read()  # until the test closes our standard input
@@ -175,7 +175,7 @@ with BackgroundHub(Path(sys.argv[1])) as hub:
 
 @pytest.fixture
 def hub_token(tmp_path: Path) -> Iterator[str]:
-    """A real hub (sync.hub_server.BackgroundHub) in a child process; its enrolment token."""
+    """A real hub (sync.hub.server.BackgroundHub) in a child process; its enrolment token."""
     process = subprocess.Popen(
         [sys.executable, "-c", _HUB, str(tmp_path / "hub")],
         cwd=ROOT,

@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from fieldreg.gazetteer import Gazetteer
-from fieldreg.session import StoredRegistration
+from fieldreg.store.session import StoredRegistration
 from ui.i18n import Formatter
 from ui.record_view import RecordSummary
 from ui.widgets import button, primary_button, set_role, text_label

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldreg.operators import MIN_PASSPHRASE_LENGTH, Operator
+from fieldreg.store.operators import MIN_PASSPHRASE_LENGTH, Operator
 from ui import messages
 from ui.executor import WorkerContext
 from ui.i18n import LANGUAGE_NAMES
@@ -37,7 +37,7 @@ def _page(*widgets: QWidget, margin: int = 48) -> tuple[QWidget, QVBoxLayout]:
 
 class FirstRunFlow(QStackedWidget):
     language_chosen = Signal(str)
-    finished = Signal(object)  # the first coordinator (fieldreg.operators.Operator)
+    finished = Signal(object)  # the first coordinator (fieldreg.store.operators.Operator)
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)

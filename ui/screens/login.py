@@ -8,8 +8,8 @@ import math
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QLineEdit, QProgressBar, QVBoxLayout, QWidget
 
-from fieldreg.database import StoreError
-from fieldreg.operators import LOCK_OUT_AFTER, Operator
+from fieldreg.store.database import StoreError
+from fieldreg.store.operators import LOCK_OUT_AFTER, Operator
 from ui import messages
 from ui.executor import WorkerContext
 from ui.services import Services
@@ -17,7 +17,7 @@ from ui.widgets import LabelledField, centered, link_button, primary_button, tex
 
 
 class LoginScreen(QWidget):
-    unlocked = Signal(object)  # fieldreg.operators.Operator
+    unlocked = Signal(object)  # fieldreg.store.operators.Operator
     recovery_requested = Signal()
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:

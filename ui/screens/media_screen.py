@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldreg.database import StoreError
+from fieldreg.store.database import StoreError
 from sync.media import export_batches, import_receipts
 from ui import messages
 from ui.executor import WorkerContext

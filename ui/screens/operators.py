@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldreg.operators import LOCK_OUT_AFTER, ROLES, Operator
+from fieldreg.store.operators import LOCK_OUT_AFTER, ROLES, Operator
 from ui import messages
 from ui.executor import WorkerContext
 from ui.services import Services

@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from fieldreg.session import StoredRegistration
+from fieldreg.store.session import StoredRegistration
 from ui import messages
 from ui.dialogs import DialogService
 from ui.executor import StoreExecutor

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from fieldreg.clock import parse_iso
 from fieldreg.gazetteer import Gazetteer
 from fieldreg.record import Registration, validate
-from fieldreg.session import RecordVersion, StoredRegistration
+from fieldreg.store.session import RecordVersion, StoredRegistration
 from ui import messages
 from ui.executor import WorkerContext
 from ui.form_values import record_input, refine_errors

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from fieldreg.operators import Operator
+from fieldreg.store.operators import Operator
 from ui import messages
 from ui.executor import WorkerContext
 from ui.services import Services

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 from fieldreg.clock import parse_iso
 from fieldreg.gazetteer import Gazetteer
 from fieldreg.record import Registration, validate
-from fieldreg.scan_parse import printable_excerpt
-from fieldreg.session import StoredRegistration
+from fieldreg.scanning.parse import printable_excerpt
+from fieldreg.store.session import StoredRegistration
 from ui import messages
 from ui.executor import WorkerContext
 from ui.form_values import is_blank, record_input, refine_errors

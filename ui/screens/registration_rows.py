@@ -12,7 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from fieldreg.clock import parse_iso
 from fieldreg.gazetteer import normalise
-from fieldreg.session import StoredRegistration
+from fieldreg.store.session import StoredRegistration
 from ui import messages
 from ui.i18n import Formatter, ascii_digits
 from ui.record_view import national_phone

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldreg.database import StoreError
-from fieldreg.outbox import MAX_BATCH, MIN_BATCH
-from fieldreg.session import DEVICE_SETTINGS
-from fieldreg.sync_settings import SyncSettings
+from fieldreg.store.database import StoreError
+from fieldreg.store.outbox import MAX_BATCH, MIN_BATCH
+from fieldreg.store.session import DEVICE_SETTINGS
+from fieldreg.store.sync_settings import SyncSettings
 from ui import messages
 from ui.executor import WorkerContext
 from ui.i18n import LANGUAGE_NAMES

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldreg.clock import parse_iso
-from fieldreg.outbox import SyncAttempt
+from fieldreg.store.outbox import SyncAttempt
 from ui import messages
 from ui.executor import WorkerContext
 from ui.i18n import Formatter

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from fieldreg.schema import MIGRATIONS
+from fieldreg.store.schema import MIGRATIONS
 
 DB_FILENAME = "fieldreg.db"
 BACKUP_DIRNAME = "backups"

@@ -16,8 +16,8 @@ import platformdirs
 
 from fieldreg.qr_image import write_qr_png
 from fieldreg.record import Registration
-from sync.hub import Hub, HubError
-from sync.hub_server import bind, serve_forever
+from sync.hub.hub import Hub, HubError
+from sync.hub.server import bind, serve_forever
 from sync.media import import_batches_for_hub
 
 # the record's keys in their declared order, then what the hub knows of where it came from

@@ -15,9 +15,9 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlite_utils import Database
 
-from fieldreg import audit, crypto, operators
 from fieldreg.clock import Clock, iso, utc_now
-from fieldreg.database import (
+from fieldreg.store import audit, crypto, operators
+from fieldreg.store.database import (
     DataDir,
     StoreError,
     check_integrity,
@@ -29,11 +29,11 @@ from fieldreg.database import (
     transaction,
     write_meta,
 )
-from fieldreg.device_identity import DeviceCertificate, DeviceIdentity
-from fieldreg.outbox import Outbox
-from fieldreg.sealing import HubPublicKey, hub_fingerprint
-from fieldreg.session import DEVICE_SETTINGS, Session
-from fieldreg.sync_settings import SyncSettings
+from fieldreg.store.device_identity import DeviceCertificate, DeviceIdentity
+from fieldreg.store.outbox import Outbox
+from fieldreg.store.session import DEVICE_SETTINGS, Session
+from fieldreg.store.sync_settings import SyncSettings
+from fieldreg.transfer.sealing import HubPublicKey, hub_fingerprint
 
 
 class Store:

@@ -9,13 +9,13 @@ import signal
 import threading
 from typing import TextIO
 
-from fieldreg.session import Session
-from fieldreg.store import Store
+from fieldreg.store.session import Session
+from fieldreg.store.store import Store
 from sync.client import HubClient
 from sync.engine import SyncEngine, SyncReport
 from sync.enrol import enrol_device
 from sync.media import export_batches, import_receipts
-from ui import cli_messages
+from ui.cli import messages as cli_messages
 from ui.sync_log_format import sync_log_text, write_text_atomically
 
 EXIT_OK, EXIT_ERROR, EXIT_PENDING = 0, 1, 3

@@ -21,7 +21,9 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from fieldreg.clock import Clock, iso, parse_iso, utc_now
-from fieldreg.database import (
+from fieldreg.gazetteer import load_gazetteer
+from fieldreg.record import validate
+from fieldreg.store.database import (
     DataDir,
     apply_migrations,
     connect,
@@ -29,12 +31,10 @@ from fieldreg.database import (
     transaction,
     write_meta,
 )
-from fieldreg.device_identity import DeviceCertificate, public_bytes
-from fieldreg.enrolment_string import format_enrolment
-from fieldreg.gazetteer import load_gazetteer
-from fieldreg.record import validate
-from fieldreg.sealing import SUITE_NAME, HubPrivateKey, hub_fingerprint, packet_info
-from fieldreg.wire import (
+from fieldreg.store.device_identity import DeviceCertificate, public_bytes
+from fieldreg.transfer.enrolment_string import format_enrolment
+from fieldreg.transfer.sealing import SUITE_NAME, HubPrivateKey, hub_fingerprint, packet_info
+from fieldreg.transfer.wire import (
     Packet,
     PacketResult,
     Receipt,
@@ -44,7 +44,7 @@ from fieldreg.wire import (
     decode_batch,
     encode_receipt,
 )
-from sync.hub_schema import HUB_MIGRATIONS
+from sync.hub.schema import HUB_MIGRATIONS
 
 HUB_DB = "hub.db"
 TOKEN_TTL = dt.timedelta(hours=24)

@@ -19,16 +19,16 @@ from typing import Any, TextIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from fieldreg import scan_decode
-from fieldreg.database import StoreError
 from fieldreg.gazetteer import load_gazetteer
-from fieldreg.receipt_fonts import FontMissing
-from fieldreg.receipt_layout import PAPERS, receipt_content
-from fieldreg.receipt_pdf import receipt_pdf
-from fieldreg.receipt_png import receipt_png
-from fieldreg.scan_parse import parse_payload
-from fieldreg.session import Session
-from fieldreg.store import Store
+from fieldreg.receipts.fonts import FontMissing
+from fieldreg.receipts.layout import PAPERS, receipt_content
+from fieldreg.receipts.pdf import receipt_pdf
+from fieldreg.receipts.png import receipt_png
+from fieldreg.scanning import decode as scan_decode
+from fieldreg.scanning.parse import parse_payload
+from fieldreg.store.database import StoreError
+from fieldreg.store.session import Session
+from fieldreg.store.store import Store
 
 log = logging.getLogger("fieldreg")
 EXIT_OK, EXIT_ERROR = 0, 1

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fpdf import FPDF
 
-from fieldreg.receipt_fonts import receipt_fonts
-from fieldreg.receipt_layout import (
+from fieldreg.receipts.fonts import receipt_fonts
+from fieldreg.receipts.layout import (
     Block,
     Paper,
     QrBlock,

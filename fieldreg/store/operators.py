@@ -10,9 +10,9 @@ from typing import NoReturn
 
 from sqlite_utils import Database
 
-from fieldreg import audit, crypto
 from fieldreg.clock import iso, parse_iso
-from fieldreg.database import StoreError, transaction
+from fieldreg.store import audit, crypto
+from fieldreg.store.database import StoreError, transaction
 
 ROLES = ("registrar", "coordinator")
 MIN_PASSPHRASE_LENGTH = 10

@@ -15,12 +15,12 @@ from typing import Any
 import uuid6
 from sqlite_utils import Database
 
-from fieldreg import audit, crypto, operators
 from fieldreg.clock import Clock, iso
-from fieldreg.database import StoreError, transaction, write_meta
 from fieldreg.gazetteer import load_gazetteer
 from fieldreg.record import Registration, ValidationResult, validate
-from fieldreg.sealing import HubPublicKey, packet_info
+from fieldreg.store import audit, crypto, operators
+from fieldreg.store.database import StoreError, transaction, write_meta
+from fieldreg.transfer.sealing import HubPublicKey, packet_info
 
 COMMIT_CHUNK = 250
 # device-wide settings a coordinator sets: name -> (default, maximum)

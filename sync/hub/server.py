@@ -12,8 +12,8 @@ from types import TracebackType
 
 import uvicorn
 
-from sync.hub import Hub
-from sync.hub_app import create_app
+from sync.hub.app import create_app
+from sync.hub.hub import Hub
 
 
 def bind(host: str, port: int) -> socket.socket:

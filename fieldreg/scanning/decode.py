@@ -19,8 +19,8 @@ import numpy as np
 import zxingcpp
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from fieldreg import zbar_raw
-from fieldreg.scan_filters import FILTERS
+from fieldreg.scanning import zbar_raw
+from fieldreg.scanning.filters import FILTERS
 
 ZXING = "zxing-cpp"
 ZBAR = "zbar"

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from fieldreg.scan_decode import DecodedPayload, ScanImageError
+from fieldreg.scanning.decode import DecodedPayload, ScanImageError
 
 log = logging.getLogger(__name__)
 

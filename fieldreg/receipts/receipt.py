@@ -24,8 +24,8 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from fieldreg import base45
-from fieldreg.device_identity import (
+from fieldreg.scanning import base45
+from fieldreg.store.device_identity import (
     CERTIFICATE_BYTES,
     DeviceCertificate,
     DeviceIdentity,

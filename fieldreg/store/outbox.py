@@ -16,9 +16,9 @@ import uuid6
 from sqlite_utils import Database
 
 from fieldreg.clock import Clock, iso
-from fieldreg.database import transaction
-from fieldreg.device_identity import DeviceIdentity
-from fieldreg.wire import Batch, Packet, Receipt, encode_batch
+from fieldreg.store.database import transaction
+from fieldreg.store.device_identity import DeviceIdentity
+from fieldreg.transfer.wire import Batch, Packet, Receipt, encode_batch
 
 MIN_BATCH, MAX_BATCH = 10, 1000
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
-from fieldreg import receipt
 from fieldreg.clock import parse_iso
-from fieldreg.device_identity import DeviceIdentity
 from fieldreg.gazetteer import Gazetteer, display_name
-from fieldreg.session import StoredRegistration
+from fieldreg.receipts import receipt
+from fieldreg.store.device_identity import DeviceIdentity
+from fieldreg.store.session import StoredRegistration
 
 DOTS_PER_MM = 8  # 203 dpi thermal heads; PNGs are drawn at the same scale
 QR_QUIET_MODULES = 4

@@ -21,13 +21,15 @@ from typing import Any, TextIO
 import platformdirs
 
 from fieldreg import json_input
-from fieldreg.database import DataDir, StoreError, damaged
 from fieldreg.qr_image import write_qr_png
 from fieldreg.record import RECORD_KEYS, Registration
-from fieldreg.session import Session
-from fieldreg.store import Store
+from fieldreg.store.database import DataDir, StoreError, damaged
+from fieldreg.store.session import Session
+from fieldreg.store.store import Store
 from sync.client import HubRefused, HubUnreachable
-from ui import cli_messages, cli_scan, cli_sync
+from ui.cli import messages as cli_messages
+from ui.cli import scan as cli_scan
+from ui.cli import sync as cli_sync
 
 log = logging.getLogger("fieldreg")
 MAX_REPORTED_ERRORS = 50

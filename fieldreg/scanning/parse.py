@@ -20,8 +20,10 @@ from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from fieldreg import enrolment_string, mrz, receipt
+from fieldreg.receipts import receipt
 from fieldreg.record import RECORD_KEYS
+from fieldreg.scanning import mrz
+from fieldreg.transfer import enrolment_string
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
-from fieldreg.schema import statements_step
+from fieldreg.store.schema import statements_step
 
 _INITIAL = [
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",

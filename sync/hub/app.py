@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.gzip import GZipMiddleware
 
-from sync.hub import Hub, HubError
+from sync.hub.hub import Hub, HubError
 
 MAX_BATCH_BYTES = 16 * 1024 * 1024
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont, features
 
-from fieldreg.receipt_fonts import FontMissing, FontPair, font_runs, receipt_fonts
-from fieldreg.receipt_layout import (
+from fieldreg.receipts.fonts import FontMissing, FontPair, font_runs, receipt_fonts
+from fieldreg.receipts.layout import (
     DOTS_PER_MM,
     Paper,
     QrBlock,
