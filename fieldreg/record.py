@@ -16,6 +16,8 @@ from typing import Any, Protocol
 
 import phonenumbers
 
+from fieldreg.errors import FieldRegError
+
 ID_TYPES = ("national_id", "passport", "none")
 SEXES = ("F", "M")
 CATEGORIES = ("microenterprise", "microenterprise_employee", "seasonal_worker", "self_employed")
@@ -104,10 +106,8 @@ def validate(raw: Any, *, today: dt.date, villages: VillageDirectory) -> Validat
     return ValidationResult(Registration(**values), {})
 
 
-class FieldError(ValueError):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+class FieldError(FieldRegError, ValueError):
+    """One field's value is not acceptable; `code` says why."""
 
 
 def _text(value: Any, max_length: int) -> str:

@@ -7,23 +7,27 @@ from typing import Any
 
 import requests
 
+from fieldreg.errors import FieldRegError
 from fieldreg.store.sync_settings import SyncSettings
 
 CONNECT_TIMEOUT, READ_TIMEOUT = 10.0, 120.0
 
 
-class HubUnreachable(Exception):
+class HubUnreachable(FieldRegError):
     """No answer, a cut connection or a server-side failure: try again later."""
 
+    def __init__(self, reason: str = "") -> None:
+        super().__init__("hub_unreachable", reason=reason)
+        self.reason = reason
 
-class HubRefused(Exception):
+
+class HubRefused(FieldRegError):
     """The hub answered with a 4xx: retrying the same request will not help."""
 
-    def __init__(self, status: int, code: str, detail: str = "") -> None:
-        super().__init__(f"{status} {code} {detail}".strip())
+    def __init__(self, status: int, code: str, reason: str = "") -> None:
+        super().__init__(code, status=status, reason=reason)
         self.status = status
-        self.code = code
-        self.detail = detail
+        self.reason = reason
 
 
 class HubClient:

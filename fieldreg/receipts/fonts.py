@@ -12,6 +12,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
+from fieldreg.errors import FieldRegError
 from fieldreg.resources import resource_path
 
 # Bundled first (resources/fonts), then the system's: Debian's fonts-dejavu-core, Windows' Arial.
@@ -32,12 +33,8 @@ _LATIN_CANDIDATES = {
 _KHMER = {False: "NotoSansKhmer-Regular.ttf", True: "NotoSansKhmer-Bold.ttf"}
 
 
-class FontMissing(Exception):
+class FontMissing(FieldRegError):
     """No usable font; `code` is stable."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True, slots=True)

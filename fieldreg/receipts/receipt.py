@@ -24,6 +24,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from fieldreg.errors import FieldRegError
 from fieldreg.scanning import base45
 from fieldreg.store.device_identity import (
     CERTIFICATE_BYTES,
@@ -48,12 +49,8 @@ NOT_ENROLLED = "not_enrolled"  # signed by a device that had no hub certificate 
 HUB_UNKNOWN = "hub_unknown"  # this install has no hub key to check the certificate with
 
 
-class ReceiptFormatError(ValueError):
+class ReceiptFormatError(FieldRegError, ValueError):
     """Not a well-formed receipt payload; `code` says what is wrong."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ import numpy as np
 import zxingcpp
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from fieldreg.errors import FieldRegError
 from fieldreg.scanning import zbar_raw
 from fieldreg.scanning.filters import FILTERS
 
@@ -42,12 +43,8 @@ CAMERA_RETRIES = ("stretch",)  # camera frames: the next frame is the better sec
 ImageInput = np.ndarray | Image.Image | str | os.PathLike[str]
 
 
-class ScanImageError(Exception):
+class ScanImageError(FieldRegError):
     """An image that cannot be read. `code` is stable."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True, slots=True)

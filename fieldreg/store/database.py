@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from fieldreg.errors import FieldRegError
 from fieldreg.store.schema import MIGRATIONS
 
 DB_FILENAME = "fieldreg.db"
@@ -24,13 +25,8 @@ BACKUP_DIRNAME = "backups"
 BACKUPS_KEPT = 3
 
 
-class StoreError(Exception):
-    """A failure the user must hear about. `code` is stable; `detail` carries names and paths."""
-
-    def __init__(self, code: str, **detail: object) -> None:
-        super().__init__(code, detail)
-        self.code = code
-        self.detail = detail
+class StoreError(FieldRegError):
+    """The store's and the desk's refusals."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,8 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from fieldreg.errors import FieldRegError
+
 BATCH_MAGIC = b"FRB1"
 BATCH_CONTEXT = b"FieldReg batch v1\x00"
 RECEIPT_CONTEXT = b"FieldReg receipt v1\x00"
@@ -30,13 +32,13 @@ MAX_HEADER_BYTES = 4 * 1024 * 1024
 OUTCOMES = ("accepted", "duplicate", "rejected")
 
 
-class WireError(ValueError):
-    """Malformed bytes. `code` is stable and goes into the hub's 4xx answer."""
+class WireError(FieldRegError, ValueError):
+    """Malformed bytes. `code` is stable and goes into the hub's 4xx answer; `reason` is a
+    short English note for logs and the answer's detail."""
 
-    def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__(code, detail)
-        self.code = code
-        self.detail = detail
+    def __init__(self, code: str, reason: str = "") -> None:
+        super().__init__(code, reason=reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)

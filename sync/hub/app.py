@@ -35,7 +35,7 @@ def create_api(hub: Hub) -> FastAPI:
 
     @api.exception_handler(HubError)
     async def hub_error(_request: Request, error: HubError) -> JSONResponse:
-        return _error(error.status, error.code, error.detail)
+        return _error(error.status, error.code, error.reason)
 
     @api.exception_handler(RequestValidationError)
     async def bad_request(_request: Request, error: RequestValidationError) -> JSONResponse:

@@ -144,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handlers[args.command](args, hub, sys.stdout)
     except HubError as error:
-        sys.stderr.write(f"fieldreg-hub: {error.code}: {error.detail}\n".replace(": \n", "\n"))
+        sys.stderr.write(f"fieldreg-hub: {error.code}: {error.reason}\n".replace(": \n", "\n"))
         return 1
     except OSError as error:
         sys.stderr.write(f"fieldreg-hub: {error.strerror or error}\n")

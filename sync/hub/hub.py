@@ -21,6 +21,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from fieldreg.clock import Clock, iso, parse_iso, utc_now
+from fieldreg.errors import FieldRegError
 from fieldreg.gazetteer import load_gazetteer
 from fieldreg.record import validate
 from fieldreg.store.database import (
@@ -50,14 +51,13 @@ HUB_DB = "hub.db"
 TOKEN_TTL = dt.timedelta(hours=24)
 
 
-class HubError(Exception):
+class HubError(FieldRegError):
     """A refusal with an HTTP status and a stable code for the JSON body."""
 
-    def __init__(self, status: int, code: str, detail: str = "") -> None:
-        super().__init__(code, detail)
+    def __init__(self, status: int, code: str, reason: str = "") -> None:
+        super().__init__(code, reason=reason)
         self.status = status
-        self.code = code
-        self.detail = detail
+        self.reason = reason
 
 
 class Hub:
@@ -193,7 +193,7 @@ class Hub:
         try:
             batch = decode_batch(data)
         except WireError as error:
-            raise HubError(400, error.code, error.detail) from None
+            raise HubError(400, error.code, error.reason) from None
         with self._lock:
             device = self.db.execute(
                 "SELECT public_key, revoked_at FROM devices WHERE device_id = ?",
