@@ -139,8 +139,7 @@ def test_pdf_page_size_and_readable_qr(content: ReceiptContent, paper: str, tmp_
     assert width_mm == pytest.approx(PAPERS[paper].width_mm, abs=0.1)
     if PAPERS[paper].height_mm is None:
         assert 100 < height_mm < 200  # as long as the content, not a fixed page
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    assert shutil.which("pdftoppm"), "pdftoppm is missing: scripts/setup installs poppler-utils"
     (tmp_path / "receipt.pdf").write_bytes(data)
     subprocess.run(
         ["pdftoppm", "-r", "200", "-png", "-singlefile", "receipt.pdf", "page"],
