@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -19,15 +20,18 @@ import pytest
 from sync.enrol import enrol_device
 from sync.faulty_link import Fault, FaultyLink, LinkShape
 from sync.hub.hub import Hub
-from sync.hub.server import BackgroundHub, bind
+from sync.hub.server import BackgroundHub
 from tests.cli_runner import cli_env, fieldreg, fieldreg_command, init_store
 from tests.factories import raw_record
-from tests.sync_support import Device, hub_ids
+from tests.sync_support import Device, hub_ids, wait_until
 
 
-def sync_until_complete(device: Device, attempts: int = 40) -> list[str]:
-    """Retry as the app does; each attempt opens a new connection (so each meets a fault)."""
-    errors = []
+def sync_until_complete(
+    device: Device, attempts: int = 40, errors: list[str] | None = None
+) -> list[str]:
+    """Retry as the app does; each attempt opens a new connection (so each meets a fault).
+    The errors go into `errors` as they happen, for a test watching from another thread."""
+    errors = [] if errors is None else errors
     for _ in range(attempts):
         report = device.engine().sync_once()
         errors += report.errors
@@ -64,7 +68,9 @@ def test_dropped_cut_reset_and_delayed_connections_lose_and_duplicate_nothing(
         assert hub.hub.counts() == {"accepted": 400, "rejected": 0}
 
 
-def start_hub_process(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def start_hub_process(data_dir: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """`fieldreg-hub serve` on port 0; the port it really bound, from the line it prints once
+    its socket is listening."""
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "fieldreg-hub"),
@@ -72,21 +78,16 @@ def start_hub_process(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
             str(data_dir),
             "serve",
             "--port",
-            str(port),
+            "0",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
     assert process.stdout is not None
-    assert b"listening" in process.stdout.readline()
-    return process
-
-
-def free_port() -> int:
-    sock = bind("127.0.0.1", 0)
-    port = int(sock.getsockname()[1])
-    sock.close()
-    return port
+    line = process.stdout.readline().decode()
+    listening = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
+    assert listening, f"the hub did not start: {line!r}"
+    return process, int(listening.group(1))
 
 
 def acknowledged(device: Device) -> int:
@@ -96,34 +97,34 @@ def acknowledged(device: Device) -> int:
 
 
 def test_hub_killed_mid_sync_and_restarted(tmp_path: Path) -> None:
-    hub_dir, port = tmp_path / "hub", free_port()
-    first_hub = Hub(hub_dir)  # keys made once, before the device pins them
-    token = first_hub.issue_token(f"http://127.0.0.1:{port}")
-    first_hub.close()
-    hub = start_hub_process(hub_dir, port)
+    """The device knows the hub by the link's address; the hub behind it is killed, and a new
+    hub process on the same data directory takes its place (on whatever port it gets)."""
+    hub_dir = tmp_path / "hub"
+    hub, hub_port = start_hub_process(hub_dir)
     errors: list[str] = []
     try:
-        with FaultyLink(port, shape=LinkShape(rtt_ms=40, bandwidth_bps=4_000_000)) as link:
+        with FaultyLink(hub_port, shape=LinkShape(rtt_ms=40, bandwidth_bps=4_000_000)) as link:
+            tokens = Hub(hub_dir)  # the running hub's keys and token table
+            token = tokens.issue_token(link.url)
+            tokens.close()
             device = Device(tmp_path / "device")
             enrol_device(device.store, device.session, token)
-            device.point_at(link.url)
             ids = device.register(1500)
-            syncing = threading.Thread(target=lambda: errors.extend(sync_until_complete(device)))
+            syncing = threading.Thread(
+                target=sync_until_complete, args=(device,), kwargs={"errors": errors}
+            )
             syncing.start()
-            deadline = time.monotonic() + 60
-            while acknowledged(device) == 0 and time.monotonic() < deadline:
-                time.sleep(0.02)
+            wait_until(lambda: acknowledged(device) > 0, 60, "the first batch acknowledged")
             os.kill(hub.pid, signal.SIGKILL)  # mid-sync: some batches in, more on the wire
             hub.wait()
             assert 0 < acknowledged(device) < 1500
-            time.sleep(0.5)
-            hub = start_hub_process(hub_dir, port)
+            wait_until(lambda: "hub_unreachable" in errors, 60, "the device meeting no hub")
+            hub, link.target_port = start_hub_process(hub_dir)
             syncing.join(timeout=120)
             assert not syncing.is_alive()
     finally:
         hub.kill()
         hub.wait()
-    assert "hub_unreachable" in errors
     final = Hub(hub_dir)
     assert sorted(hub_ids(final)) == sorted(ids)
     assert final.counts()["accepted"] == len(ids)
@@ -148,10 +149,9 @@ def test_device_killed_mid_sync_resumes_without_loss(tmp_path: Path) -> None:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        deadline = time.monotonic() + 60
-        while hub.hub.counts()["accepted"] == 0 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(0.3)  # into the next batch
+        wait_until(lambda: hub.hub.counts()["accepted"] > 0, 60, "the first batch accepted")
+        sent = link.bytes_up
+        wait_until(lambda: link.bytes_up > sent + 16 * 1024, 60, "the next batch on the wire")
         os.kill(syncing.pid, signal.SIGKILL)
         syncing.wait()
         partial = hub.hub.counts()["accepted"]
@@ -179,28 +179,29 @@ def test_sync_once_reports_failure_and_keeps_everything_pending(
 
 
 def test_sync_starts_again_by_itself_when_the_hub_comes_back(tmp_path: Path) -> None:
-    port = free_port()
+    """The device knows the hub by the link's address; behind it the hub stops, and later a
+    hub on the same data directory starts again (on whatever port it gets)."""
     device = Device(tmp_path / "device")
-    with BackgroundHub(tmp_path / "hub", port=port) as hub:
-        device.enrol(hub.hub, hub.url)
-    ids = device.register(20)  # the hub is down now
-    stop, reports = threading.Event(), []
-    worker = threading.Thread(
-        target=device.engine().run_forever,
-        args=(stop,),
-        kwargs={"rng": random.Random(1), "on_report": reports.append},
-    )
-    worker.start()
-    try:
-        deadline = time.monotonic() + 20
-        while len(reports) < 2 and time.monotonic() < deadline:  # it keeps trying, backing off
-            time.sleep(0.05)
-        assert [r.error for r in reports[:2]] == ["hub_unreachable"] * 2
-        with BackgroundHub(tmp_path / "hub", port=port) as hub:
-            while device.store.outbox.pending_count() and time.monotonic() < deadline + 20:
-                time.sleep(0.05)
-            assert sorted(hub_ids(hub.hub)) == sorted(ids)
-    finally:
-        stop.set()
-        worker.join(timeout=10)
+    with FaultyLink(target_port=0) as link:  # port 0: nothing behind the link yet
+        with BackgroundHub(tmp_path / "hub") as hub:
+            link.target_port = hub.port
+            device.enrol(hub.hub, link.url)
+        ids = device.register(20)  # the hub is down now
+        stop, reports = threading.Event(), []
+        worker = threading.Thread(
+            target=device.engine().run_forever,
+            args=(stop,),
+            kwargs={"rng": random.Random(1), "on_report": reports.append},
+        )
+        worker.start()
+        try:
+            wait_until(lambda: len(reports) >= 2, 20, "two failed attempts")  # it keeps trying
+            assert [r.error for r in reports[:2]] == ["hub_unreachable"] * 2
+            with BackgroundHub(tmp_path / "hub") as hub:
+                link.target_port = hub.port
+                wait_until(lambda: device.store.outbox.pending_count() == 0, 40, "all sent")
+                assert sorted(hub_ids(hub.hub)) == sorted(ids)
+        finally:
+            stop.set()
+            worker.join(timeout=10)
     assert not worker.is_alive()
