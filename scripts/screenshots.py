@@ -28,6 +28,7 @@ from fieldreg.gazetteer import load_gazetteer
 from fieldreg.record import validate
 from fieldreg.store.crypto import KdfParams
 from fieldreg.store.store import Store
+from sync.background import SyncState, SyncStatusSource
 from sync.client import HubClient
 from sync.engine import SyncEngine
 from sync.enrol import enrol_device
@@ -37,7 +38,6 @@ from ui.app import build_main_window, prepare_app
 from ui.main_window import MainWindow
 from ui.scan_dialog import ScanOptions
 from ui.scan_parser import PayloadScanParser
-from ui.seams import SyncState, SyncStatusSource
 from ui.settings import AppSettings, save_settings
 
 KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)  # sample data only

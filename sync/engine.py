@@ -49,8 +49,10 @@ class SyncEngine:
         *,
         on_progress: Callable[[SyncReport], None] | None = None,
         follow_settings: bool = False,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
+        self._monotonic = monotonic  # for durations; injected so tests need no real time
         self.on_progress = on_progress
         self._follow_settings = follow_settings  # the app's coordinator may change them
         self._use(client)
@@ -91,7 +93,7 @@ class SyncEngine:
         hub_key = self.store.trusted_hub_signing_key()
         assert hub_key is not None
         body = outbox.batch_bytes(batch_id, identity)
-        started, clock_start = iso(self.store.clock()), time.monotonic()
+        started, clock_start = iso(self.store.clock()), self._monotonic()
         received_before = self.client.bytes_received
         attempt = SyncAttempt(started, started, self._transport, batch_id, bytes_sent=len(body))
         try:
@@ -141,7 +143,7 @@ class SyncEngine:
         outcome: str = "ok",
         error: str = "",
     ) -> float:
-        seconds = time.monotonic() - clock_start
+        seconds = self._monotonic() - clock_start
         self.store.outbox.log_attempt(
             replace(
                 attempt,

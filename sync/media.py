@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,14 +72,16 @@ class ImportedReceipts:
     problems: list[str]
 
 
-def import_receipts(store: Store, in_dir: Path) -> ImportedReceipts:
+def import_receipts(
+    store: Store, in_dir: Path, *, monotonic: Callable[[], float] = time.monotonic
+) -> ImportedReceipts:
     hub_key = store.trusted_hub_signing_key()
     if hub_key is None:
         return ImportedReceipts(0, 0, 0, 0, ["this device is not enrolled with a hub"])
     applied = accepted = duplicate = rejected = 0
     problems = []
     for path in sorted(in_dir.glob(f"{RECEIPT_PREFIX}*.json")):
-        started, clock_start = iso(store.clock()), time.monotonic()
+        started, clock_start = iso(store.clock()), monotonic()
         data = path.read_bytes()
         try:
             receipt = decode_receipt(data, hub_key)
@@ -115,7 +118,7 @@ def import_receipts(store: Store, in_dir: Path) -> ImportedReceipts:
                 duplicate=counts.duplicate,
                 rejected=counts.rejected,
                 bytes_received=len(data),
-                duration_ms=round((time.monotonic() - clock_start) * 1000),
+                duration_ms=round((monotonic() - clock_start) * 1000),
             )
         )
     return ImportedReceipts(applied, accepted, duplicate, rejected, problems)

@@ -11,11 +11,11 @@ from pyzbar.pyzbar import decode
 
 from fieldreg.clock import utc_now
 from fieldreg.receipts.receipt import verify
+from sync.background import BackgroundSync, SyncState
 from sync.hub.server import BackgroundHub
 from tests.sync_support import Device, hub_ids
-from ui.adapters import BackgroundSync, CoreReceipts
+from ui.adapters import CoreReceipts
 from ui.executor import WorkerContext
-from ui.seams import SyncState
 
 
 def wait_for(condition, seconds: float = 20) -> None:  # type: ignore[no-untyped-def]
@@ -33,7 +33,12 @@ def test_background_sync_sends_while_locked_and_reports_state(tmp_path: Path) ->
         states: list[SyncState] = []
         seen = threading.Event()
         sync = BackgroundSync(tmp_path / "device", clock=utc_now)
-        sync.add_listener(lambda state: (states.append(state), seen.set()))
+
+        def heard(state: SyncState) -> None:  # held weakly by the engine: kept alive here
+            states.append(state)
+            seen.set()
+
+        sync.add_listener(heard)
         sync.start()
         try:
             wait_for(lambda: sorted(hub_ids(hub.hub)) == sorted(ids))

@@ -22,14 +22,15 @@ from PySide6.QtWidgets import QApplication
 from fieldreg.clock import Clock, utc_now
 from fieldreg.store.crypto import KdfParams
 from fieldreg.store.store import Store
-from ui.adapters import BackgroundSync, CoreReceipts, DeviceEnrolment
+from sync.background import BackgroundSync, NoSyncEngine, SyncStatusSource
+from ui.adapters import CoreReceipts, DeviceEnrolment
 from ui.dialogs import DialogService, QtDialogs
-from ui.executor import StoreExecutor, WorkerContext
+from ui.executor import NetworkExecutor, StoreExecutor, WorkerContext
 from ui.fonts import BASE_POINT_SIZE, install_fonts, load_khmer_fonts
 from ui.i18n import Formatter, LanguageManager
 from ui.main_window import MainWindow
 from ui.scan_parser import PayloadScanParser
-from ui.seams import Enrolment, NoSyncEngine, ReceiptRenderer, ScanParser, SyncStatusSource
+from ui.seams import Enrolment, ReceiptRenderer, ScanParser
 from ui.services import Services
 from ui.settings import load_settings
 from ui.theme import apply_theme
@@ -78,8 +79,10 @@ def build_main_window(
     settings = load_settings(data_dir)
     formatter = Formatter(settings.language, use_khmer_digits=settings.khmer_digits)
     executor = StoreExecutor(context or WorkerContext(data_dir, clock=clock, kdf=kdf))
+    network = NetworkExecutor()
     services = Services(
         executor=executor,
+        network=network,
         formatter=formatter,
         dialogs=dialogs or QtDialogs(),
         clock=clock,
@@ -93,6 +96,7 @@ def build_main_window(
     languages.set_language(settings.language)
     window = MainWindow(services, languages, settings, login_hint=login_hint)
     executor.setParent(window)
+    network.setParent(window)
     languages.setParent(window)
     window.start()
     return window

@@ -4,6 +4,11 @@ Like Anki's CollectionOp: a screen says what to do with the store (a function of
 `WorkerContext`) and what to do with the answer; the answer arrives by a queued signal, so
 the GUI thread never waits on SQLite, Argon2id or AES. Every store call happens on the one
 worker thread, in the order the GUI asked for them.
+
+Network work (enrolment, hub checks) has its own worker, `NetworkExecutor`, with the same
+shape (`NetOp`): a slow or dead hub never holds up a login or a draft save. Its work gets no
+store: what it needs from the store is read before, and what it learns is saved after, by
+store operations.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 
 from fieldreg.clock import Clock
+from fieldreg.errors import FieldRegError
 from fieldreg.store.crypto import KdfParams
 from fieldreg.store.database import StoreError
 from fieldreg.store.session import Session
@@ -181,6 +187,117 @@ class StoreExecutor(QObject):
 
     @Slot(object)
     def _deliver(self, outcome: _Outcome) -> None:
+        self._pending -= 1
+        try:
+            outcome.op._deliver(outcome)
+        finally:
+            if self._pending == 0:
+                self.busy_changed.emit(False)
+
+
+# -- the network worker ----------------------------------------------------------------------
+
+
+@dataclass
+class _NetOutcome:
+    op: NetOp[Any]
+    result: Any = None
+    error: BaseException | None = None
+
+
+@dataclass
+class NetOp(Generic[T]):
+    """`NetOp(owner, network, lambda: client.reachable()).success(show).run()`.
+
+    Like StoreOp, but the work runs on the network worker and takes no store. Callbacks run on
+    the GUI thread, and only while `owner` still exists. Without a failure callback, errors go
+    to the executor's `unhandled_error` signal."""
+
+    owner: QObject
+    executor: NetworkExecutor
+    work: Callable[[], T]
+    _on_success: Callable[[T], None] | None = field(default=None, init=False)
+    _on_failure: Callable[[Exception], None] | None = field(default=None, init=False)
+
+    def success(self, callback: Callable[[T], None]) -> NetOp[T]:
+        self._on_success = callback
+        return self
+
+    def failure(self, callback: Callable[[Exception], None]) -> NetOp[T]:
+        self._on_failure = callback
+        return self
+
+    def run(self) -> None:
+        self.executor.submit(self)
+
+    def _deliver(self, outcome: _NetOutcome) -> None:
+        if not shiboken6.isValid(self.owner):
+            return
+        if outcome.error is None:
+            if self._on_success is not None:
+                self._on_success(outcome.result)
+        elif isinstance(outcome.error, Exception) and self._on_failure is not None:
+            self._on_failure(outcome.error)
+        else:
+            self.executor.unhandled_error.emit(outcome.error)
+
+
+class NetworkExecutor(QObject):
+    """The single network worker, beside the store worker. Lives on the GUI thread; its thread
+    runs the operations in the order they were asked for."""
+
+    busy_changed = Signal(bool)
+    unhandled_error = Signal(object)
+    _finished = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._queue: queue.SimpleQueue[NetOp[Any] | None] = queue.SimpleQueue()
+        self._closing = threading.Event()
+        self._pending = 0
+        self._finished.connect(self._deliver)
+        self._thread = threading.Thread(target=self._work_loop, name="network-worker", daemon=True)
+        self._thread.start()
+
+    def is_idle(self) -> bool:
+        return self._pending == 0
+
+    def submit(self, op: NetOp[Any]) -> None:
+        if self._closing.is_set() or not self._thread.is_alive():
+            raise RuntimeError("the network executor has shut down")
+        self._pending += 1
+        if self._pending == 1:
+            self.busy_changed.emit(True)
+        self._queue.put(op)
+
+    def op(self, owner: QObject, work: Callable[[], T]) -> NetOp[T]:
+        return NetOp(owner, self, work)
+
+    def shutdown(self, timeout: float = 2.0) -> None:
+        """Drop what has not started and stop. A call under way is waited for at most
+        `timeout`: it holds no store, and its answer has nobody left to hear it."""
+        self._closing.set()
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join(timeout)
+
+    def _work_loop(self) -> None:
+        while True:
+            op = self._queue.get()
+            if op is None or self._closing.is_set():
+                break
+            try:
+                outcome = _NetOutcome(op, result=op.work())
+            except Exception as error:  # reported to the GUI thread, which decides
+                if not isinstance(error, FieldRegError):
+                    log.exception("network operation failed")
+                outcome = _NetOutcome(op, error=error)
+            if self._closing.is_set():
+                break
+            self._finished.emit(outcome)
+
+    @Slot(object)
+    def _deliver(self, outcome: _NetOutcome) -> None:
         self._pending -= 1
         try:
             outcome.op._deliver(outcome)

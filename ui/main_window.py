@@ -414,6 +414,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.idle)
+        self.services.network.shutdown()
         self.services.executor.shutdown()
         self.languages.uninstall()
         event.accept()

@@ -1,4 +1,5 @@
-"""Where the sync engine, the scanner and the receipt renderer plug into the desktop app.
+"""Where enrolment, the scanner and the receipt renderer plug into the desktop app (the sync
+engine's seam, `SyncStatusSource`, is Qt-free and lives in sync/background.py).
 
 Each is a small Protocol. `ui.app.run_app` passes concrete objects in; until a module
 exists the app runs without it and says so plainly (it never pretends to have synced,
@@ -7,51 +8,12 @@ scanned or printed).
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Protocol
 
 from fieldreg.store.session import StoredRegistration
 
-# -- sync ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SyncState:
-    """What the status bar shows. `pending` None means not known (yet)."""
-
-    enrolled: bool = False
-    online: bool = False
-    syncing: bool = False
-    pending: int | None = None
-    last_success: dt.datetime | None = None
-    progress: tuple[int, int] | None = None  # (sent, total) during a long sync
-    error_code: str | None = None  # the sync engine's code for the last failure
-
-
-class SyncStatusSource(Protocol):
-    """The sync engine as the status bar sees it. Listeners may be called from any thread;
-    the UI re-emits them onto the GUI thread."""
-
-    def current(self) -> SyncState: ...
-
-    def add_listener(self, listener: Callable[[SyncState], None]) -> None: ...
-
-    def sync_now(self) -> None: ...
-
-
-class NoSyncEngine:
-    """Until the sync engine is plugged in: not enrolled, offline, nothing sent."""
-
-    def current(self) -> SyncState:
-        return SyncState()
-
-    def add_listener(self, listener: Callable[[SyncState], None]) -> None:
-        del listener  # nothing will ever change
-
-    def sync_now(self) -> None:
-        return None
+# -- enrolment ---------------------------------------------------------------------------
 
 
 class Enrolment(Protocol):

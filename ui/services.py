@@ -7,15 +7,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fieldreg.clock import Clock
+from sync.background import NoSyncEngine, SyncStatusSource
 from ui.dialogs import DialogService
-from ui.executor import StoreExecutor
+from ui.executor import NetworkExecutor, StoreExecutor
 from ui.i18n import Formatter
-from ui.seams import Enrolment, NoSyncEngine, ReceiptRenderer, ScanParser, SyncStatusSource
+from ui.seams import Enrolment, ReceiptRenderer, ScanParser
 
 
 @dataclass
 class Services:
     executor: StoreExecutor
+    network: NetworkExecutor  # hub calls (enrolment, checks): never on the store worker
     formatter: Formatter
     dialogs: DialogService
     clock: Clock

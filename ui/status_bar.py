@@ -3,25 +3,31 @@ always visible (fed by the `SyncStatusSource` seam)."""
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QStatusBar, QWidget
 
+from sync.background import SyncState, SyncStatusSource
 from ui.i18n import Formatter
-from ui.seams import SyncState, SyncStatusSource
 from ui.widgets import button, text_label
 
 DOT_STYLE = "border-radius: 7px; background: {colour};"
 
 
 class SyncStatusBridge(QObject):
-    """Re-emits the sync engine's updates (from any thread) onto the GUI thread."""
+    """Re-emits the sync engine's updates (from any thread) onto the GUI thread. The source
+    holds the listener weakly: once this bridge is gone (its window closed) it is not called."""
 
     state_changed = Signal(object)
 
     def __init__(self, source: SyncStatusSource, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.source = source
-        source.add_listener(self.state_changed.emit)
+        source.add_listener(self._forward)
+
+    def _forward(self, state: SyncState) -> None:
+        if shiboken6.isValid(self):  # the Python wrapper can outlive the widget
+            self.state_changed.emit(state)
 
 
 class SyncIndicator(QWidget):

@@ -12,10 +12,10 @@ from PySide6.QtCore import Qt
 from fieldreg.store.database import StoreError
 from fieldreg.store.store import Store
 from fieldreg.store.sync_settings import SyncSettings
+from sync.background import SyncState, SyncStatusSource
 from tests.factories import FAST_KDF, PASSPHRASE
 from tests.gui.conftest import choose_event, log_in, start_working, type_text, wait_idle
 from ui.screens.settings_screen import check_sync_settings
-from ui.seams import SyncState, SyncStatusSource
 
 REGISTRAR_PASSPHRASE = "vanna-passphrase-1"
 

@@ -15,12 +15,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+from sync.background import BackgroundSync
 from sync.hub.server import BackgroundHub
 from sync.media import export_batches, import_batches_for_hub, import_receipts
 from tests.factories import FAST_KDF, FakeClock
 from tests.gui.conftest import FakeDialogs, start_working, type_text, wait_idle
 from tests.sync_support import Device, hub_ids
-from ui.adapters import BackgroundSync, DeviceEnrolment
+from ui.adapters import DeviceEnrolment
 from ui.cli.sync import cmd_sync_log
 from ui.executor import WorkerContext
 from ui.screens.sync_log_screen import COLUMNS

@@ -13,9 +13,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 
+from sync.background import SyncState
 from tests.gui.conftest import fill_person, start_working, wait_idle
 from ui.recovery_sheet import png_bytes
-from ui.seams import SyncState
 
 ROOT = Path(__file__).resolve().parents[2]
 

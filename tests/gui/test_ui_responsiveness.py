@@ -39,12 +39,12 @@ from fieldreg.clock import utc_now
 from fieldreg.scanning.frame_worker import FrameTiming
 from fieldreg.store.crypto import KdfParams
 from fieldreg.store.store import Store
+from sync.background import BackgroundSync
 from sync.enrol import enrol_device
 from tests.factories import PASSPHRASE, raw_record
 from tests.gui.conftest import log_in, wait_idle
 from tests.scan_images import on_canvas, qr_image
 from tests.sync_support import Device
-from ui.adapters import BackgroundSync
 from ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
 
 from fieldreg.clock import parse_iso
 from fieldreg.store.outbox import SyncAttempt
+from sync.background import SyncState
 from ui import messages
 from ui.executor import WorkerContext
 from ui.i18n import Formatter
-from ui.seams import SyncState
 from ui.services import Services
 from ui.status_bar import SyncStatusBridge
 from ui.sync_log_format import sync_log_text, write_text_atomically
