@@ -1,4 +1,8 @@
-"""`fieldreg-hub`: run the reference hub and manage its devices (DESIGN.md, CLI contract)."""
+"""`fieldreg-hub`: run the reference hub and manage its devices (docs/architecture.md).
+
+Errors are one line on stderr with a non-zero exit; machine-readable output is JSON, one object
+per line, or CSV.
+"""
 
 from __future__ import annotations
 
@@ -35,16 +39,35 @@ EXPORT_COLUMNS = [
 ]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="fieldreg-hub", description="FieldReg reference hub")
+ENVIRONMENT_HELP = """\
+environment:
+  FIELDREG_HUB_DATA_DIR  the hub's data directory when --data-dir is not given
+"""
+
+
+def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # Accepted before or after the command name; the command's copy only wins when given.
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = ENVIRONMENT_HELP
     parser.add_argument(
         "--data-dir",
         type=Path,
-        default=None,
+        default=None if top else argparse.SUPPRESS,
         help="hub data directory (default: $FIELDREG_HUB_DATA_DIR or the user data dir)",
     )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fieldreg-hub", description="FieldReg reference hub")
+    _common(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    serve = commands.add_parser("serve", help="run the hub's HTTP API")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        _common(sub, top=False)
+        return sub
+
+    serve = command("serve", "run the hub's HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument(
@@ -52,17 +75,17 @@ def build_parser() -> argparse.ArgumentParser:
         default="",
         help="serve under a CamDX service path, e.g. /r1/CAMBODIA/GOV/M/S/SVC",
     )
-    token = commands.add_parser("token", help="print a one-time enrolment string")
+    token = command("token", "print a one-time enrolment string")
     token.add_argument(
         "--url", help="the hub address devices should use (default: the last `serve` address)"
     )
     token.add_argument("--hours", type=float, default=24, help="valid for this long")
     token.add_argument("--qr", type=Path, metavar="FILE.png", help="also write it as a QR image")
-    devices = commands.add_parser("devices", help="list devices, or revoke one")
+    devices = command("devices", "list devices, or revoke one")
     devices.add_argument("--revoke", metavar="DEVICE_ID")
-    imports = commands.add_parser("import", help="batch files in, receipt files out")
+    imports = command("import", "batch files in, receipt files out")
     imports.add_argument("dir", type=Path)
-    export = commands.add_parser("export", help="the decrypted registrations received")
+    export = command("export", "the decrypted registrations received")
     export.add_argument("--format", choices=["json", "csv"], default="json")
     return parser
 
@@ -132,7 +155,14 @@ def cmd_import(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    try:
+        args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+        return _run(args, sys.stdout)
+    except BrokenPipeError:
+        return _reader_gone()
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
     hub = Hub(data_dir_from(args))
     handlers = {
         "serve": cmd_serve,
@@ -142,7 +172,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "import": cmd_import,
     }
     try:
-        return handlers[args.command](args, hub, sys.stdout)
+        code = handlers[args.command](args, hub, out)
+        out.flush()  # a reader that went away shows here, not in Python's exit-time flush
+        return code
+    except BrokenPipeError:
+        raise
     except HubError as error:
         sys.stderr.write(f"fieldreg-hub: {error.code}: {error.reason}\n".replace(": \n", "\n"))
         return 1
@@ -153,3 +187,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     finally:
         hub.close()
+
+
+def _reader_gone() -> int:
+    """Whoever read our output stopped (`fieldreg-hub export | head -1`): say nothing more.
+    Python would flush stdout again at exit and print a traceback, so point it at devnull.
+    Exit 1, because not everything was delivered."""
+    try:
+        stdout = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (a test's capture)
+        return 1
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, stdout)
+    os.close(devnull)
+    return 1

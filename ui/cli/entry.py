@@ -1,4 +1,4 @@
-"""`fieldreg`: the command line (DESIGN.md, CLI contract) and the desktop app's entry point.
+"""`fieldreg`: the command line and the desktop app's entry point (docs/architecture.md).
 
 Errors are one line on stderr naming the field or cause, with a non-zero exit; machine-readable
 output is JSON, one object per line. Qt is imported only when a window is opened.
@@ -30,6 +30,7 @@ from sync.client import HubRefused, HubUnreachable
 from ui.cli import messages as cli_messages
 from ui.cli import scan as cli_scan
 from ui.cli import sync as cli_sync
+from ui.display import missing_display
 
 log = logging.getLogger("fieldreg")
 MAX_REPORTED_ERRORS = 50
@@ -43,7 +44,23 @@ class CliError(Exception):
 # -- arguments ------------------------------------------------------------------------------
 
 
+ENVIRONMENT_HELP = """\
+environment:
+  FIELDREG_DATA_DIR        the data directory when --data-dir is not given
+  FIELDREG_OPERATOR        the operator when --operator is not given
+  FIELDREG_PASSPHRASE      the operator's passphrase (for init: the first coordinator's)
+  FIELDREG_NEW_PASSPHRASE  the new passphrase for `operator add`, `reset` and `recover`
+  FIELDREG_RECOVERY_KEY    the recovery key for `operator recover`
+  DISPLAY, WAYLAND_DISPLAY, QT_QPA_PLATFORM
+                           where the desktop app (no COMMAND, or --demo) opens its window
+Without a secret's variable, fieldreg asks for it on the terminal.
+"""
+
+
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # Every parser, the top one and each command's, lists the environment in its --help.
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = ENVIRONMENT_HELP
     # Accepted before or after the command name; the subcommand's copy only wins when given.
     default = None if top else argparse.SUPPRESS
     parser.add_argument(
@@ -418,6 +435,8 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         return run_self_test(out, err)
     data_dir = data_dir_from(args)
     if args.command is None:
+        if problem := missing_display(os.environ):  # Qt would abort the process instead
+            raise CliError(problem)
         return open_window(data_dir, demo=args.demo)
     if args.command == "init":
         return cmd_init(args, data_dir, out)
@@ -450,7 +469,11 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        return run(list(sys.argv[1:] if argv is None else argv), sys.stdout, sys.stderr)
+        code = run(list(sys.argv[1:] if argv is None else argv), sys.stdout, sys.stderr)
+        sys.stdout.flush()  # a reader that went away shows here, not in Python's exit-time flush
+        return code
+    except BrokenPipeError:
+        return _reader_gone()
     except StoreError as error:
         log.warning("error %s", error.code)
         message = cli_messages.store_error(error.code, _printable(error.detail))
@@ -464,6 +487,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("fieldreg: interrupted; everything already reported as saved is kept\n")
         return 130
+    return EXIT_ERROR
+
+
+def _reader_gone() -> int:
+    """Whoever read our output stopped (`fieldreg list | head -1`): say nothing more.
+    Python would flush stdout again at exit and print a traceback, so point it at devnull.
+    Exit 1, because not everything was delivered."""
+    try:
+        stdout = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (a test's capture)
+        return EXIT_ERROR
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, stdout)
+    os.close(devnull)
     return EXIT_ERROR
 
 
