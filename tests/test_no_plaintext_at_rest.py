@@ -1,5 +1,6 @@
 """No personal data in plaintext anywhere in the data directory: DB, WAL, SHM, logs, backups,
-temp files. Searched byte by byte, in the encodings the data could take."""
+temp files. Searched byte by byte for each person's whole values (full names, ID numbers, phone
+numbers in every stored form), in the encodings the data could take."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from fieldreg.store.database import DataDir, take_backup
 from fieldreg.store.store import Store
 from tests.cli_runner import PASSPHRASE, fieldreg, init_store
 from tests.factories import FakeClock, raw_record
+from tests.plaintext import found_in, person_values, plaintext_hits
 
 PEOPLE = [
     raw_record(
@@ -29,36 +31,11 @@ PEOPLE = [
 ]
 
 
-def forms(value: str) -> set[str]:
-    compact = value.replace(" ", "")
-    return {value, value.upper(), value.lower(), compact, compact.lstrip("+")}
-
-
-def needles() -> dict[str, bytes]:
-    found: dict[str, bytes] = {}
-    for person in PEOPLE:
-        values = {person["name_km"], person["id_number"], person["business_name"]}
-        values |= set(person["name_en"].split())  # each part of the Latin name on its own
-        values |= set(person["name_km"].split())
-        phone_digits = person["phone"].replace(" ", "").replace("+855", "0")
-        values |= {phone_digits, "+855" + phone_digits[1:], "855" + phone_digits[1:]}
-        for value in values:
-            for form in forms(value):
-                for encoding in ("utf-8", "utf-16-le"):
-                    found[f"{form!r} ({encoding})"] = form.encode(encoding)
-    return found
+VALUES = set().union(*(person_values(person) for person in PEOPLE))
 
 
 def scan(root: Path) -> list[str]:
-    hits = []
-    files = [path for path in root.rglob("*") if path.is_file()]
-    assert files
-    for path in files:
-        content = path.read_bytes()
-        hits += [
-            f"{label} in {path.name}" for label, needle in needles().items() if needle in content
-        ]
-    return hits
+    return plaintext_hits(root, VALUES)
 
 
 def test_nothing_personal_in_any_file_of_the_data_directory(tmp_path: Path) -> None:
@@ -101,3 +78,12 @@ def test_the_scan_would_find_plaintext(tmp_path: Path) -> None:
     """The search itself works: plaintext written to a file is found."""
     (tmp_path / "leak.txt").write_bytes(("x" + PEOPLE[1]["name_km"]).encode("utf-8"))
     assert scan(tmp_path)
+
+
+def test_the_scan_finds_every_stored_form_and_no_fragment() -> None:
+    """The phone as the store keeps it (E.164) and the name as the store keeps it (capitals)
+    are found; a byte count that contains a few of the phone's digits is not."""
+    assert found_in(b"..+855975318642..", VALUES)
+    assert found_in("ZYXWVU CHANPHAKTRA".encode("utf-16-le"), VALUES)
+    assert found_in(b'{"name_km": "' + json.dumps(PEOPLE[0]["name_km"]).encode() + b'"}', VALUES)
+    assert not found_in(b"size 5097 bytes, 8642 rows, 9182 pages, Zyxwvu", VALUES)
