@@ -781,9 +781,9 @@ def _notes(res: Results) -> str:
         "Finalise includes the HPKE seal for the hub (a test hub key is enrolled before the "
         "bulk load, so every stored record also has its outbox packet). "
         if res.sealed
-        else "The finalise bar in DESIGN.md also names the HPKE seal for the hub; this "
-        "version of `Session.register` does not seal, so it is not in these numbers "
-        "(DESIGN.md measured the seal at ~0.24 ms). "
+        else "The finalise bar in docs/architecture.md includes the HPKE seal for the hub; "
+        "this version of `Session.register` does not seal, so it is not in these numbers "
+        "(the seal alone was measured at ~0.24 ms). "
     )
     return (
         "Notes: "

@@ -82,8 +82,9 @@ def code_version() -> str:
 def document(sections: list[str], command: str, started: dt.datetime) -> str:
     intro = (
         f"Run on {started:%Y-%m-%d %H:%M} UTC at {code_version()}, with `{command}` from the "
-        "repository root. These are measurements, not timed tests: the bars in DESIGN.md are "
-        "checked here and the verdicts say how each one fared on this machine."
+        "repository root. These are measurements, not timed tests: the bars in "
+        "docs/architecture.md are checked here and the verdicts say how each one fared on this "
+        "machine."
     )
     parts = ["# Benchmarks", intro, "## Machine", machine_description(Path(tempfile.gettempdir()))]
     return "\n\n".join([*parts, *sections]) + "\n"

@@ -1,4 +1,5 @@
-"""The command line as coordinators and scripts use it (DESIGN.md, CLI contract)."""
+"""The command line as coordinators and scripts use it (docs/architecture.md, the command-line
+contract)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The UI thread never blocks (DESIGN.md: "never more than 50 ms"), measured with a timer on
+"""The UI thread never blocks for more than 50 ms (docs/architecture.md), measured with a timer on
 the GUI event loop while the app does its heaviest work elsewhere:
 
 (a) the app's BackgroundSync sends 5,000 records to a real hub (its own process, as a hub is:
