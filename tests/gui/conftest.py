@@ -87,8 +87,8 @@ def make_window(
         qtbot.addWidget(window)
         window.resize(1366, 768)
         window.show()
-        window.activateWindow()
-        qtbot.waitActive(window)
+        with qtbot.waitActive(window, timeout=WAIT_MS):  # waits on leaving the block
+            window.activateWindow()
         wait_idle(qtbot, window)
         return window
 
@@ -148,11 +148,12 @@ def pick_place(qtbot: Any, picker: QWidget, text: str) -> None:
 
 
 def reactivate(qtbot: Any, window: QWidget) -> None:
-    """The offscreen platform hands activation to a closed suggestion popup a moment after
-    it hides; a real window manager gives it back. Do what the window manager does."""
-    qtbot.wait(10)
-    window.activateWindow()
-    qtbot.waitActive(window)
+    """The offscreen platform hands activation to a suggestion popup as the popup hides (an
+    event queued by the hide); a real window manager gives it back. Let that event arrive,
+    then do what the window manager does and wait until the window is active again."""
+    QApplication.processEvents()
+    with qtbot.waitActive(window, timeout=WAIT_MS):
+        window.activateWindow()
 
 
 def fill_person(
