@@ -5,7 +5,6 @@ video sink, exactly where the camera puts them."""
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from PIL import Image
 from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QCamera, QCameraDevice, QVideoFrame, QVideoFrameFormat
+from PySide6.QtWidgets import QApplication
 
 from fieldreg.scanning.decode import DecodedPayload, decode, decode_camera_frame
 from fieldreg.scanning.frame_worker import FrameTiming
@@ -147,12 +147,30 @@ def test_without_a_camera_the_dialog_says_so(qtbot) -> None:
     assert not dialog.camera_choice.isVisible()
 
 
+class HeldSecondFrame(Threads):
+    """A frame decoder that holds the second frame until released: by the time it is called,
+    everything the first frame caused has been handed to the GUI thread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+        self.second_started = threading.Event()
+        self.release = threading.Event()
+
+    def frame(self, gray: np.ndarray) -> list[DecodedPayload]:
+        self.calls += 1
+        if self.calls == 2:
+            self.second_started.set()
+            self.release.wait(WAIT_MS / 1000)
+        return super().frame(gray)
+
+
 def test_camera_frames_are_decoded_off_the_gui_thread_and_need_two_sightings(qtbot) -> None:
-    threads = Threads()
+    decoder = HeldSecondFrame()
     timing = FrameTiming(interval_s=0.0)
     dialog = open_dialog(
         qtbot,
-        no_camera(frame_decoder=threads.frame, frame_timing=timing, monotonic=FakeMonotonic()),
+        no_camera(frame_decoder=decoder.frame, frame_timing=timing, monotonic=FakeMonotonic()),
     )
     scans: list[str] = []
     dialog.scanned.connect(scans.append)
@@ -161,16 +179,17 @@ def test_camera_frames_are_decoded_off_the_gui_thread_and_need_two_sightings(qtb
 
     sink.setVideoFrame(QVideoFrame(picture))  # what the camera does with each new frame
     qtbot.waitUntil(lambda: dialog.worker.frames_decoded == 1, timeout=WAIT_MS)
-    qtbot.wait(20)
+    sink.setVideoFrame(QVideoFrame(picture))
+    qtbot.waitUntil(decoder.second_started.is_set, timeout=WAIT_MS)
+    QApplication.processEvents()  # whatever the first sighting sent is delivered now
     assert scans == [] and dialog.isVisible()  # one sighting is not enough
     assert dialog.view.currentWidget() is dialog.video
     assert "Hold the code still" in dialog.status.text()
 
-    sink.setVideoFrame(QVideoFrame(picture))
+    decoder.release.set()
     qtbot.waitUntil(lambda: scans == [KHMER_TD1], timeout=WAIT_MS)
     assert not dialog.isVisible()  # done: the form fills in
-    assert threading.main_thread().name not in threads.seen
-    assert threads.seen == {"frame-decoder"}
+    assert decoder.seen == {"frame-decoder"}  # never the GUI thread
 
 
 def test_a_camera_code_that_is_not_a_registration_keeps_the_camera_looking(qtbot) -> None:
@@ -288,36 +307,31 @@ def test_an_nv12_camera_frame_with_an_id_card_code_is_read(qtbot) -> None:
 # -- the GUI thread stays free ---------------------------------------------------------------
 
 
-@pytest.mark.timeout(60)
-def test_the_gui_thread_never_waits_on_decoding(qtbot, tmp_path: Path) -> None:
+def test_frames_at_camera_speed_and_a_large_picture_decode_off_the_gui_thread(
+    qtbot, tmp_path: Path
+) -> None:
     """Camera frames at 30 a second (720p noise: the slowest frames to decode) and a large
-    picture file, while a timer measures how late the event loop gets to it."""
+    picture file: each decoded on its own thread, never on the GUI thread, and only the newest
+    camera frame waits. How long the GUI thread waits meanwhile is measured in
+    benchmarks/bench_ui.py, not asserted here."""
     rng = np.random.default_rng(7)
-    noise = rng.integers(0, 256, (720, 1280), dtype=np.uint8)
-    picture = qimage(noise)
+    picture = qimage(rng.integers(0, 256, (720, 1280), dtype=np.uint8))
     big = write_picture(tmp_path / "big.png", rng.integers(0, 256, (1600, 2400), dtype=np.uint8))
-    dialog = open_dialog(qtbot, no_camera(choose_image=lambda *_a: big))
-
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    ticker = QTimer()
-    ticker.setInterval(5)
-    ticker.timeout.connect(tick)
+    threads = Threads()
+    dialog = open_dialog(
+        qtbot,
+        no_camera(
+            choose_image=lambda *_a: big, frame_decoder=threads.frame, file_decoder=threads.file
+        ),
+    )
     camera = QTimer()
     camera.setInterval(33)
     camera.timeout.connect(lambda: dialog.video.videoSink().setVideoFrame(QVideoFrame(picture)))
-    ticker.start()
     camera.start()
     dialog.choose_button.click()
+    assert not dialog.choose_button.isEnabled()  # the picture is being read elsewhere
     qtbot.waitUntil(lambda: dialog.worker.frames_decoded >= 4, timeout=30_000)
-    qtbot.waitUntil(lambda: dialog.choose_button.isEnabled(), timeout=30_000)
+    qtbot.waitUntil(dialog.choose_button.isEnabled, timeout=30_000)
     camera.stop()
-    ticker.stop()
     assert dialog.worker.frames_dropped > 0  # only the newest frame waits
-    assert max(gaps) < 0.05, f"the event loop waited {max(gaps) * 1000:.0f} ms"
+    assert threads.seen == {"frame-decoder", "scan-picture"}
