@@ -1,8 +1,9 @@
 """Words for the core's codes, in the user's language: field errors, store errors, choices.
 
-The core returns codes (`invalid_phone`, `backoff`); this table is the desktop app's own
-(ui/cli_messages.py stays English for the command line). Entries are marked with
-QT_TRANSLATE_NOOP so lupdate collects them and translated when shown.
+The core returns codes (`invalid_phone`, `backoff`); every code in fieldreg.errors.ERROR_CODES
+has words here, in the table for its kind (tests/test_error_words.py checks it). This table is
+the desktop app's own (ui/cli/messages.py stays English for the command line). Entries are
+marked with QT_TRANSLATE_NOOP so lupdate collects them and translated when shown.
 """
 
 from __future__ import annotations
@@ -13,14 +14,18 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from fieldreg.errors import ERROR_CODES
 from fieldreg.store.operators import MIN_PASSPHRASE_LENGTH
-from sync.client import HubRefused, HubUnreachable
+from sync.client import HubRefused
 
 FIELD_CONTEXT = "FieldErrors"
 STORE_CONTEXT = "StoreErrors"
 CHOICE_CONTEXT = "Choices"
 SYNC_CONTEXT = "SyncErrors"
 FILE_CONTEXT = "FileErrors"
+INPUT_CONTEXT = "InputErrors"
+SCAN_CONTEXT = "ScanErrors"
+RECEIPT_CONTEXT = "ReceiptErrors"
 
 
 def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # the name lupdate looks for
@@ -51,6 +56,10 @@ FIELD_ERRORS = {
     "out_of_range": QT_TRANSLATE_NOOP("FieldErrors", "The number is out of range"),
     "not_expected": QT_TRANSLATE_NOOP("FieldErrors", "Leave empty when there is no ID"),
     "not_a_number": QT_TRANSLATE_NOOP("FieldErrors", "Write a whole number"),
+    "unknown_field": QT_TRANSLATE_NOOP(
+        "FieldErrors", "This is not a field of the registration form"
+    ),
+    "not_an_object": QT_TRANSLATE_NOOP("FieldErrors", "This is not a registration record"),
     # the coordinator's hub settings
     "invalid_url": QT_TRANSLATE_NOOP(
         "FieldErrors", "Write a web address that starts with https:// or http://"
@@ -65,6 +74,19 @@ FIELD_ERRORS = {
         "FieldErrors", "0 to adapt to the link, or from 10 to 1000"
     ),
     "invalid_folder": QT_TRANSLATE_NOOP("FieldErrors", "Choose a folder that exists"),
+}
+
+# A file of registrations read in (JSON), as a whole.
+INPUT_ERRORS = {
+    "invalid_utf8": QT_TRANSLATE_NOOP(
+        "InputErrors", "The file is not readable text. Save it as UTF-8 and try again."
+    ),
+    "invalid_json": QT_TRANSLATE_NOOP("InputErrors", "The file is not valid JSON."),
+    "record_too_large": QT_TRANSLATE_NOOP(
+        "InputErrors", "A registration in the file is too large."
+    ),
+    "empty_input": QT_TRANSLATE_NOOP("InputErrors", "The file holds no registrations."),
+    "input_too_large": QT_TRANSLATE_NOOP("InputErrors", "The file is too large."),
 }
 
 STORE_ERRORS = {
@@ -124,6 +146,26 @@ STORE_ERRORS = {
     "bad_enrolment_string": QT_TRANSLATE_NOOP(
         "StoreErrors", "That is not a usable enrolment code. Copy it again from the hub."
     ),
+    "already_initialised": QT_TRANSLATE_NOOP(
+        "StoreErrors", "There is already a FieldReg store here."
+    ),
+    "disk_full": QT_TRANSLATE_NOOP(
+        "StoreErrors", "The disk is full: nothing was saved. Free some space and try again."
+    ),
+    "store_busy": QT_TRANSLATE_NOOP(
+        "StoreErrors", "The store is in use by another program. Try again in a moment."
+    ),
+    "duplicate": QT_TRANSLATE_NOOP("StoreErrors", "This person may already be registered."),
+    "invalid_status": QT_TRANSLATE_NOOP("StoreErrors", "That status is not allowed."),
+    "no_backup": QT_TRANSLATE_NOOP("StoreErrors", "There is no backup to restore."),
+    "backup_missing": QT_TRANSLATE_NOOP("StoreErrors", "That backup file is not there any more."),
+    "invalid_settings": QT_TRANSLATE_NOOP(
+        "StoreErrors", "Some settings are not valid. Check the marked fields."
+    ),
+    "invalid_folder": QT_TRANSLATE_NOOP(
+        "StoreErrors", "The folder is not there any more (was the USB stick removed?)."
+    ),
+    "invalid_input": QT_TRANSLATE_NOOP("StoreErrors", "That input cannot be used."),
     "unexpected": QT_TRANSLATE_NOOP(
         "StoreErrors", "Something went wrong. Nothing was lost; please try again."
     ),
@@ -180,6 +222,12 @@ SYNC_ERRORS = {
     ),
     "bad_header": QT_TRANSLATE_NOOP("SyncErrors", "The batch file is damaged."),
     "not_a_batch": QT_TRANSLATE_NOOP("SyncErrors", "That file is not a FieldReg batch."),
+    "refused": QT_TRANSLATE_NOOP("SyncErrors", "The hub refused the request."),
+    "sync_crashed": QT_TRANSLATE_NOOP(
+        "SyncErrors",
+        "Sending stopped on an unexpected error. Registrations stay safe on this laptop; "
+        "it will try again by itself.",
+    ),
 }
 SYNC_REFUSED = QT_TRANSLATE_NOOP("SyncErrors", "The hub refused the request ({code}).")
 
@@ -199,6 +247,62 @@ FILE_ERRORS = {
     ),
 }
 FILE_ERROR_OTHER = QT_TRANSLATE_NOOP("FileErrors", "The file could not be written or read.")
+# A file FieldReg refused or failed to write (fieldreg.files.FileWriteError), by code.
+FILE_CODE_ERRORS = {
+    "file_exists": QT_TRANSLATE_NOOP("FileErrors", "A file with that name already exists: {path}"),
+    "symlink_refused": QT_TRANSLATE_NOOP(
+        "FileErrors", "{path} is a link to another place. FieldReg does not write through links."
+    ),
+    "not_writable": QT_TRANSLATE_NOOP("FileErrors", "The file could not be written: {path}"),
+}
+
+# An image given to the scanner (a file or a camera frame).
+SCAN_ERRORS = {
+    "file_not_found": QT_TRANSLATE_NOOP("ScanErrors", "The picture file is not there."),
+    "unreadable_image": QT_TRANSLATE_NOOP(
+        "ScanErrors", "This picture cannot be read. Try another photo or scan."
+    ),
+    "unsupported_array_shape": QT_TRANSLATE_NOOP(
+        "ScanErrors", "This picture cannot be read. Try another photo or scan."
+    ),
+}
+
+# A receipt code read back, or a receipt being drawn.
+RECEIPT_ERRORS = {
+    "not_a_receipt": QT_TRANSLATE_NOOP("ReceiptErrors", "This code is not a FieldReg receipt."),
+    "truncated": QT_TRANSLATE_NOOP(
+        "ReceiptErrors", "The receipt code is cut short. Scan it again."
+    ),
+    "trailing_bytes": QT_TRANSLATE_NOOP(
+        "ReceiptErrors", "The receipt code holds more than a receipt. Scan it again."
+    ),
+    "unknown_flags": QT_TRANSLATE_NOOP(
+        "ReceiptErrors", "This receipt was made by a newer FieldReg. Install the newer version."
+    ),
+    "bad_initials": QT_TRANSLATE_NOOP("ReceiptErrors", "The receipt code is damaged."),
+    "bad_encoding": QT_TRANSLATE_NOOP("ReceiptErrors", "The receipt code is damaged."),
+    "no_text_shaping": QT_TRANSLATE_NOOP(
+        "ReceiptErrors",
+        "Khmer text cannot be drawn on the receipt on this computer: a text library is missing.",
+    ),
+    "no_latin_font": QT_TRANSLATE_NOOP(
+        "ReceiptErrors", "The receipt cannot be drawn: no Latin font was found."
+    ),
+    "no_khmer_font": QT_TRANSLATE_NOOP(
+        "ReceiptErrors", "The receipt cannot be drawn: the Khmer font is missing."
+    ),
+}
+
+# Which table holds the words for each kind of code in ERROR_CODES.
+WORDS_BY_KIND: dict[str, tuple[str, Mapping[str, str]]] = {
+    "field": (FIELD_CONTEXT, FIELD_ERRORS),
+    "input": (INPUT_CONTEXT, INPUT_ERRORS),
+    "store": (STORE_CONTEXT, STORE_ERRORS),
+    "sync": (SYNC_CONTEXT, SYNC_ERRORS),
+    "scan": (SCAN_CONTEXT, SCAN_ERRORS),
+    "receipt": (RECEIPT_CONTEXT, RECEIPT_ERRORS),
+    "file": (FILE_CONTEXT, FILE_CODE_ERRORS),
+}
 
 ID_TYPES = {
     "national_id": QT_TRANSLATE_NOOP("Choices", "Khmer national ID card"),
@@ -277,8 +381,28 @@ def _translate(context: str, table: Mapping[str, str], code: str) -> str:
     return QCoreApplication.translate(context, source) if source else code
 
 
+def _fill(template: str, detail: Mapping[str, Any] | None) -> str:
+    """The words with the error's details put in. Words that name a detail the error lacks (or
+    a translation with a broken brace) are shown as they are rather than failing."""
+    try:
+        return template.format(**(detail or {}))
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return template
+
+
+def code_text(code: str, detail: Mapping[str, Any] | None = None) -> str:
+    """Words for any code in ERROR_CODES, from the table for its kind; a calm fallback for a
+    code nobody listed."""
+    context, table = WORDS_BY_KIND.get(ERROR_CODES.get(code, ""), (STORE_CONTEXT, {}))
+    if code not in table:
+        context, table, code = STORE_CONTEXT, STORE_ERRORS, "unexpected"
+    return _fill(_translate(context, table, code), detail)
+
+
 def field_error(code: str) -> str:
-    return _translate(FIELD_CONTEXT, FIELD_ERRORS, code)
+    if code in FIELD_ERRORS:
+        return _translate(FIELD_CONTEXT, FIELD_ERRORS, code)
+    return code_text(code)
 
 
 def new_passphrase_problem(passphrase: str, repeated: str) -> str:
@@ -292,19 +416,19 @@ def new_passphrase_problem(passphrase: str, repeated: str) -> str:
 
 
 def store_error(code: str, detail: Mapping[str, Any] | None = None) -> str:
-    template = _translate(
-        STORE_CONTEXT, STORE_ERRORS, code if code in STORE_ERRORS else "unexpected"
-    )
-    try:
-        return template.format(**(detail or {}))
-    except (KeyError, IndexError, ValueError):
-        return template
+    if code in STORE_ERRORS:
+        return _fill(_translate(STORE_CONTEXT, STORE_ERRORS, code), detail)
+    return code_text(code, detail)
 
 
 def sync_error(code: str) -> str:
-    """Words for a sync engine or hub code (a sync log row, a refused enrolment)."""
+    """Words for the code of a sync attempt or a hub answer (a sync log row, a refused
+    enrolment); the loop also reports store codes (a full disk). A code a newer hub sends is
+    named in the sentence."""
     if code in SYNC_ERRORS:
         return _translate(SYNC_CONTEXT, SYNC_ERRORS, code)
+    if code in ERROR_CODES:
+        return code_text(code)
     return QCoreApplication.translate(SYNC_CONTEXT, SYNC_REFUSED).format(code=code)
 
 
@@ -314,19 +438,24 @@ def file_error(error: OSError) -> str:
 
 
 def error_text(error: BaseException) -> str:
-    """Words for any failure an operation reports: store codes, hub and sync codes, files;
-    else a calm fallback."""
-    if isinstance(error, HubUnreachable):
-        return sync_error("hub_unreachable")
+    """Words for any failure an operation reports, chosen by its code's kind in ERROR_CODES;
+    an OSError without a code by its errno; else a calm fallback."""
+    code = getattr(error, "code", None)
+    detail = getattr(error, "detail", None)
+    if not isinstance(detail, Mapping):
+        detail = {}
+    if isinstance(code, str) and code in ERROR_CODES:
+        if code == "not_writable" and isinstance(error, OSError) and error.errno in FILE_ERRORS:
+            # the cause says more than the code: a read-only stick, a folder that went away
+            return file_error(error)
+        return code_text(code, detail)
+    if isinstance(error, HubRefused):  # a code from a newer hub
+        return sync_error(str(code))
     if isinstance(error, OSError):
         return file_error(error)
-    code = getattr(error, "code", "unexpected")
-    if not isinstance(code, str):
-        code = "unexpected"
-    if (code not in STORE_ERRORS and code in SYNC_ERRORS) or isinstance(error, HubRefused):
-        return sync_error(code)
-    detail = getattr(error, "detail", {})
-    return store_error(code, detail if isinstance(detail, Mapping) else {})
+    if isinstance(code, str) and code in STORE_ERRORS:
+        return store_error(code, detail)
+    return store_error("unexpected")
 
 
 def choice(table: Mapping[str, str], code: str) -> str:

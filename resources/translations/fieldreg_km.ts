@@ -411,6 +411,14 @@
         <translation>សូមសរសេរជាចំនួនគត់</translation>
     </message>
     <message>
+        <source>This is not a field of the registration form</source>
+        <translation>នេះមិនមែនជាប្រអប់មួយនៃទម្រង់ចុះឈ្មោះទេ</translation>
+    </message>
+    <message>
+        <source>This is not a registration record</source>
+        <translation>នេះមិនមែនជាកំណត់ត្រាចុះឈ្មោះទេ</translation>
+    </message>
+    <message>
         <source>Write a web address that starts with https:// or http://</source>
         <translation>សូមសរសេរអាសយដ្ឋានគេហទំព័រ ដែលចាប់ផ្តើមដោយ https:// ឬ http://</translation>
     </message>
@@ -456,6 +464,18 @@
     <message>
         <source>The file could not be written or read.</source>
         <translation>មិនអាចសរសេរ ឬអានឯកសារបានទេ។</translation>
+    </message>
+    <message>
+        <source>A file with that name already exists: {path}</source>
+        <translation>មានឯកសារឈ្មោះនេះរួចហើយ៖ {path}</translation>
+    </message>
+    <message>
+        <source>{path} is a link to another place. FieldReg does not write through links.</source>
+        <translation>{path} ជាតំណភ្ជាប់ទៅកន្លែងផ្សេង។ FieldReg មិនសរសេរតាមរយៈតំណភ្ជាប់ទេ។</translation>
+    </message>
+    <message>
+        <source>The file could not be written: {path}</source>
+        <translation>មិនអាចសរសេរឯកសារបានទេ៖ {path}</translation>
     </message>
 </context>
 <context>
@@ -505,16 +525,35 @@
         <translation>កូដចុះបញ្ជី</translation>
     </message>
     <message>
-        <source>Enrolment is not available in this version yet. Work offline for now.</source>
-        <translation>កំណែនេះមិនទាន់អាចចុះបញ្ជីឧបករណ៍បានទេ។ សូមធ្វើការក្រៅបណ្តាញសិន។</translation>
-    </message>
-    <message>
         <source>Enrol</source>
         <translation>ចុះបញ្ជី</translation>
     </message>
     <message>
         <source>Skip, work offline</source>
         <translation>រំលង ហើយធ្វើការក្រៅបណ្តាញ</translation>
+    </message>
+</context>
+<context>
+    <name>InputErrors</name>
+    <message>
+        <source>The file is not readable text. Save it as UTF-8 and try again.</source>
+        <translation>ឯកសារនេះមិនមែនជាអត្ថបទដែលអាចអានបានទេ។ សូមរក្សាទុកវាជា UTF-8 ហើយព្យាយាមម្តងទៀត។</translation>
+    </message>
+    <message>
+        <source>The file is not valid JSON.</source>
+        <translation>ឯកសារនេះមិនមែនជា JSON ត្រឹមត្រូវទេ។</translation>
+    </message>
+    <message>
+        <source>A registration in the file is too large.</source>
+        <translation>ការចុះឈ្មោះមួយនៅក្នុងឯកសារនេះធំពេក។</translation>
+    </message>
+    <message>
+        <source>The file holds no registrations.</source>
+        <translation>ឯកសារនេះគ្មានការចុះឈ្មោះទេ។</translation>
+    </message>
+    <message>
+        <source>The file is too large.</source>
+        <translation>ឯកសារនេះធំពេក។</translation>
     </message>
 </context>
 <context>
@@ -842,10 +881,6 @@
         <translation>{name} · លេខចុះឈ្មោះ {id}</translation>
     </message>
     <message>
-        <source>The registration is saved. Printed receipts are not available in this version yet.</source>
-        <translation>ការចុះឈ្មោះត្រូវបានរក្សាទុកហើយ។ កំណែនេះមិនទាន់អាចបោះពុម្ពបង្កាន់ដៃបានទេ។</translation>
-    </message>
-    <message>
         <source>Print</source>
         <translation>បោះពុម្ព</translation>
     </message>
@@ -856,6 +891,41 @@
     <message>
         <source>Close</source>
         <translation>បិទ</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptErrors</name>
+    <message>
+        <source>This code is not a FieldReg receipt.</source>
+        <translation>កូដនេះមិនមែនជាបង្កាន់ដៃ FieldReg ទេ។</translation>
+    </message>
+    <message>
+        <source>The receipt code is cut short. Scan it again.</source>
+        <translation>កូដបង្កាន់ដៃនេះមិនពេញលេញទេ។ សូមស្កេនម្តងទៀត។</translation>
+    </message>
+    <message>
+        <source>The receipt code holds more than a receipt. Scan it again.</source>
+        <translation>កូដបង្កាន់ដៃនេះមានទិន្នន័យលើសពីបង្កាន់ដៃមួយ។ សូមស្កេនម្តងទៀត។</translation>
+    </message>
+    <message>
+        <source>This receipt was made by a newer FieldReg. Install the newer version.</source>
+        <translation>បង្កាន់ដៃនេះត្រូវបានបង្កើតដោយ FieldReg កំណែថ្មីជាង។ សូមដំឡើងកំណែថ្មីនោះ។</translation>
+    </message>
+    <message>
+        <source>The receipt code is damaged.</source>
+        <translation>កូដបង្កាន់ដៃនេះខូច។</translation>
+    </message>
+    <message>
+        <source>Khmer text cannot be drawn on the receipt on this computer: a text library is missing.</source>
+        <translation>កុំព្យូទ័រនេះមិនអាចសរសេរអក្សរខ្មែរលើបង្កាន់ដៃបានទេ៖ ខ្វះកម្មវិធីជំនួយសម្រាប់អក្សរ។</translation>
+    </message>
+    <message>
+        <source>The receipt cannot be drawn: no Latin font was found.</source>
+        <translation>មិនអាចបង្កើតបង្កាន់ដៃបានទេ៖ រកមិនឃើញពុម្ពអក្សរឡាតាំង។</translation>
+    </message>
+    <message>
+        <source>The receipt cannot be drawn: the Khmer font is missing.</source>
+        <translation>មិនអាចបង្កើតបង្កាន់ដៃបានទេ៖ ខ្វះពុម្ពអក្សរខ្មែរ។</translation>
     </message>
 </context>
 <context>
@@ -1087,10 +1157,6 @@
     <message>
         <source>Scan an ID card or a code</source>
         <translation>ស្កេនអត្តសញ្ញាណប័ណ្ណ ឬកូដ</translation>
-    </message>
-    <message>
-        <source>Scanning is not available in this version yet</source>
-        <translation>កំណែនេះមិនទាន់អាចស្កេនបានទេ</translation>
     </message>
     <message>
         <source>Show receipt</source>
@@ -1370,6 +1436,17 @@
     </message>
 </context>
 <context>
+    <name>ScanErrors</name>
+    <message>
+        <source>The picture file is not there.</source>
+        <translation>រកមិនឃើញឯកសាររូបភាពនោះទេ។</translation>
+    </message>
+    <message>
+        <source>This picture cannot be read. Try another photo or scan.</source>
+        <translation>មិនអាចអានរូបភាពនេះបានទេ។ សូមសាកល្បងរូបថតផ្សេង ឬស្កេនម្តងទៀត។</translation>
+    </message>
+</context>
+<context>
     <name>SettingsScreen</name>
     <message>
         <source>Settings</source>
@@ -1607,6 +1684,46 @@
         <translation>នេះមិនមែនជាកូដចុះបញ្ជីដែលអាចប្រើបានទេ។ សូមចម្លងវាម្តងទៀតពីម៉ាស៊ីនមេ។</translation>
     </message>
     <message>
+        <source>There is already a FieldReg store here.</source>
+        <translation>មានឃ្លាំងទិន្នន័យ FieldReg នៅទីនេះរួចហើយ។</translation>
+    </message>
+    <message>
+        <source>The disk is full: nothing was saved. Free some space and try again.</source>
+        <translation>ថាសពេញហើយ៖ គ្មានអ្វីត្រូវបានរក្សាទុកទេ។ សូមធ្វើឱ្យមានទំហំទំនេរខ្លះ ហើយព្យាយាមម្តងទៀត។</translation>
+    </message>
+    <message>
+        <source>The store is in use by another program. Try again in a moment.</source>
+        <translation>ឃ្លាំងទិន្នន័យកំពុងត្រូវបានប្រើដោយកម្មវិធីផ្សេង។ សូមរង់ចាំបន្តិច ហើយព្យាយាមម្តងទៀត។</translation>
+    </message>
+    <message>
+        <source>This person may already be registered.</source>
+        <translation>បុគ្គលនេះប្រហែលជាបានចុះឈ្មោះរួចហើយ។</translation>
+    </message>
+    <message>
+        <source>That status is not allowed.</source>
+        <translation>ស្ថានភាពនេះមិនត្រូវបានអនុញ្ញាតទេ។</translation>
+    </message>
+    <message>
+        <source>There is no backup to restore.</source>
+        <translation>គ្មានច្បាប់បម្រុងទុកសម្រាប់ស្តារទេ។</translation>
+    </message>
+    <message>
+        <source>That backup file is not there any more.</source>
+        <translation>ឯកសារច្បាប់បម្រុងទុកនោះលែងមានទៀតហើយ។</translation>
+    </message>
+    <message>
+        <source>Some settings are not valid. Check the marked fields.</source>
+        <translation>ការកំណត់ខ្លះមិនត្រឹមត្រូវ។ សូមពិនិត្យប្រអប់ដែលមានសញ្ញា។</translation>
+    </message>
+    <message>
+        <source>The folder is not there any more (was the USB stick removed?).</source>
+        <translation>ថតនោះលែងមានទៀតហើយ (តើ USB ត្រូវបានដកចេញឬ?)។</translation>
+    </message>
+    <message>
+        <source>That input cannot be used.</source>
+        <translation>ទិន្នន័យដែលបានបញ្ចូលនេះមិនអាចប្រើបានទេ។</translation>
+    </message>
+    <message>
         <source>Something went wrong. Nothing was lost; please try again.</source>
         <translation>មានបញ្ហាកើតឡើង។ គ្មានទិន្នន័យបាត់បង់ទេ សូមព្យាយាមម្តងទៀត។</translation>
     </message>
@@ -1688,6 +1805,14 @@
     <message>
         <source>That file is not a FieldReg batch.</source>
         <translation>ឯកសារនោះមិនមែនជាកញ្ចប់ទិន្នន័យ FieldReg ទេ។</translation>
+    </message>
+    <message>
+        <source>The hub refused the request.</source>
+        <translation>ម៉ាស៊ីនមេបានបដិសេធសំណើ។</translation>
+    </message>
+    <message>
+        <source>Sending stopped on an unexpected error. Registrations stay safe on this laptop; it will try again by itself.</source>
+        <translation>ការបញ្ជូនបានឈប់ដោយសារបញ្ហាមិនបានរំពឹងទុក។ ការចុះឈ្មោះនៅតែមានសុវត្ថិភាពនៅលើកុំព្យូទ័រនេះ ហើយវានឹងព្យាយាមម្តងទៀតដោយខ្លួនឯង។</translation>
     </message>
     <message>
         <source>The hub refused the request ({code}).</source>

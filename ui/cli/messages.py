@@ -1,9 +1,13 @@
-"""English words for the core's error codes, for the command line (logs and CLI stay English;
-the desktop app has its own translated table)."""
+"""English words for every code in fieldreg.errors.ERROR_CODES, for the command line (logs and
+CLI stay English; the desktop app has its own translated table, ui/messages.py). A test checks
+that every code has words here."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from fieldreg.desk.results import InputProblem
+from fieldreg.errors import ERROR_CODES, FieldRegError
 
 FIELD_ERRORS = {
     "required": "is required",
@@ -24,6 +28,18 @@ FIELD_ERRORS = {
     "out_of_range": "is out of range",
     "not_expected": "must be empty when id_type is none",
     "not_an_object": "must be a JSON object",
+    "invalid_url": "is not a web address (http:// or https://)",
+    "invalid_camdx_client": "must be INSTANCE/CLASS/MEMBER/SUBSYSTEM",
+    "invalid_camdx_path": "must be /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE",
+    "invalid_batch_size": "is outside the allowed batch sizes",
+}
+
+INPUT_ERRORS = {
+    "invalid_utf8": "is not UTF-8 text",
+    "invalid_json": "is not valid JSON",
+    "record_too_large": "is too large for one record",
+    "empty_input": "holds no records",
+    "input_too_large": "is too large",
 }
 
 STORE_ERRORS = {
@@ -43,6 +59,7 @@ STORE_ERRORS = {
     "locked_out": "the account {name} is locked after repeated wrong passphrases; "
     "a coordinator can reset it (`fieldreg operator reset`) or use the recovery key",
     "operator_disabled": "the account {name} is disabled",
+    "locked": "the session is locked: log in again",
     "wrong_recovery_key": "that recovery key does not open this store",
     "not_coordinator": "{name} is not a coordinator",
     "not_permitted": "only a coordinator can do that ({action})",
@@ -59,6 +76,30 @@ STORE_ERRORS = {
     "string: this may not be your hub; nothing was changed",
     "bad_certificate": "the hub's answer did not verify; nothing was changed",
     "invalid_setting": "that setting or value is not allowed ({key})",
+    "invalid_settings": "the sync settings are not valid ({fields})",
+    "invalid_folder": "that folder does not exist (was the USB stick removed?)",
+    "invalid_input": "the input is not usable",
+    "disk_full": "the disk holding {path} is full: nothing was saved; free some space and "
+    "try again",
+    "store_busy": "the store {path} is busy in another program: try again in a moment",
+}
+
+SCAN_ERRORS = {
+    "file_not_found": "no such file",
+    "unreadable_image": "not an image this program can read",
+    "unsupported_array_shape": "not an image this program can read",
+    "not_a_receipt": "not a FieldReg receipt",
+    "truncated": "the receipt code is cut short",
+    "trailing_bytes": "the receipt code has extra bytes",
+    "unknown_flags": "the receipt code is from a newer FieldReg",
+    "bad_initials": "the receipt code is malformed",
+    "bad_encoding": "the receipt code is malformed",
+    "no_khmer_font": "the Khmer font is missing from resources/fonts",
+    "no_latin_font": "no Latin font found (install fonts-dejavu-core or restore resources/fonts)",
+    "no_text_shaping": "this Pillow has no libraqm, so Khmer cannot be shaped for the PNG",
+    "file_exists": "{path} already exists",
+    "symlink_refused": "{path} is a symbolic link: refusing to write through it",
+    "not_writable": "cannot write {path}",
 }
 
 HUB_ERRORS = {
@@ -74,7 +115,66 @@ HUB_ERRORS = {
     "receipt_signature": "the hub's receipt did not verify; nothing was marked as sent",
     "receipt_mismatch": "the hub's receipt was for another batch; nothing was marked as sent",
     "bad_receipt": "the hub's receipt was unreadable; nothing was marked as sent",
+    "not_a_hub": "that address does not answer like a FieldReg hub",
+    "refused": "the hub refused the request",
+    "bad_device_key": "the hub did not accept this device's key",
+    "bad_signature": "the hub says the batch signature is wrong",
+    "batch_conflict": "the hub already has this batch with other contents",
+    "not_a_batch": "that file is not a FieldReg batch",
+    "bad_header": "the batch or receipt is malformed",
+    "other_device": "that receipt is for another device",
+    "unknown_batch": "that receipt is for a batch this device does not know",
+    "sync_crashed": "sending stopped on an unexpected error; it will try again",
 }
+
+TABLES: dict[str, dict[str, str]] = {
+    "field": FIELD_ERRORS,
+    "input": INPUT_ERRORS,
+    "store": STORE_ERRORS,
+    "sync": HUB_ERRORS,
+    "scan": SCAN_ERRORS,
+    "receipt": SCAN_ERRORS,
+    "file": SCAN_ERRORS,
+}
+
+
+def error_text(error: FieldRegError) -> str:
+    """The sentence for any coded error, in the words of the table for its kind."""
+    kind = ERROR_CODES.get(error.code, "")
+    if kind == "store":
+        return store_error(error.code, {key: str(value) for key, value in error.detail.items()})
+    if kind == "sync":
+        return hub_error(error.code)
+    if kind == "field":
+        return field_error(str(error.detail.get("field", "value")), error.code)
+    return _format(TABLES.get(kind, {}).get(error.code, error.code), error.detail)
+
+
+def input_problem(problem: InputProblem) -> str:
+    """One line about one input record (or the input as a whole, number 0)."""
+    where = f"record {problem.number}" if problem.number else "input"
+    if problem.code == "duplicate" and "of" in problem.detail:
+        return (
+            f"{where}: {problem.field}: possible duplicate of registration "
+            f"{problem.detail['of']} (duplicate)"
+        )
+    if problem.code == "duplicate":
+        return (
+            f"{where}: {problem.field}: same as record {problem.detail.get('input')} "
+            "in this input (duplicate)"
+        )
+    if problem.field:
+        return f"{where}: {field_error(problem.field, problem.code)}"
+    why = problem.detail.get("why")
+    text = INPUT_ERRORS.get(problem.code, problem.code.replace("_", " "))
+    return f"{where}: {text} ({problem.code})" + (f": {why}" if why else "")
+
+
+def _format(template: str, detail: dict[str, Any]) -> str:
+    try:
+        return template.format(**detail)
+    except (KeyError, IndexError, ValueError):
+        return template
 
 
 def hub_error(code: str) -> str:
