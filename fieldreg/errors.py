@@ -34,15 +34,23 @@ ERROR_CODES: dict[str, str] = {
     "out_of_range": "field",
     "not_expected": "field",
     "not_an_object": "field",
+    # -- input files of registrations (fieldreg.json_input)
+    "invalid_utf8": "input",
+    "invalid_json": "input",
+    "record_too_large": "input",
+    "empty_input": "input",
+    "input_too_large": "input",
     # -- settings fields (fieldreg.desk.settings)
     "invalid_url": "field",
     "invalid_camdx_client": "field",
     "invalid_camdx_path": "field",
+    "invalid_batch_size": "field",
     # -- the store and the desk
     "not_initialised": "store",
     "already_initialised": "store",
     "damaged": "store",
     "disk_full": "store",
+    "store_busy": "store",
     "newer_version": "store",
     "locked": "store",
     "unknown_operator": "store",

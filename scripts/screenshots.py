@@ -32,8 +32,8 @@ from sync.background import SyncState, SyncStatusSource
 from sync.client import HubClient
 from sync.engine import SyncEngine
 from sync.enrol import enrol_device
+from sync.hub.media import import_batches_for_hub
 from sync.hub.server import BackgroundHub
-from sync.media import import_batches_for_hub
 from ui.app import build_main_window, prepare_app
 from ui.main_window import MainWindow
 from ui.scan_dialog import ScanOptions

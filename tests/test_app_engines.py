@@ -10,12 +10,12 @@ from PIL import Image
 from pyzbar.pyzbar import decode
 
 from fieldreg.clock import utc_now
+from fieldreg.desk import Desk
 from fieldreg.receipts.receipt import verify
 from sync.background import BackgroundSync, SyncState
 from sync.hub.server import BackgroundHub
+from tests.factories import PASSPHRASE
 from tests.sync_support import Device, hub_ids
-from ui.adapters import CoreReceipts
-from ui.executor import WorkerContext
 
 
 def wait_for(condition, seconds: float = 20) -> None:  # type: ignore[no-untyped-def]
@@ -64,15 +64,16 @@ def test_background_sync_says_not_enrolled_and_offline(tmp_path: Path) -> None:
         sync.stop()
 
 
-def test_core_receipts_are_signed_and_verify(tmp_path: Path) -> None:
+def test_desk_receipts_are_signed_and_verify(tmp_path: Path) -> None:
     with BackgroundHub(tmp_path / "hub") as hub:
         device = Device(tmp_path / "device")
         device.enrol(hub.hub, hub.url)
         (registration_id,) = device.register()
-        context = WorkerContext(tmp_path / "device", clock=utc_now, kdf=None)
-        receipts = CoreReceipts(context)
-        stored = device.session.get(registration_id)
-        png, pdf = receipts.png(stored, language="km"), receipts.pdf(stored, language="en")
+        desk = Desk(tmp_path / "device")
+        desk.unlock("Sokha", PASSPHRASE)
+        png = desk.render_receipt(registration_id, "png")
+        pdf = desk.render_receipt(registration_id, "pdf", paper="thermal80")
+        desk.close()
         assert pdf.startswith(b"%PDF")
         (tmp_path / "receipt.png").write_bytes(png)
         (code,) = decode(Image.open(tmp_path / "receipt.png"))

@@ -15,11 +15,12 @@ import pytest
 
 from fieldreg.clock import utc_now
 from fieldreg.store.store import Store
+from fieldreg.transfer.media import export_batches, import_receipts
 from sync.background import BackgroundSync, SyncState, crash_code
 from sync.client import HubClient
 from sync.engine import SyncEngine
+from sync.hub.media import import_batches_for_hub
 from sync.hub.server import BackgroundHub
-from sync.media import export_batches, import_batches_for_hub, import_receipts
 from tests.sync_support import Device
 
 WAIT = 20.0  # a bound on waiting for the thread, never a measurement

@@ -67,6 +67,8 @@ def test_register_a_file_then_list_as_json_and_csv(data_dir: Path, tmp_path: Pat
     assert {row["status"] for row in listed} == {"pending"}
     table = list(csv.DictReader(io.StringIO(fieldreg(data_dir, "list", "--format", "csv").stdout)))
     assert [row["id"] for row in table] == ids and table[0]["services"] == "nssf;finance"
+    # E.164 starts with "+": prefixed like any cell a spreadsheet would run as a formula
+    assert listed[0]["phone"].startswith("+855") and table[0]["phone"] == "'" + listed[0]["phone"]
     assert lines(fieldreg(data_dir, "list", "--status", "synced").stdout) == []
 
 

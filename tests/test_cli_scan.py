@@ -14,6 +14,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
+from fieldreg.desk import Desk
 from fieldreg.receipts import receipt
 from fieldreg.store.database import StoreError
 from fieldreg.store.device_identity import DeviceCertificate, DeviceIdentity, public_bytes
@@ -40,13 +41,16 @@ def parse(*argv: str) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def login(args: argparse.Namespace, store: Store):  # type: ignore[no-untyped-def]
-    return store.unlock("Sokha", PASSPHRASE)
+def unlocked_desk(store: Store) -> Desk:
+    """A Desk on the same data directory, logged in as `fieldreg receipt` would be."""
+    desk = Desk(store.data_dir.root)
+    desk.unlock("Sokha", PASSPHRASE)
+    return desk
 
 
 def run_scan(data_dir: Path, *images: Path) -> tuple[int, list[dict], str]:
     out, err = io.StringIO(), io.StringIO()
-    code = cli_scan.cmd_scan(parse("scan", *map(str, images)), data_dir, out, err)
+    code = cli_scan.cmd_scan(parse("scan", *map(str, images)), Desk(data_dir), out, err)
     return code, [json.loads(line) for line in out.getvalue().splitlines()], err.getvalue()
 
 
@@ -57,7 +61,11 @@ def make_receipt(store: Store, tmp_path: Path, *options: str) -> tuple[int, dict
     registration_id = session.register(record, event="Takeo outreach")
     out, err = io.StringIO(), io.StringIO()
     args = parse("receipt", registration_id, *options)
-    code = cli_scan.cmd_receipt(args, store, out, err, login=login)
+    desk = unlocked_desk(store)
+    try:
+        code = cli_scan.cmd_receipt(args, desk, out, err)
+    finally:
+        desk.close()
     return code, json.loads(out.getvalue() or "{}"), err.getvalue()
 
 
@@ -188,7 +196,7 @@ def test_unknown_registration_is_a_store_error(tmp_path: Path) -> None:
         "receipt", "0194a7c2-5e3b-7d4f-8a1b-2c3d4e5f6a7b", "--png", str(tmp_path / "x.png")
     )
     with pytest.raises(StoreError) as error:
-        cli_scan.cmd_receipt(args, store, io.StringIO(), io.StringIO(), login=login)
+        cli_scan.cmd_receipt(args, unlocked_desk(store), io.StringIO(), io.StringIO())
     store.close()
     assert error.value.code == "not_found"
     assert not (tmp_path / "x.png").exists()

@@ -11,12 +11,13 @@ import pytest
 import requests
 
 from fieldreg.store.database import StoreError
+from fieldreg.transfer.media import export_batches, import_receipts
 from fieldreg.transfer.sealing import packet_info
 from sync.client import HubClient, HubRefused
 from sync.enrol import enrol_device
 from sync.hub.hub import Hub
+from sync.hub.media import import_batches_for_hub
 from sync.hub.server import BackgroundHub
-from sync.media import export_batches, import_batches_for_hub, import_receipts
 from tests.factories import PASSPHRASE, FakeClock, raw_record
 from tests.plaintext import person_values, plaintext_hits
 from tests.sync_support import Device, hub_ids

@@ -20,17 +20,18 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from fieldreg.clock import Clock, utc_now
+from fieldreg.desk import Desk
 from fieldreg.store.crypto import KdfParams
-from fieldreg.store.store import Store
+from fieldreg.transfer.enrolment import HubLinks
 from sync.background import BackgroundSync, NoSyncEngine, SyncStatusSource
-from ui.adapters import CoreReceipts, DeviceEnrolment
+from sync.client import HubClient
 from ui.dialogs import DialogService, QtDialogs
-from ui.executor import NetworkExecutor, StoreExecutor, WorkerContext
+from ui.executor import NetworkExecutor, StoreExecutor
 from ui.fonts import BASE_POINT_SIZE, install_fonts, load_khmer_fonts
 from ui.i18n import Formatter, LanguageManager
 from ui.main_window import MainWindow
 from ui.scan_parser import PayloadScanParser
-from ui.seams import Enrolment, ReceiptRenderer, ScanParser
+from ui.seams import ScanParser
 from ui.services import Services
 from ui.settings import load_settings
 from ui.theme import apply_theme
@@ -67,18 +68,17 @@ def build_main_window(
     clock: Clock = utc_now,
     sync: SyncStatusSource | None = None,
     scan_parser: ScanParser | None = None,
-    receipts: ReceiptRenderer | None = None,
-    enrolment: Enrolment | None = None,
+    hub_links: HubLinks = HubClient,
     dialogs: DialogService | None = None,
     monotonic: Callable[[], float] = time.monotonic,
     login_hint: str = "",
-    context: WorkerContext | None = None,
+    desk: Desk | None = None,
 ) -> MainWindow:
     """A started main window (first run or login showing). The window owns the store worker;
     closing it keeps the form as a draft and closes the store."""
     settings = load_settings(data_dir)
     formatter = Formatter(settings.language, use_khmer_digits=settings.khmer_digits)
-    executor = StoreExecutor(context or WorkerContext(data_dir, clock=clock, kdf=kdf))
+    executor = StoreExecutor(desk or Desk(data_dir, clock=clock, kdf=kdf))
     network = NetworkExecutor()
     services = Services(
         executor=executor,
@@ -87,9 +87,8 @@ def build_main_window(
         dialogs=dialogs or QtDialogs(),
         clock=clock,
         sync=sync or NoSyncEngine(),
-        scan_parser=scan_parser,
-        receipts=receipts,
-        enrolment=enrolment,
+        scan_parser=scan_parser or PayloadScanParser(clock),
+        hub_links=hub_links,
         monotonic=monotonic,
     )
     languages = LanguageManager(app, formatter)
@@ -107,18 +106,15 @@ def demo_setup() -> Iterator[tuple[Path, str]]:
     """A throwaway data directory, a local hub on 127.0.0.1 and a demo coordinator whose
     device is already enrolled: ready to register and watch records sync. All of it goes
     away when the app closes."""
-    from sync.enrol import enrol_device  # only the demo needs a hub: keep start-up light
-    from sync.hub.server import BackgroundHub
+    from sync.hub.server import BackgroundHub  # only the demo needs a hub: keep start-up light
 
     with tempfile.TemporaryDirectory(prefix="fieldreg-demo-") as temp:
         root = Path(temp) / "data"
         with BackgroundHub(Path(temp) / "hub") as hub:
-            store, _recovery_key = Store.create(
-                root, operator=DEMO_OPERATOR, passphrase=DEMO_PASSPHRASE
-            )
-            session = store.unlock(DEMO_OPERATOR, DEMO_PASSPHRASE)
-            enrol_device(store, session, hub.hub.issue_token(hub.url))
-            store.close()
+            desk = Desk(root)
+            desk.create(DEMO_OPERATOR, DEMO_PASSPHRASE)
+            desk.enrol(hub.hub.issue_token(hub.url), HubClient)
+            desk.close()
             hint = (
                 f"Demo: log in as {DEMO_OPERATOR} with the passphrase {DEMO_PASSPHRASE}. "
                 f"Local hub at {hub.url}"
@@ -130,19 +126,16 @@ def demo_setup() -> Iterator[tuple[Path, str]]:
 def core_engines(
     data_dir: Path, *, clock: Clock, kdf: KdfParams | None
 ) -> Iterator[dict[str, Any]]:
-    """The real engines behind the seams, as keyword arguments for build_main_window: the
-    store worker's context, background sync (running until the block ends), receipts,
-    scanning and enrolment. The GUI's whole-day test uses exactly this wiring."""
-    context = WorkerContext(data_dir, clock=clock, kdf=kdf)
+    """The real engines, as keyword arguments for build_main_window: the Desk the store
+    worker owns, background sync (running until the block ends) and scanning. The GUI's
+    whole-day test uses exactly this wiring."""
     sync = BackgroundSync(data_dir, clock=clock)
     sync.start()
     try:
         yield {
-            "context": context,
+            "desk": Desk(data_dir, clock=clock, kdf=kdf),
             "sync": sync,
-            "receipts": CoreReceipts(context),
             "scan_parser": PayloadScanParser(clock),
-            "enrolment": DeviceEnrolment(context, on_enrolled=sync.sync_now),
         }
     finally:
         sync.stop()

@@ -1,9 +1,9 @@
 """One worker thread owns the store; operations run there and report back on the GUI thread.
 
-Like Anki's CollectionOp: a screen says what to do with the store (a function of the
-`WorkerContext`) and what to do with the answer; the answer arrives by a queued signal, so
-the GUI thread never waits on SQLite, Argon2id or AES. Every store call happens on the one
-worker thread, in the order the GUI asked for them.
+Like Anki's CollectionOp: a screen says which of the Desk's use cases to run and what to do
+with the answer; the answer arrives by a queued signal, so the GUI thread never waits on
+SQLite, Argon2id or AES. Every store call happens on the one worker thread, in the order the
+GUI asked for them.
 
 Network work (enrolment, hub checks) has its own worker, `NetworkExecutor`, with the same
 shape (`NetOp`): a slow or dead hub never holds up a login or a draft save. Its work gets no
@@ -25,63 +25,11 @@ import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 
 from fieldreg.clock import Clock
+from fieldreg.desk import Desk
 from fieldreg.errors import FieldRegError
-from fieldreg.store.crypto import KdfParams
-from fieldreg.store.database import StoreError
-from fieldreg.store.session import Session
-from fieldreg.store.store import Store
 
 log = logging.getLogger("fieldreg.ui")
 T = TypeVar("T")
-
-
-class WorkerContext:
-    """What the worker thread holds: the open store and the unlocked session, if any.
-
-    Only code running on the worker touches this object."""
-
-    def __init__(self, data_dir: Path, *, clock: Clock, kdf: KdfParams | None) -> None:
-        self.data_dir = data_dir
-        self.clock = clock
-        self.kdf = kdf
-        self._store: Store | None = None
-        self.session: Session | None = None
-
-    def store_exists(self) -> bool:
-        return self._store is not None or (self.data_dir / "fieldreg.db").exists()
-
-    @property
-    def store(self) -> Store:
-        if self._store is None:
-            self._store = Store.open(self.data_dir, clock=self.clock, kdf=self.kdf)
-        return self._store
-
-    def create_store(self, operator: str, passphrase: str) -> str:
-        """Create the store with its first coordinator; returns the recovery key."""
-        store, recovery_key = Store.create(
-            self.data_dir, operator=operator, passphrase=passphrase, clock=self.clock, kdf=self.kdf
-        )
-        self._store = store
-        return recovery_key
-
-    def unlock(self, operator: str, passphrase: str) -> Session:
-        self.session = self.store.unlock(operator, passphrase)
-        return self.session
-
-    def lock(self) -> None:
-        self.session = None
-
-    @property
-    def unlocked(self) -> Session:
-        if self.session is None:
-            raise StoreError("locked")
-        return self.session
-
-    def close(self) -> None:
-        self.session = None
-        if self._store is not None:
-            self._store.close()
-            self._store = None
 
 
 @dataclass
@@ -100,7 +48,7 @@ class StoreOp(Generic[T]):
 
     owner: QObject
     executor: StoreExecutor
-    work: Callable[[WorkerContext], T]
+    work: Callable[[Desk], T]
     _on_success: Callable[[T], None] | None = field(default=None, init=False)
     _on_failure: Callable[[Exception], None] | None = field(default=None, init=False)
 
@@ -134,7 +82,7 @@ class StoreExecutor(QObject):
     unhandled_error = Signal(object)
     _finished = Signal(object)
 
-    def __init__(self, context: WorkerContext, parent: QObject | None = None) -> None:
+    def __init__(self, context: Desk, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._context = context
         self._queue: queue.SimpleQueue[StoreOp[Any] | None] = queue.SimpleQueue()
@@ -162,7 +110,7 @@ class StoreExecutor(QObject):
             self.busy_changed.emit(True)
         self._queue.put(op)
 
-    def op(self, owner: QObject, work: Callable[[WorkerContext], T]) -> StoreOp[T]:
+    def op(self, owner: QObject, work: Callable[[Desk], T]) -> StoreOp[T]:
         return StoreOp(owner, self, work)
 
     def shutdown(self, timeout: float = 30.0) -> None:
@@ -179,7 +127,7 @@ class StoreExecutor(QObject):
             try:
                 outcome = _Outcome(op, result=op.work(self._context))
             except Exception as error:  # reported to the GUI thread, which decides
-                if not isinstance(error, StoreError):
+                if not isinstance(error, FieldRegError):
                     log.exception("store operation failed")
                 outcome = _Outcome(op, error=error)
             self._finished.emit(outcome)

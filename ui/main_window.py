@@ -32,7 +32,7 @@ from ui.screens.record_detail import RecordDetailDialog
 from ui.screens.recover import RecoverDialog
 from ui.screens.register_screen import RegisterScreen
 from ui.screens.registrations import RegistrationsScreen
-from ui.screens.settings_screen import IDLE_DEFAULT, IDLE_KEY, SettingsScreen
+from ui.screens.settings_screen import IDLE_DEFAULT, SettingsScreen
 from ui.screens.sync_log_screen import SyncLogScreen
 from ui.services import Services
 from ui.settings import AppSettings, save_settings
@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
         """First run or login, and the gazetteer loaded off the GUI thread meanwhile."""
         executor = self.services.executor
         executor.op(self, lambda _ctx: load_gazetteer()).success(self._set_gazetteer).run()
-        executor.op(self, lambda ctx: ctx.store_exists()).success(self._show_start).run()
+        executor.op(self, lambda desk: desk.store_exists()).success(self._show_start).run()
 
     def _show_start(self, exists: bool) -> None:
         if exists:
@@ -197,9 +197,9 @@ class MainWindow(QMainWindow):
     def _on_unlocked(self, operator: Operator) -> None:
         self.operator = operator
         self.idle.arm(self.idle_lock_minutes)
-        self.services.executor.op(self, lambda ctx: ctx.store.device_setting(IDLE_KEY)).success(
-            self._set_idle_lock
-        ).run()
+        self.services.executor.op(
+            self, lambda desk: desk.device_settings().idle_lock_minutes
+        ).success(self._set_idle_lock).run()
         for key in COORDINATOR_ONLY:
             self.nav_buttons[key].setVisible(operator.is_coordinator)
         self._render_who()
@@ -297,7 +297,7 @@ class MainWindow(QMainWindow):
         self.registrations.clear()
         self.operator = None
         self.idle.disarm()
-        self.services.executor.op(self, lambda ctx: ctx.lock()).run()
+        self.services.executor.op(self, lambda desk: desk.lock()).run()
         self._render_who()
         self._show_login()
 
@@ -313,7 +313,7 @@ class MainWindow(QMainWindow):
         self._refresh_device_count()
 
     def _refresh_device_count(self) -> None:
-        self.services.executor.op(self, lambda ctx: ctx.store.registration_count()).success(
+        self.services.executor.op(self, lambda desk: desk.registration_count()).success(
             self.status.sync.set_device_count
         ).run()
 

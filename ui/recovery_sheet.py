@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-from pathlib import Path
 
 import qrcode
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, Qt
@@ -72,14 +70,3 @@ def png_bytes(image: QImage) -> bytes:
     image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs ask for bytes
     buffer.close()
     return bytes(data.data())
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Atomic and readable only by this user: temp file, fsync, rename into place."""
-    partial = path.with_name(path.name + ".partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, path)

@@ -1,27 +1,11 @@
-"""Where enrolment, the scanner and the receipt renderer plug into the desktop app (the sync
-engine's seam, `SyncStatusSource`, is Qt-free and lives in sync/background.py).
-
-Each is a small Protocol. `ui.app.run_app` passes concrete objects in; until a module
-exists the app runs without it and says so plainly (it never pretends to have synced,
-scanned or printed).
-"""
+"""Where the scanner plugs into the desktop app: a small Protocol, so tests can feed text.
+(The sync engine's seam, `SyncStatusSource`, is Qt-free and lives in sync/background.py;
+receipts and enrolment are the Desk's use cases.)"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Protocol
-
-from fieldreg.store.session import StoredRegistration
-
-# -- enrolment ---------------------------------------------------------------------------
-
-
-class Enrolment(Protocol):
-    """Enrol this device with the hub from the enrolment string (text or scanned QR).
-    Called off the GUI thread; raises an exception with a `code` attribute on failure."""
-
-    def enrol(self, enrolment_string: str) -> None: ...
-
 
 # -- scanning -----------------------------------------------------------------------------
 
@@ -33,14 +17,3 @@ class ScanParser(Protocol):
     or None when the text is not something that fills a registration."""
 
     def fields_from_text(self, text: str) -> Mapping[str, str] | None: ...
-
-
-# -- receipts -----------------------------------------------------------------------------
-
-
-class ReceiptRenderer(Protocol):
-    """The core's receipt: the same one the CLI writes, shown and printed by the UI."""
-
-    def png(self, registration: StoredRegistration, *, language: str) -> bytes: ...
-
-    def pdf(self, registration: StoredRegistration, *, language: str) -> bytes: ...

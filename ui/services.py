@@ -7,11 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fieldreg.clock import Clock
+from fieldreg.transfer.enrolment import HubLinks
 from sync.background import NoSyncEngine, SyncStatusSource
 from ui.dialogs import DialogService
 from ui.executor import NetworkExecutor, StoreExecutor
 from ui.i18n import Formatter
-from ui.seams import Enrolment, ReceiptRenderer, ScanParser
+from ui.seams import ScanParser
 
 
 @dataclass
@@ -21,10 +22,9 @@ class Services:
     formatter: Formatter
     dialogs: DialogService
     clock: Clock
+    scan_parser: ScanParser
+    hub_links: HubLinks  # how enrolment reaches a hub (sync.client.HubClient)
     sync: SyncStatusSource = field(default_factory=NoSyncEngine)
-    scan_parser: ScanParser | None = None
-    receipts: ReceiptRenderer | None = None
-    enrolment: Enrolment | None = None
     monotonic: Callable[[], float] = time.monotonic
 
     def today_iso(self) -> str:

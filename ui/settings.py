@@ -8,10 +8,11 @@ coordinator's audited device setting in the store (`Store.device_setting`).
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+
+from fieldreg.files import write_text_atomic
 
 SETTINGS_FILENAME = "ui-settings.json"
 
@@ -54,13 +55,7 @@ def load_settings(data_dir: Path) -> AppSettings:
 
 
 def save_settings(data_dir: Path, settings: AppSettings) -> None:
-    """Atomic: temp file with permissions set first, fsync, rename into place."""
+    """Atomic and owner-only (`fieldreg.files`)."""
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    target = settings_path(data_dir)
-    partial = target.with_name(target.name + ".partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(asdict(settings), handle, ensure_ascii=False, indent=2)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, target)
+    text = json.dumps(asdict(settings), ensure_ascii=False, indent=2)
+    write_text_atomic(settings_path(data_dir), text)

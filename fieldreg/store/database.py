@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from fieldreg.errors import FieldRegError
+from fieldreg.files import atomic_path, write_atomic
 from fieldreg.store.schema import MIGRATIONS
 
 DB_FILENAME = "fieldreg.db"
@@ -129,6 +130,30 @@ def damaged(data_dir: DataDir, error: sqlite3.DatabaseError) -> StoreError:
     )
 
 
+def storage_error(data_dir: DataDir, error: sqlite3.Error) -> StoreError:
+    """What a failure inside SQLite means to the user; nothing from sqlite3 crosses the store's
+    boundary. A full disk and a busy file are not damage: say so, keep the backup advice for
+    real damage."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code == sqlite3.SQLITE_FULL:
+        return StoreError("disk_full", path=str(data_dir.root))
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return StoreError("store_busy", path=str(data_dir.db_path))
+    if isinstance(error, sqlite3.DatabaseError):
+        return damaged(data_dir, error)
+    return damaged(data_dir, sqlite3.DatabaseError(str(error)))
+
+
+@contextlib.contextmanager
+def storage_boundary(root: Path) -> Iterator[None]:
+    """Nothing from sqlite3 crosses the store's boundary: inside this block, any SQLite
+    failure becomes the store's coded error for the data directory `root`."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise storage_error(DataDir(root), error) from error
+
+
 def wal_left_behind(path: Path) -> bool:
     """A clean close checkpoints and removes the WAL; one left behind means the last run
     stopped mid-way (or another process has the store open): then the file gets checked."""
@@ -197,14 +222,8 @@ def take_backup(db: Database, data_dir: DataDir, label: str, now: dt.datetime) -
     """Copy the live file with SQLite's backup API (consistent even mid-WAL); keep the newest 3."""
     data_dir.backup_dir.mkdir(mode=0o700, exist_ok=True)
     target = data_dir.backup_dir / f"fieldreg-{now:%Y%m%dT%H%M%S}-{label}.db"
-    partial = target.with_suffix(".partial")
-    partial.unlink(missing_ok=True)
-    with contextlib.closing(sqlite3.connect(partial)) as copy:
-        os.chmod(partial, 0o600)
+    with atomic_path(target) as partial, contextlib.closing(sqlite3.connect(partial)) as copy:
         db.conn.backup(copy)
-    with open(partial, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(partial, target)
     for old in data_dir.backups()[BACKUPS_KEPT:]:
         old.unlink()
     return target
@@ -219,10 +238,5 @@ def restore_backup(data_dir: DataDir, backup: Path, now: dt.datetime) -> Path:
         live = Path(str(data_dir.db_path) + suffix)
         if live.exists():
             os.replace(live, Path(str(aside) + suffix))
-    partial = data_dir.root / f"{DB_FILENAME}.restoring"
-    partial.write_bytes(backup.read_bytes())
-    os.chmod(partial, 0o600)
-    with open(partial, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(partial, data_dir.db_path)
+    write_atomic(data_dir.db_path, backup.read_bytes())
     return aside

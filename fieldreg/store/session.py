@@ -20,6 +20,7 @@ from fieldreg.gazetteer import load_gazetteer
 from fieldreg.record import Registration, ValidationResult, validate
 from fieldreg.store import audit, crypto, operators
 from fieldreg.store.database import StoreError, transaction, write_meta
+from fieldreg.store.sync_settings import SyncSettings
 from fieldreg.transfer.sealing import HubPublicKey, packet_info
 
 COMMIT_CHUNK = 250
@@ -174,19 +175,23 @@ class Session:
         records: Iterable[Registration],
         *,
         event: str = "",
+        duplicate_reason: str | None = None,
         on_commit: Callable[[list[str]], None] | None = None,
     ) -> list[str]:
-        """Finalise many already-checked records, committing every 250. `on_commit` hears the
-        ids of each chunk only once that chunk is durable."""
+        """Finalise many already-checked records, committing every 250. Duplicates are looked
+        up again under the write lock (refused without a reason, as in `register`); `on_commit`
+        hears the ids of each chunk only once that chunk is durable."""
         event = check_event(event)
         all_ids: list[str] = []
         pending = list(records)
         for start in range(0, len(pending), COMMIT_CHUNK):
+            ids = []
             with transaction(self.db):
-                ids = [
-                    self._insert(rec, event, "", [])
-                    for rec in pending[start : start + COMMIT_CHUNK]
-                ]
+                for record in pending[start : start + COMMIT_CHUNK]:
+                    matches = self.find_duplicates(record)
+                    if matches and not duplicate_reason:
+                        raise StoreError("duplicate", matches=matches)
+                    ids.append(self._insert(record, event, duplicate_reason or "", matches))
             all_ids.extend(ids)
             if on_commit:
                 on_commit(ids)
@@ -538,6 +543,24 @@ class Session:
                 action="setting",
                 subject=key,
                 details={"value": value},
+            )
+
+    def set_sync_settings(self, settings: SyncSettings) -> None:
+        """A coordinator's hub connection (address, CamDX, batch size), audited."""
+        self._require_coordinator("settings")
+        with transaction(self.db):
+            write_meta(self.db, "sync_settings", settings.to_json())
+            audit.append(
+                self.db,
+                at=iso(self.clock()),
+                actor=self.operator.name,
+                action="setting",
+                subject="sync_settings",
+                details={
+                    "hub_url": settings.hub_url,
+                    "camdx": settings.uses_camdx,
+                    "batch_size": settings.batch_size,
+                },
             )
 
     def note_export(self, what: str, count: int) -> None:

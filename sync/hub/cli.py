@@ -7,7 +7,6 @@ per line, or CSV.
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import json
 import os
@@ -18,11 +17,13 @@ from typing import TextIO
 
 import platformdirs
 
+from fieldreg.exports import write_csv
+from fieldreg.files import SHARED, write_text_atomic
 from fieldreg.qr_image import write_qr_png
 from fieldreg.record import Registration
 from sync.hub.hub import Hub, HubError
+from sync.hub.media import import_batches_for_hub
 from sync.hub.server import bind, serve_forever
-from sync.media import import_batches_for_hub
 
 # the record's keys in their declared order, then what the hub knows of where it came from
 EXPORT_COLUMNS = [
@@ -102,7 +103,7 @@ def cmd_serve(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
     sock = bind(args.host, args.port)
     host, port = sock.getsockname()[:2]
     url = f"http://{host}:{port}"
-    (hub.data_dir / "last_url").write_text(url + args.camdx_path.rstrip("/"))
+    write_text_atomic(hub.data_dir / "last_url", url + args.camdx_path.rstrip("/"), mode=SHARED)
     out.write(
         f"FieldReg hub listening on {url}{args.camdx_path.rstrip('/')}"
         f" (key fingerprint {hub.fingerprint[:16]}...)\n"
@@ -141,10 +142,7 @@ def cmd_export(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
         return 0
-    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({**row, "services": ";".join(row["services"])})
+    write_csv(out, EXPORT_COLUMNS, rows)
     return 0
 
 

@@ -9,13 +9,13 @@ from collections.abc import Callable
 import pytest
 from PySide6.QtCore import Qt
 
+from fieldreg.desk.settings import check_sync_settings
 from fieldreg.store.database import StoreError
 from fieldreg.store.store import Store
 from fieldreg.store.sync_settings import SyncSettings
 from sync.background import SyncState, SyncStatusSource
 from tests.factories import FAST_KDF, PASSPHRASE
 from tests.gui.conftest import choose_event, log_in, start_working, type_text, wait_idle
-from ui.screens.settings_screen import check_sync_settings
 
 REGISTRAR_PASSPHRASE = "vanna-passphrase-1"
 
@@ -257,6 +257,7 @@ def test_settings_errors_are_in_khmer_for_a_khmer_coordinator(qtbot, make_window
     assert screen.hub_group.title() == "ការភ្ជាប់ទៅម៉ាស៊ីនមេ"
     type_text(qtbot, screen.hub_lines["hub_url"], "ftp://hub")
     qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)  # the Desk checks the settings on the store worker
     error = screen.hub_fields["hub_url"].error.text()
     words = re.sub(r"https?://", "", error)
     assert words and not any("a" <= char <= "z" for char in words), error

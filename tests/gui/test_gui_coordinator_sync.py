@@ -16,16 +16,15 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from sync.background import BackgroundSync
+from fieldreg.transfer.media import export_batches, import_receipts
+from sync.background import BackgroundSync, NoSyncEngine
+from sync.hub.media import import_batches_for_hub
 from sync.hub.server import BackgroundHub
-from sync.media import export_batches, import_batches_for_hub, import_receipts
-from tests.factories import FAST_KDF, FakeClock
+from tests.factories import FakeClock
 from tests.gui.conftest import FakeDialogs, start_working, type_text, wait_idle
 from tests.plaintext import found_in, person_values
 from tests.sync_support import Device, hub_ids
-from ui.adapters import DeviceEnrolment
 from ui.cli.sync import cmd_sync_log
-from ui.executor import WorkerContext
 from ui.screens.sync_log_screen import COLUMNS
 
 DEAD_HUB = "http://127.0.0.1:9"  # nothing listens on the discard port
@@ -252,12 +251,17 @@ def test_usb_transfer_needs_an_enrolled_laptop(qtbot, make_window, store, tmp_pa
     assert screen.waiting.text().startswith("កុំព្យូទ័រនេះមិនទាន់បានចុះបញ្ជី")
 
 
+class SyncNowRecorder(NoSyncEngine):
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def sync_now(self) -> None:
+        self.asked += 1
+
+
 def test_enrol_later_from_settings(qtbot, make_window, store, hub, data_dir, clock) -> None:
-    context = WorkerContext(data_dir, clock=clock, kdf=FAST_KDF)
-    synced: list[bool] = []
-    window = make_window(
-        context=context, enrolment=DeviceEnrolment(context, on_enrolled=lambda: synced.append(1))
-    )
+    sync = SyncNowRecorder()
+    window = make_window(sync=sync)
     start_working(qtbot, window)
     window.show_work("settings")
     wait_idle(qtbot, window)
@@ -278,7 +282,7 @@ def test_enrol_later_from_settings(qtbot, make_window, store, hub, data_dir, clo
     assert screen.hub_state.text() == "This laptop is enrolled with the hub."
     assert not screen.enrol_row.isVisible()
     assert screen.hub_lines["hub_url"].text() == hub.url
-    assert synced == [1]
+    assert sync.asked == 1  # the sealed backlog goes out at once
     assert store.trusted_hub_signing_key() is not None
 
 

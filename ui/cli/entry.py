@@ -7,38 +7,27 @@ output is JSON, one object per line. Qt is imported only when a window is opened
 from __future__ import annotations
 
 import argparse
-import csv
-import getpass
-import json
 import logging
 import os
-import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import platformdirs
 
-from fieldreg import json_input
-from fieldreg.qr_image import write_qr_png
-from fieldreg.record import RECORD_KEYS, Registration
-from fieldreg.store.database import DataDir, StoreError, damaged
-from fieldreg.store.session import Session
-from fieldreg.store.store import Store
-from sync.client import HubRefused, HubUnreachable
+from fieldreg.desk import Desk
+from fieldreg.errors import FieldRegError
+from fieldreg.store.database import StoreError
 from ui.cli import messages as cli_messages
+from ui.cli import records
 from ui.cli import scan as cli_scan
 from ui.cli import sync as cli_sync
+from ui.cli.common import EXIT_ERROR, CliError
 from ui.display import missing_display
 
 log = logging.getLogger("fieldreg")
 MAX_REPORTED_ERRORS = 50
-EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
-
-
-class CliError(Exception):
-    """One line for stderr."""
 
 
 # -- arguments ------------------------------------------------------------------------------
@@ -187,237 +176,6 @@ def _setup_logging(data_dir: Path) -> None:
     log.setLevel(logging.INFO)
 
 
-def _secret(env: str, prompt: str, *, confirm: bool = False) -> str:
-    if os.environ.get(env):
-        return os.environ[env]
-    if not sys.stdin.isatty() and not os.path.exists("/dev/tty"):
-        raise CliError(f"no passphrase given: set {env} or run in a terminal")
-    try:
-        value = getpass.getpass(prompt)
-        if confirm and getpass.getpass("Repeat: ") != value:
-            raise CliError("the two entries differ")
-    except (EOFError, OSError):
-        raise CliError(f"no passphrase given: set {env} or run in a terminal") from None
-    return value
-
-
-def _operator_name(args: argparse.Namespace, store: Store) -> str:
-    name = args.operator or os.environ.get("FIELDREG_OPERATOR")
-    if name:
-        return str(name)
-    names = [op.name for op in store.operators() if not op.disabled]
-    if len(names) == 1:
-        return names[0]
-    raise CliError("more than one operator: give --operator NAME or set FIELDREG_OPERATOR")
-
-
-def _login(args: argparse.Namespace, store: Store) -> Session:
-    name = _operator_name(args, store)
-    passphrase = _secret("FIELDREG_PASSPHRASE", f"Passphrase for {name}: ")
-    session = store.unlock(name, passphrase)
-    log.info("operator %s unlocked the store", name)
-    return session
-
-
-# -- commands -------------------------------------------------------------------------------
-
-
-def cmd_init(args: argparse.Namespace, data_dir: Path, out: TextIO) -> int:
-    if not args.operator and not os.environ.get("FIELDREG_OPERATOR"):
-        raise CliError("init needs --operator NAME (the first coordinator)")
-    name = args.operator or os.environ["FIELDREG_OPERATOR"]
-    qr_path = (args.recovery_qr or Path.cwd() / "fieldreg-recovery-key.png").resolve()
-    if qr_path.is_relative_to(data_dir.resolve()):
-        raise CliError(
-            "keep the recovery key QR out of the data directory: choose another --recovery-qr path"
-        )
-    passphrase = _secret("FIELDREG_PASSPHRASE", f"New passphrase for {name}: ", confirm=True)
-    store, recovery_key = Store.create(data_dir, operator=name, passphrase=passphrase)
-    _setup_logging(data_dir)
-    write_qr_png(recovery_key, qr_path)
-    log.info("store created, device %s", store.device_id)
-    out.write(
-        f"FieldReg store created in {data_dir} for coordinator {name}.\n"
-        "RECOVERY KEY (shown once: print or copy it now and keep it away from this laptop;\n"
-        "it can set a new coordinator passphrase if every passphrase is lost):\n\n"
-        f"    {recovery_key}\n\n"
-        f"The same key as a QR image: {qr_path}\n"
-        "Move that image to safe keeping and delete it from this computer.\n"
-    )
-    store.close()
-    return EXIT_OK
-
-
-def cmd_operator(args: argparse.Namespace, store: Store, out: TextIO) -> int:
-    action = args.operator_command
-    if action == "list":
-        for op in store.operators():
-            out.write(
-                json.dumps(
-                    {
-                        "name": op.name,
-                        "role": op.role,
-                        "disabled": op.disabled,
-                        "failed_attempts": op.failed_attempts,
-                    }
-                )
-                + "\n"
-            )
-        return EXIT_OK
-    if action == "recover":
-        key = _secret("FIELDREG_RECOVERY_KEY", "Recovery key: ")
-        passphrase = _secret(
-            "FIELDREG_NEW_PASSPHRASE", f"New passphrase for {args.name}: ", confirm=True
-        )
-        store.recover(key, args.name, passphrase)
-        out.write(f"{args.name} can now log in with the new passphrase.\n")
-        return EXIT_OK
-    session = _login(args, store)
-    passphrase = _secret(
-        "FIELDREG_NEW_PASSPHRASE", f"New passphrase for {args.name}: ", confirm=True
-    )
-    if action == "add":
-        session.add_operator(args.name, args.role, passphrase)
-        out.write(f"Operator {args.name} added ({args.role}).\n")
-    else:
-        session.reset_operator(args.name, passphrase)
-        out.write(f"{args.name} can now log in with the new passphrase.\n")
-    return EXIT_OK
-
-
-def _read_input(source: str) -> bytes:
-    if source == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return Path(source).read_bytes()
-    except OSError as error:
-        raise CliError(f"cannot read {source}: {error.strerror}") from None
-
-
-def _check_all(
-    session: Session, items: list[json_input.InputItem], allow_duplicates: bool
-) -> tuple[list[Registration], list[str]]:
-    """Validate every record and look for duplicates (in the store and within the input)."""
-    records: list[Registration] = []
-    problems: list[str] = []
-    seen: dict[bytes, int] = {}
-    for item in items:
-        if item.error:
-            where = f"record {item.number}" if item.number else "input"
-            problems.append(
-                f"{where}: {item.error.replace('_', ' ')} ({item.detail})"
-                if item.detail
-                else f"{where}: {item.error.replace('_', ' ')}"
-            )
-            continue
-        result = session.validate(item.value)
-        if result.record is None:
-            problems += [
-                f"record {item.number}: {cli_messages.field_error(field, code)}"
-                for field, code in sorted(result.errors.items())
-            ]
-            continue
-        records.append(result.record)
-        if allow_duplicates:
-            continue
-        for match in session.find_duplicates(result.record):
-            problems.append(
-                f"record {item.number}: {match.field}: possible duplicate of "
-                f"registration {match.registration_id} (duplicate)"
-            )
-        for field, index in zip(
-            ("id_number", "phone"), session.indexes(result.record), strict=True
-        ):
-            if index is not None and index in seen:
-                problems.append(
-                    f"record {item.number}: {field}: same as record {seen[index]} "
-                    "in this input (duplicate)"
-                )
-            elif index is not None:
-                seen[index] = item.number
-    return records, problems
-
-
-def cmd_register(args: argparse.Namespace, store: Store, out: TextIO, err: TextIO) -> int:
-    items = json_input.parse_records(_read_input(args.file))
-    session = _login(args, store)
-    records, problems = _check_all(session, items, bool(args.allow_duplicates))
-    if problems:
-        for line in problems[:MAX_REPORTED_ERRORS]:
-            err.write(f"fieldreg: {line}\n")
-        if len(problems) > MAX_REPORTED_ERRORS:
-            err.write(f"fieldreg: ... and {len(problems) - MAX_REPORTED_ERRORS} more problems\n")
-        err.write(f"fieldreg: nothing was registered ({len(problems)} problem(s) in the input)\n")
-        log.info("register refused: %d problems in %d records", len(problems), len(items))
-        return EXIT_ERROR
-
-    def committed(ids: list[str]) -> None:
-        for registration_id in ids:
-            out.write(json.dumps({"id": registration_id}) + "\n")
-        out.flush()
-        log.info("registered %d records", len(ids))
-
-    if args.allow_duplicates:
-        for record in records:
-            committed(
-                [session.register(record, event=args.event, duplicate_reason=args.allow_duplicates)]
-            )
-    else:
-        session.register_many(records, event=args.event, on_commit=committed)
-    return EXIT_OK
-
-
-def cmd_list(args: argparse.Namespace, store: Store, out: TextIO) -> int:
-    session = _login(args, store)
-    rows = [stored.to_json() for stored in session.registrations(status=args.status)]
-    if args.format == "json":
-        for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    else:
-        columns = [
-            "id",
-            *sorted(RECORD_KEYS),
-            "created_at",
-            "operator",
-            "event",
-            "device_id",
-            "version",
-            "status",
-            "reject_code",
-            "reject_reason",
-        ]
-        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({**row, "services": ";".join(row["services"])})
-    session.note_export(f"list/{args.format}", len(rows))
-    return EXIT_OK
-
-
-def cmd_audit(store: Store, out: TextIO) -> int:
-    check = store.verify_audit()
-    if not check.ok:
-        raise CliError(
-            f"audit log broken at entry {check.broken_at} ({check.problem} does not "
-            f"match); {check.entries} entries before it verify"
-        )
-    out.write(f"audit log OK: {check.entries} entries verified\n")
-    return EXIT_OK
-
-
-def cmd_check(store: Store, out: TextIO) -> int:
-    store.check_integrity()
-    out.write(f"store file OK: {store.registration_count()} registrations\n")
-    return EXIT_OK
-
-
-def cmd_restore(data_dir: Path, out: TextIO) -> int:
-    backup, aside = Store.restore_latest_backup(data_dir)
-    out.write(f"Restored {backup.name}. The damaged file was kept as {aside}.\n")
-    log.info("restored backup %s", backup.name)
-    return EXIT_OK
-
-
 def open_window(data_dir: Path, *, demo: bool) -> int:
     from ui.app import run_app  # Qt loads only here
 
@@ -438,33 +196,22 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         if problem := missing_display(os.environ):  # Qt would abort the process instead
             raise CliError(problem)
         return open_window(data_dir, demo=args.demo)
-    if args.command == "init":
-        return cmd_init(args, data_dir, out)
-    if args.command == "restore-backup":
-        return cmd_restore(data_dir, out)
-    _setup_logging(data_dir)
-    if args.command == "scan":  # works without a store; verifies receipts if there is one
-        return cli_scan.cmd_scan(args, data_dir, out, err)
-    store = Store.open(data_dir)
-    commands: dict[str, Callable[[], int]] = {
-        "enroll": lambda: cli_sync.cmd_enroll(args, store, _login(args, store), out),
-        "sync": lambda: cli_sync.cmd_sync(args, store, out, err),
-        "sync-log": lambda: cli_sync.cmd_sync_log(args, store, out),
-        "export-batches": lambda: cli_sync.cmd_export_batches(args, store, out),
-        "import-receipts": lambda: cli_sync.cmd_import_receipts(args, store, out, err),
-        "operator": lambda: cmd_operator(args, store, out),
-        "register": lambda: cmd_register(args, store, out, err),
-        "list": lambda: cmd_list(args, store, out),
-        "audit": lambda: cmd_audit(store, out),
-        "check": lambda: cmd_check(store, out),
-        "receipt": lambda: cli_scan.cmd_receipt(args, store, out, err, login=_login),
-    }
+    desk = Desk(data_dir)
     try:
-        return commands[args.command]()
-    except sqlite3.DatabaseError as error:  # a damaged page met mid-command
-        raise damaged(DataDir(data_dir), error) from error
+        if args.command in ("init", "restore-backup"):
+            return records.COMMANDS[args.command](args, desk, out, err)
+        _setup_logging(data_dir)
+        if args.command == "scan":  # works without a store; verifies receipts if there is one
+            return cli_scan.cmd_scan(args, desk, out, err)
+        if not desk.store_exists():
+            raise StoreError("not_initialised", path=str(data_dir))
+        if args.command in records.COMMANDS:
+            return records.COMMANDS[args.command](args, desk, out, err)
+        if args.command == "receipt":
+            return cli_scan.cmd_receipt(args, desk, out, err)
+        return cli_sync.COMMANDS[args.command](args, desk, out, err)
     finally:
-        store.close()
+        desk.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -474,16 +221,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except BrokenPipeError:
         return _reader_gone()
-    except StoreError as error:
-        log.warning("error %s", error.code)
-        message = cli_messages.store_error(error.code, _printable(error.detail))
-        sys.stderr.write(f"fieldreg: {message}\n")
+    except FieldRegError as error:
+        log.info("refused: %s", error.code)  # the log file only: stderr gets the sentence
+        sys.stderr.write(f"fieldreg: {cli_messages.error_text(error)}\n")
     except CliError as error:
         sys.stderr.write(f"fieldreg: {error}\n")
-    except (HubUnreachable, HubRefused) as error:
-        sys.stderr.write(
-            f"fieldreg: {cli_messages.hub_error(getattr(error, 'code', 'hub_unreachable'))}\n"
-        )
     except KeyboardInterrupt:
         sys.stderr.write("fieldreg: interrupted; everything already reported as saved is kept\n")
         return 130
@@ -502,7 +244,3 @@ def _reader_gone() -> int:
     os.dup2(devnull, stdout)
     os.close(devnull)
     return EXIT_ERROR
-
-
-def _printable(detail: dict[str, Any]) -> dict[str, Any]:
-    return {key: str(value) for key, value in detail.items()}

@@ -12,32 +12,25 @@ import argparse
 import datetime as dt
 import json
 import logging
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from fieldreg.gazetteer import load_gazetteer
+from fieldreg.desk import Desk
+from fieldreg.errors import FieldRegError
+from fieldreg.files import FileWriteError
 from fieldreg.receipts.fonts import FontMissing
-from fieldreg.receipts.layout import PAPERS, receipt_content
-from fieldreg.receipts.pdf import receipt_pdf
-from fieldreg.receipts.png import receipt_png
+from fieldreg.receipts.layout import PAPERS
 from fieldreg.scanning import decode as scan_decode
 from fieldreg.scanning.parse import parse_payload
-from fieldreg.store.database import StoreError
-from fieldreg.store.session import Session
-from fieldreg.store.store import Store
+from ui.cli import messages as cli_messages
+from ui.cli.common import login
 
 log = logging.getLogger("fieldreg")
 EXIT_OK, EXIT_ERROR = 0, 1
 
-IMAGE_ERRORS = {
-    "file_not_found": "no such file",
-    "unreadable_image": "not an image this program can read",
-    "unsupported_array_shape": "not an image this program can read",
-}
 VERIFICATION = {
     "valid": "valid: signed by a device this hub certified",
     "invalid_signature": "NOT valid: the receipt was altered or its signature is forged",
@@ -45,11 +38,6 @@ VERIFICATION = {
     "hub this computer is enrolled with",
     "not_enrolled": "NOT verified: the device that signed it was not enrolled with a hub yet",
     "hub_unknown": "cannot verify: this computer is not enrolled with a hub (no hub key)",
-}
-FONT_ERRORS = {
-    "no_khmer_font": "the Khmer font is missing from resources/fonts",
-    "no_latin_font": "no Latin font found (install fonts-dejavu-core or restore resources/fonts)",
-    "no_text_shaping": "this Pillow has no libraqm, so Khmer cannot be shaped for the PNG",
 }
 
 
@@ -80,30 +68,28 @@ def add_parsers(commands: Any, common: Callable[..., None]) -> None:
 # -- scan -------------------------------------------------------------------------------------
 
 
-def trusted_hub_key(data_dir: Path, err: TextIO) -> Ed25519PublicKey | None:
+def trusted_hub_key(desk: Desk, err: TextIO) -> Ed25519PublicKey | None:
     """The hub key this device pinned at enrolment, read without unlocking; None without one."""
     try:
-        store = Store.open(data_dir)
-    except StoreError as error:
+        return desk.trusted_hub_key()
+    except FieldRegError as error:
         if error.code != "not_initialised":
             err.write(
                 f"fieldreg: receipts cannot be verified: the store is unusable ({error.code})\n"
             )
         return None
-    try:
-        return store.trusted_hub_signing_key()
-    finally:
-        store.close()
 
 
-def cmd_scan(args: argparse.Namespace, data_dir: Path, out: TextIO, err: TextIO) -> int:
-    hub_key = trusted_hub_key(data_dir, err)
+def cmd_scan(args: argparse.Namespace, desk: Desk, out: TextIO, err: TextIO) -> int:
+    hub_key = trusted_hub_key(desk, err)
     today = dt.date.today()
     status = EXIT_OK
     for image in args.images:
         line = scan_image(image, hub_key, today)
         if "error" in line:
-            err.write(f"fieldreg: {image}: {IMAGE_ERRORS.get(line['error'], line['error'])}\n")
+            err.write(
+                f"fieldreg: {image}: {cli_messages.SCAN_ERRORS.get(line['error'], line['error'])}\n"
+            )
             status = EXIT_ERROR
         out.write(json.dumps(line, ensure_ascii=False) + "\n")
         out.flush()
@@ -130,38 +116,19 @@ def scan_image(image: Path, hub_key: Ed25519PublicKey | None, today: dt.date) ->
 # -- receipt ----------------------------------------------------------------------------------
 
 
-def cmd_receipt(
-    args: argparse.Namespace,
-    store: Store,
-    out: TextIO,
-    err: TextIO,
-    *,
-    login: Callable[[argparse.Namespace, Store], Session],
-) -> int:
-    session = login(args, store)
-    stored = session.get(args.registration_id)
-    content = receipt_content(stored, store.device_identity(), load_gazetteer())
-    paper = PAPERS[args.paper]
-    renderers = {"pdf": (args.pdf, receipt_pdf), "png": (args.png, receipt_png)}
+def cmd_receipt(args: argparse.Namespace, desk: Desk, out: TextIO, err: TextIO) -> int:
+    if desk.operator is None:
+        login(args, desk)
+    wanted = {kind: path for kind, path in (("pdf", args.pdf), ("png", args.png)) if path}
     try:
-        # Everything is drawn before anything is written: a failure leaves no file behind.
-        files = {
-            kind: (path, render(content, paper))
-            for kind, (path, render) in renderers.items()
-            if path
-        }
-        for path, data in files.values():
-            write_private_file(path, data)
-    except FontMissing as error:
-        err.write(f"fieldreg: cannot draw the receipt: {FONT_ERRORS.get(error.code, error.code)}\n")
+        written = desk.save_receipt(args.registration_id, wanted, paper=args.paper)
+    except (FontMissing, FileWriteError) as error:
+        doing = "draw" if isinstance(error, FontMissing) else "write"
+        err.write(f"fieldreg: cannot {doing} the receipt: {cli_messages.error_text(error)}\n")
         return EXIT_ERROR
-    except OSError as error:
-        err.write(f"fieldreg: cannot write the receipt: {error.strerror or error}\n")
-        return EXIT_ERROR
-    written = {kind: str(path) for kind, (path, _) in files.items()}
-    session.note_export("receipt", 1)
-    line: dict[str, Any] = {"id": stored.id, **written}
+    line: dict[str, Any] = {"id": args.registration_id, **{k: str(v) for k, v in written.items()}}
     if not written:
+        content = desk.receipt_content(args.registration_id)
         line.update(
             date=content.date.isoformat(),
             name_km=content.name_km,
@@ -173,18 +140,3 @@ def cmd_receipt(
         )
     out.write(json.dumps(line, ensure_ascii=False) + "\n")
     return EXIT_OK
-
-
-def write_private_file(path: Path, data: bytes) -> None:
-    """Atomic, owner-only (a receipt names a person): temp file, fsync, rename into place."""
-    partial = path.with_name(path.name + ".partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise

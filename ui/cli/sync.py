@@ -7,22 +7,24 @@ import dataclasses
 import json
 import signal
 import threading
+from collections.abc import Callable
 from typing import TextIO
 
-from fieldreg.store.session import Session
+from fieldreg.desk import Desk
+from fieldreg.exports import sync_log_text
+from fieldreg.store.database import storage_boundary
 from fieldreg.store.store import Store
 from sync.client import HubClient
 from sync.engine import SyncEngine, SyncReport
-from sync.enrol import enrol_device
-from sync.media import export_batches, import_receipts
 from ui.cli import messages as cli_messages
-from ui.sync_log_format import sync_log_text, write_text_atomically
+from ui.cli.common import login
 
 EXIT_OK, EXIT_ERROR, EXIT_PENDING = 0, 1, 3
 
 
-def cmd_enroll(args: argparse.Namespace, store: Store, session: Session, out: TextIO) -> int:
-    enrolled = enrol_device(store, session, args.enrolment_string, hub_url=args.hub)
+def cmd_enroll(args: argparse.Namespace, desk: Desk, out: TextIO, _err: TextIO) -> int:
+    login(args, desk)
+    enrolled = desk.enrol(args.enrolment_string, HubClient, hub_url=args.hub)
     out.write(
         f"Enrolled with the hub at {enrolled.hub_url} (key fingerprint "
         f"{enrolled.fingerprint[:16]}...). {enrolled.sealed_backlog} earlier "
@@ -40,7 +42,19 @@ def _summary(report: SyncReport) -> str:
     )
 
 
-def cmd_sync(args: argparse.Namespace, store: Store, out: TextIO, err: TextIO) -> int:
+def cmd_sync(args: argparse.Namespace, desk: Desk, out: TextIO, err: TextIO) -> int:
+    """The sync engine with its own connection to the store, as the app's background sync
+    has: sealed packets need no passphrase."""
+    desk.close()
+    with storage_boundary(desk.data_dir):
+        store = Store.open(desk.data_dir)
+        try:
+            return _sync(args, store, out, err)
+        finally:
+            store.close()
+
+
+def _sync(args: argparse.Namespace, store: Store, out: TextIO, err: TextIO) -> int:
     engine = SyncEngine(store, HubClient(store.sync_settings()))
     if args.once:
         report = engine.sync_once()
@@ -63,32 +77,44 @@ def cmd_sync(args: argparse.Namespace, store: Store, out: TextIO, err: TextIO) -
     return EXIT_OK
 
 
-def cmd_sync_log(args: argparse.Namespace, store: Store, out: TextIO) -> int:
-    rows = list(store.outbox.sync_log())
-    text = sync_log_text(rows, args.format)
+def cmd_sync_log(args: argparse.Namespace, desk: Desk, out: TextIO, _err: TextIO) -> int:
+    rows, _total = desk.sync_log()
+    rows.reverse()  # oldest first, as the log was written
     if args.out:
-        write_text_atomically(args.out, text)
-        out.write(f"{len(rows)} sync attempts written to {args.out}\n")
+        count = desk.export_sync_log(rows, args.format, args.out)
+        out.write(f"{count} sync attempts written to {args.out}\n")
     else:
-        out.write(text)
+        out.write(sync_log_text(rows, args.format))
     return EXIT_OK
 
 
-def cmd_export_batches(args: argparse.Namespace, store: Store, out: TextIO) -> int:
-    paths = export_batches(store, args.out)
+def cmd_export_batches(args: argparse.Namespace, desk: Desk, out: TextIO, _err: TextIO) -> int:
+    args.out.mkdir(parents=True, exist_ok=True)  # here the user names the folder to use
+    exported = desk.export_batches(args.out)
     out.write(
-        f"{len(paths)} batch file(s) written to {args.out}; "
-        f"{store.outbox.pending_count()} registration(s) wait for receipts\n"
+        f"{exported.files} batch file(s) written to {args.out}; "
+        f"{exported.state.pending} registration(s) wait for receipts\n"
     )
     return EXIT_OK
 
 
-def cmd_import_receipts(args: argparse.Namespace, store: Store, out: TextIO, err: TextIO) -> int:
-    result = import_receipts(store, args.dir)
+def cmd_import_receipts(args: argparse.Namespace, desk: Desk, out: TextIO, err: TextIO) -> int:
+    result = desk.import_receipts(args.dir)
     for problem in result.problems:
-        err.write(f"fieldreg: {problem}\n")
+        err.write(f"fieldreg: {problem.file}: {problem.code}\n")
     out.write(
         f"{result.applied} receipt(s) applied: {result.accepted} accepted, "
         f"{result.duplicate} already received, {result.rejected} rejected\n"
     )
-    return EXIT_ERROR if result.problems else EXIT_OK
+    if result.other_device:
+        err.write(f"fieldreg: {result.other_device} receipt(s) for other devices left alone\n")
+    return EXIT_ERROR if result.problems or result.other_device else EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Desk, TextIO, TextIO], int]] = {
+    "enroll": cmd_enroll,
+    "sync": cmd_sync,
+    "sync-log": cmd_sync_log,
+    "export-batches": cmd_export_batches,
+    "import-receipts": cmd_import_receipts,
+}

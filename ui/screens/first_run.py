@@ -16,13 +16,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldreg.desk import Desk
+from fieldreg.desk.results import Created
 from fieldreg.store.operators import MIN_PASSPHRASE_LENGTH, Operator
 from ui import messages
-from ui.executor import WorkerContext
+from ui.enrolment_flow import enrol
 from ui.i18n import LANGUAGE_NAMES
 from ui.screens.recovery_key import RecoveryKeyPage
 from ui.services import Services
-from ui.widgets import LabelledField, button, centered, primary_button, set_role, text_label
+from ui.widgets import LabelledField, button, centered, primary_button, text_label
 
 
 def _page(*widgets: QWidget, margin: int = 48) -> tuple[QWidget, QVBoxLayout]:
@@ -132,21 +134,15 @@ class FirstRunFlow(QStackedWidget):
         self.enrol_intro = text_label()
         self.enrol_text = QLineEdit()
         self.enrol_field = LabelledField(self.enrol_text)
-        self.enrol_note = text_label("notice")
         self.enrol_button = primary_button()
         self.skip_button = button()
-        available = self._services.enrolment is not None
-        self.enrol_button.setEnabled(available)
-        self.enrol_text.setEnabled(available)
         self.skip_button.clicked.connect(lambda: self._finish())
         self.enrol_button.clicked.connect(lambda: self._enrol())
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.skip_button)
         row.addWidget(self.enrol_button)
-        self.enrol_page, column = _page(
-            self.enrol_title, self.enrol_intro, self.enrol_field, self.enrol_note
-        )
+        self.enrol_page, column = _page(self.enrol_title, self.enrol_intro, self.enrol_field)
         column.addLayout(row)
         column.addStretch(1)
         self.addWidget(self.enrol_page)
@@ -168,16 +164,12 @@ class FirstRunFlow(QStackedWidget):
         self.progress.show()
         self.create_button.setEnabled(False)
 
-        def create(ctx: WorkerContext) -> tuple[str, Operator]:
-            recovery_key = ctx.create_store(name, passphrase)
-            return recovery_key, ctx.unlock(name, passphrase).operator
+        self._services.executor.op(
+            self, lambda desk: _create_and_unlock(desk, name, passphrase)
+        ).success(self._created).failure(self._create_failed).run()
 
-        self._services.executor.op(self, create).success(self._created).failure(
-            self._create_failed
-        ).run()
-
-    def _created(self, result: tuple[str, Operator]) -> None:
-        recovery_key, self._operator = result
+    def _created(self, created: Created) -> None:
+        recovery_key, self._operator = created.recovery_key, created.operator
         for line in (self.passphrase, self.repeat):
             line.clear()
         self.progress.hide()
@@ -190,8 +182,8 @@ class FirstRunFlow(QStackedWidget):
         self.create_error.setText(messages.error_text(error))
 
     def _enrol(self) -> None:
-        enrolment, text = self._services.enrolment, self.enrol_text.text().strip()
-        if enrolment is None or not text:
+        text = self.enrol_text.text().strip()
+        if not text:
             return
         self.enrol_button.setEnabled(False)
 
@@ -199,9 +191,7 @@ class FirstRunFlow(QStackedWidget):
             self.enrol_button.setEnabled(True)
             self.enrol_field.set_error(messages.error_text(error))
 
-        self._services.executor.op(self, lambda _ctx: enrolment.enrol(text)).success(
-            lambda _none: self._finish()
-        ).failure(failed).run()
+        enrol(self._services, self, text, done=lambda _enrolled: self._finish(), failed=failed)
 
     def _finish(self) -> None:
         if self._operator is not None:
@@ -243,12 +233,12 @@ class FirstRunFlow(QStackedWidget):
             )
         )
         self.enrol_field.set_caption(self.tr("Enrolment code"))
-        self.enrol_note.setText(
-            ""
-            if self._services.enrolment
-            else self.tr("Enrolment is not available in this version yet. Work offline for now.")
-        )
-        self.enrol_note.setVisible(bool(self.enrol_note.text()))
-        set_role(self.enrol_note, "notice")
         self.enrol_button.setText(self.tr("Enrol"))
         self.skip_button.setText(self.tr("Skip, work offline"))
+
+
+def _create_and_unlock(desk: Desk, name: str, passphrase: str) -> Created:
+    """On the store worker: the new coordinator goes straight on to work."""
+    created = desk.create(name, passphrase)
+    desk.unlock(name, passphrase)
+    return created

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QProgressBar, QVBoxLayout, Q
 from fieldreg.store.database import StoreError
 from fieldreg.store.operators import LOCK_OUT_AFTER, Operator
 from ui import messages
-from ui.executor import WorkerContext
 from ui.services import Services
 from ui.widgets import LabelledField, centered, link_button, primary_button, text_label
 
@@ -79,7 +78,7 @@ class LoginScreen(QWidget):
         """Reload the operator list (someone may have been added or reset)."""
         self.hint.setText(hint)
         self.hint.setVisible(bool(hint))
-        self._services.executor.op(self, lambda ctx: ctx.store.operators()).success(
+        self._services.executor.op(self, lambda desk: desk.operators()).success(
             self._show_operators
         ).failure(self._show_error).run()
 
@@ -107,10 +106,9 @@ class LoginScreen(QWidget):
         self.login_button.setEnabled(False)
         self.passphrase.clear()
 
-        def unlock(ctx: WorkerContext) -> Operator:
-            return ctx.unlock(name, passphrase).operator
-
-        self._services.executor.op(self, unlock).success(self._unlocked).failure(self._failed).run()
+        self._services.executor.op(self, lambda desk: desk.unlock(name, passphrase)).success(
+            self._unlocked
+        ).failure(self._failed).run()
 
     def _unlocked(self, operator: Operator) -> None:
         self._busy = False

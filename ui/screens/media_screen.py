@@ -8,7 +8,6 @@ progress bar moves; the rest of the app stays usable."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer
@@ -23,78 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldreg.store.database import StoreError
-from sync.media import export_batches, import_receipts
+from fieldreg.desk.results import MediaExported, MediaState, ReceiptsImported
 from ui import messages
-from ui.executor import WorkerContext
 from ui.services import Services
 from ui.widgets import LabelledField, button, primary_button, set_role, text_label
 
 TICK_MS = 200
-
-
-@dataclass(frozen=True, slots=True)
-class MediaState:
-    enrolled: bool
-    pending: int  # sealed registrations waiting for a receipt
-
-
-@dataclass(frozen=True, slots=True)
-class ExportDone:
-    files: int
-    state: MediaState
-
-
-@dataclass(frozen=True, slots=True)
-class ImportDone:
-    applied: int
-    accepted: int
-    duplicate: int
-    rejected: int
-    other_device: int  # receipts for other laptops sharing the stick: left alone
-    problems: list[tuple[str, str]]  # (file name, code)
-    state: MediaState
-
-
-def media_state(ctx: WorkerContext) -> MediaState:
-    store = ctx.store
-    return MediaState(store.trusted_hub_signing_key() is not None, store.outbox.pending_count())
-
-
-def _usable_folder(ctx: WorkerContext, folder: Path) -> None:
-    if ctx.store.trusted_hub_signing_key() is None:
-        raise StoreError("not_enrolled")
-    if not folder.is_dir():  # never create folders: the stick may have been removed
-        raise StoreError("invalid_folder")
-
-
-def export_to(ctx: WorkerContext, folder: Path) -> ExportDone:
-    """On the worker: every waiting batch as a signed file in `folder`."""
-    _usable_folder(ctx, folder)
-    written = export_batches(ctx.store, folder)
-    return ExportDone(len(written), media_state(ctx))
-
-
-def import_from(ctx: WorkerContext, folder: Path) -> ImportDone:
-    """On the worker: apply every receipt file in `folder` that verifies."""
-    _usable_folder(ctx, folder)
-    result = import_receipts(ctx.store, folder)
-    problems, other_device = [], 0
-    for problem in result.problems:
-        name, _sep, code = problem.rpartition(": ")
-        if code == "other_device":
-            other_device += 1
-        else:
-            problems.append((name, code))
-    return ImportDone(
-        result.applied,
-        result.accepted,
-        result.duplicate,
-        result.rejected,
-        other_device,
-        problems,
-        media_state(ctx),
-    )
 
 
 class MediaScreen(QWidget):
@@ -104,7 +37,7 @@ class MediaScreen(QWidget):
         self._state: MediaState | None = None
         self._working = ""  # "export" or "import" while the worker writes or reads
         # the last outcome and its folder, kept so a language change can say it again
-        self._result: ExportDone | ImportDone | Exception | None = None
+        self._result: MediaExported | ReceiptsImported | Exception | None = None
         self._result_folder = ""
         self.title = text_label("title")
         self.intro = text_label()
@@ -177,7 +110,9 @@ class MediaScreen(QWidget):
 
     def prepare(self) -> None:
         """Shown: how many registrations wait, and whether this laptop is enrolled."""
-        self._services.executor.op(self, media_state).success(self._show_state).run()
+        self._services.executor.op(self, lambda desk: desk.media_state()).success(
+            self._show_state
+        ).run()
 
     def _show_state(self, state: MediaState) -> None:
         self._state = state
@@ -260,11 +195,11 @@ class MediaScreen(QWidget):
         if folder is None or self._working:
             return
         self._start("export")
-        self._services.executor.op(self, lambda ctx: export_to(ctx, folder)).success(
+        self._services.executor.op(self, lambda desk: desk.export_batches(folder)).success(
             self._exported
         ).failure(self._failed).run()
 
-    def _exported(self, done: ExportDone) -> None:
+    def _exported(self, done: MediaExported) -> None:
         self._stop()
         self._show_state(done.state)
         self._result, self._result_folder = done, self.folder.text().strip()
@@ -275,11 +210,11 @@ class MediaScreen(QWidget):
         if folder is None or self._working:
             return
         self._start("import")
-        self._services.executor.op(self, lambda ctx: import_from(ctx, folder)).success(
+        self._services.executor.op(self, lambda desk: desk.import_receipts(folder)).success(
             self._imported
         ).failure(self._failed).run()
 
-    def _imported(self, done: ImportDone) -> None:
+    def _imported(self, done: ReceiptsImported) -> None:
         self._stop()
         self._show_state(done.state)
         self._result = done
@@ -307,7 +242,7 @@ class MediaScreen(QWidget):
             self.result.clear()
             return
         result = self._result
-        if isinstance(result, ExportDone):
+        if isinstance(result, MediaExported):
             files = result.files
             if files == 0:
                 self.result.setText(self.tr("Nothing to export: every registration has a receipt."))
@@ -320,7 +255,7 @@ class MediaScreen(QWidget):
                     + self.tr("Take the USB stick to the hub computer.")
                 )
             set_role(self.result, "success")
-        elif isinstance(result, ImportDone):
+        elif isinstance(result, ReceiptsImported):
             self._render_imported(result)
         else:
             self.result.setText(
@@ -328,7 +263,7 @@ class MediaScreen(QWidget):
             )
             set_role(self.result, "error")
 
-    def _render_imported(self, done: ImportDone) -> None:
+    def _render_imported(self, done: ReceiptsImported) -> None:
         if done.applied == 0 and not done.problems:
             self.result.setText(
                 self.tr(
@@ -357,8 +292,10 @@ class MediaScreen(QWidget):
             self.result.setText(text)
             set_role(self.result, "success")
         lines = [
-            self.tr("{file}: {reason}").format(file=name, reason=messages.sync_error(code))
-            for name, code in done.problems
+            self.tr("{file}: {reason}").format(
+                file=problem.file, reason=messages.sync_error(problem.code)
+            )
+            for problem in done.problems
         ]
         if done.other_device:
             lines.append(

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldreg.desk import Desk
+from fieldreg.desk.results import OperatorsChanged
 from fieldreg.store.operators import LOCK_OUT_AFTER, ROLES, Operator
 from ui import messages
-from ui.executor import WorkerContext
 from ui.services import Services
 from ui.widgets import LabelledField, button, primary_button, read_only_rows, set_role, text_label
 
@@ -99,8 +100,8 @@ class OperatorsScreen(QWidget):
         self.retranslate()
 
     def refresh(self) -> None:
-        def load(ctx: WorkerContext) -> tuple[list[Operator], str]:
-            return ctx.store.operators(), ctx.unlocked.operator.name
+        def load(desk: Desk) -> tuple[list[Operator], str]:
+            return desk.operators(), desk.operator.name if desk.operator else ""
 
         def loaded(result: tuple[list[Operator], str]) -> None:
             self._me = result[1]
@@ -168,11 +169,10 @@ class OperatorsScreen(QWidget):
         name, disable = chosen.name, not chosen.disabled
         self.disable_button.setEnabled(False)
 
-        def change(ctx: WorkerContext) -> list[Operator]:
-            ctx.unlocked.set_operator_disabled(name, disable)
-            return ctx.store.operators()
+        def change(desk: Desk) -> OperatorsChanged:
+            return desk.set_operator_disabled(name, disable)
 
-        def done(operators: list[Operator]) -> None:
+        def done(changed: OperatorsChanged) -> None:
             text = (
                 self.tr("{name} is disabled and cannot log in. Their registrations stay.")
                 if disable
@@ -180,7 +180,7 @@ class OperatorsScreen(QWidget):
             )
             self.disable_message.setText(text.format(name=name))
             set_role(self.disable_message, "success")
-            self._show(operators)
+            self._show(changed.operators)
 
         def failed(error: Exception) -> None:
             self.disable_message.setText(messages.error_text(error))
@@ -207,16 +207,15 @@ class OperatorsScreen(QWidget):
         passphrase = self.new_passphrase.text()
         self.add_button.setEnabled(False)
 
-        def add(ctx: WorkerContext) -> list[Operator]:
-            ctx.unlocked.add_operator(name, role, passphrase)
-            return ctx.store.operators()
+        def add(desk: Desk) -> OperatorsChanged:
+            return desk.add_operator(name, role, passphrase)
 
-        def added(operators: list[Operator]) -> None:
+        def added(changed: OperatorsChanged) -> None:
             self.add_button.setEnabled(True)
             for line in (self.new_name, self.new_passphrase, self.new_repeat):
                 line.clear()
             self.add_message.setText(self.tr("{name} can now log in.").format(name=name))
-            self._show(operators)
+            self._show(changed.operators)
 
         def failed(error: Exception) -> None:
             self.add_button.setEnabled(True)
@@ -235,16 +234,15 @@ class OperatorsScreen(QWidget):
         name, passphrase = chosen.name, self.reset_passphrase.text()
         self.reset_button.setEnabled(False)
 
-        def reset(ctx: WorkerContext) -> list[Operator]:
-            ctx.unlocked.reset_operator(name, passphrase)
-            return ctx.store.operators()
+        def reset(desk: Desk) -> OperatorsChanged:
+            return desk.reset_operator(name, passphrase)
 
-        def done(operators: list[Operator]) -> None:
+        def done(changed: OperatorsChanged) -> None:
             self.reset_button.setEnabled(True)
             self.reset_passphrase.clear()
             self.reset_repeat.clear()
             self.reset_message.setText(self.tr("New passphrase set for {name}.").format(name=name))
-            self._show(operators)
+            self._show(changed.operators)
 
         def failed(error: Exception) -> None:
             self.reset_button.setEnabled(True)

@@ -1,7 +1,6 @@
 """The receipt after a save: the core's receipt image with Print and Save PDF.
 
-The renderer is a seam (`ui.seams.ReceiptRenderer`); it runs on the store worker. Without
-one, the panel says plainly that receipts cannot be printed yet: the registration is saved.
+The Desk draws it on the store worker: the same signed receipt the CLI writes.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from ui import messages
 from ui.dialogs import DialogService
 from ui.executor import StoreExecutor
 from ui.i18n import Formatter
-from ui.seams import ReceiptRenderer
 from ui.widgets import button, primary_button, text_label
 
 
@@ -25,7 +23,6 @@ class ReceiptDialog(QDialog):
         stored: StoredRegistration,
         *,
         executor: StoreExecutor,
-        renderer: ReceiptRenderer | None,
         dialogs: DialogService,
         formatter: Formatter,
         parent: QWidget | None = None,
@@ -33,7 +30,6 @@ class ReceiptDialog(QDialog):
         super().__init__(parent)
         self._stored = stored
         self._executor = executor
-        self._renderer = renderer
         self._dialogs = dialogs
         self._formatter = formatter
         self._image = QImage()
@@ -51,7 +47,6 @@ class ReceiptDialog(QDialog):
         self.pdf_button.clicked.connect(self._save_pdf)
         self.close_button.clicked.connect(self.accept)
         for control in (self.print_button, self.pdf_button):
-            control.setVisible(renderer is not None)
             control.setEnabled(False)
         column = QVBoxLayout(self)
         column.setContentsMargins(20, 16, 20, 16)
@@ -59,23 +54,19 @@ class ReceiptDialog(QDialog):
         column.addWidget(self.details)
         column.addWidget(self.preview, 1)
         column.addWidget(self.note)
-        column.addStretch(0 if renderer else 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.pdf_button)
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.close_button)
         column.addLayout(buttons)
-        self.resize(560, 560 if renderer else 280)
+        self.resize(560, 560)
         self.retranslate()
         self._render()
 
     def _render(self) -> None:
-        renderer, stored, language = self._renderer, self._stored, self._formatter.language
-        if renderer is None:
-            self.preview.hide()
-            return
-        self._executor.op(self, lambda _ctx: renderer.png(stored, language=language)).success(
+        registration_id = self._stored.id
+        self._executor.op(self, lambda desk: desk.render_receipt(registration_id, "png")).success(
             self._show_png
         ).failure(lambda error: self.note.setText(messages.error_text(error))).run()
 
@@ -94,14 +85,14 @@ class ReceiptDialog(QDialog):
             self._dialogs.print_image(self, self._image)
 
     def _save_pdf(self) -> None:
-        renderer, stored, language = self._renderer, self._stored, self._formatter.language
+        registration_id = self._stored.id
         path = self._dialogs.save_file_path(
-            self, self.tr("Save receipt"), f"receipt-{stored.id[:13]}.pdf", "PDF (*.pdf)"
+            self, self.tr("Save receipt"), f"receipt-{registration_id[:13]}.pdf", "PDF (*.pdf)"
         )
-        if renderer is None or path is None:
+        if path is None:
             return
         self._executor.op(
-            self, lambda _ctx: path.write_bytes(renderer.pdf(stored, language=language))
+            self, lambda desk: desk.save_receipt(registration_id, {"pdf": path})
         ).failure(lambda error: self.note.setText(messages.error_text(error))).run()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -118,15 +109,6 @@ class ReceiptDialog(QDialog):
                 name=f"{stored.record.name_km} {stored.record.name_en}", id=stored.id
             )
         )
-        if self._renderer is None:
-            self.note.setText(
-                self.tr(
-                    "The registration is saved. Printed receipts are not available in this "
-                    "version yet."
-                )
-            )
-        else:
-            self.note.setText("")
         self.note.setVisible(bool(self.note.text()))
         self.print_button.setText(self.tr("Print"))
         self.pdf_button.setText(self.tr("Save PDF"))

@@ -14,18 +14,17 @@ from PySide6.QtWidgets import (
 )
 
 from fieldreg.clock import parse_iso
+from fieldreg.desk import Desk
+from fieldreg.desk.results import Corrected, Invalid, RecordDetail
 from fieldreg.gazetteer import Gazetteer
 from fieldreg.record import Registration, validate
-from fieldreg.store.session import RecordVersion, StoredRegistration
+from fieldreg.store.session import StoredRegistration
 from ui import messages
-from ui.executor import WorkerContext
 from ui.form_values import record_input, refine_errors
 from ui.record_view import RecordSummary, national_phone
 from ui.screens.registration_fields import RegistrationFields
 from ui.services import Services
 from ui.widgets import LabelledField, button, primary_button, text_label
-
-Loaded = tuple[StoredRegistration, list[RecordVersion]]
 
 
 class RecordDetailDialog(QDialog):
@@ -42,7 +41,7 @@ class RecordDetailDialog(QDialog):
         self._services = services
         self._gazetteer = gazetteer
         self._id = registration_id
-        self._loaded: Loaded | None = None
+        self._loaded: RecordDetail | None = None
         self.correction_dialog: CorrectionDialog | None = None
         self.heading = text_label("title")
         self.summary = RecordSummary(services.formatter)
@@ -72,17 +71,13 @@ class RecordDetailDialog(QDialog):
     def reload(self) -> None:
         registration_id = self._id
 
-        def load(ctx: WorkerContext) -> Loaded:
-            session = ctx.unlocked
-            return session.get(registration_id), session.history(registration_id)
+        self._services.executor.op(self, lambda desk: desk.registration(registration_id)).success(
+            self._show
+        ).failure(lambda error: self.heading.setText(messages.error_text(error))).run()
 
-        self._services.executor.op(self, load).success(self._show).failure(
-            lambda error: self.heading.setText(messages.error_text(error))
-        ).run()
-
-    def _show(self, loaded: Loaded) -> None:
+    def _show(self, loaded: RecordDetail) -> None:
         self._loaded = loaded
-        self.summary.show_registration(loaded[0])
+        self.summary.show_registration(loaded.stored)
         self.correct_button.setEnabled(True)
         self._render_history()
 
@@ -91,7 +86,7 @@ class RecordDetailDialog(QDialog):
         if self._loaded is None:
             return
         fmt = self._services.formatter
-        for version in self._loaded[1]:
+        for version in self._loaded.history:
             line = self.tr("Version {n}, {when}, {operator}: {change}").format(
                 n=fmt.number(version.version),
                 when=fmt.date_time(parse_iso(version.created_at)),
@@ -105,7 +100,7 @@ class RecordDetailDialog(QDialog):
     def start_correction(self) -> None:
         if self._loaded is None:
             return
-        dialog = CorrectionDialog(self._loaded[0], self._services, self._gazetteer, self)
+        dialog = CorrectionDialog(self._loaded.stored, self._services, self._gazetteer, self)
         dialog.saved.connect(self._corrected)
         self.correction_dialog = dialog
         dialog.open()
@@ -192,14 +187,19 @@ class CorrectionDialog(QDialog):
         if record is None or not reason:
             return
         registration_id = self._stored.id
+        raw, _form_errors = record_input(self.fields.values())
 
-        def correct(ctx: WorkerContext) -> int:
-            return ctx.unlocked.correct(registration_id, record, reason=reason)
+        def correct(desk: Desk) -> Corrected | Invalid:
+            return desk.correct(registration_id, raw, reason=reason)
 
         self.save_button.setEnabled(False)
         self._services.executor.op(self, correct).success(self._done).failure(self._failed).run()
 
-    def _done(self, _version: int) -> None:
+    def _done(self, outcome: Corrected | Invalid) -> None:
+        if isinstance(outcome, Invalid):  # the Desk's check is the one that counts
+            self.save_button.setEnabled(True)
+            self.fields.show_errors(refine_errors(outcome.errors, self.fields.values()["id_type"]))
+            return
         self.accept()
         self.saved.emit()
 

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QVBoxLayout, QWid
 
 from fieldreg.store.operators import Operator
 from ui import messages
-from ui.executor import WorkerContext
 from ui.services import Services
 from ui.widgets import LabelledField, button, primary_button, text_label
 
@@ -60,11 +59,9 @@ class RecoverDialog(QDialog):
             return
         self.ok_button.setEnabled(False)
 
-        def recover(ctx: WorkerContext) -> Operator:
-            ctx.session = ctx.store.recover(key, name, passphrase)
-            return ctx.session.operator
-
-        self._services.executor.op(self, recover).success(self._done).failure(self._failed).run()
+        self._services.executor.op(self, lambda desk: desk.recover(key, name, passphrase)).success(
+            self._done
+        ).failure(self._failed).run()
 
     def _done(self, operator: Operator) -> None:
         self.accept()

@@ -9,8 +9,9 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from fieldreg.files import write_atomic
 from ui import messages
-from ui.recovery_sheet import png_bytes, qr_image, recovery_sheet, write_private
+from ui.recovery_sheet import png_bytes, qr_image, recovery_sheet
 from ui.services import Services
 from ui.widgets import button, primary_button, set_role, text_label
 
@@ -93,7 +94,7 @@ class RecoveryKeyPage(QWidget):
             self.status.setText(self.tr("Choose a place outside the FieldReg data folder."))
             return
         sheet = png_bytes(self._sheet())
-        self._services.executor.op(self, lambda _ctx: write_private(path, sheet)).success(
+        self._services.executor.op(self, lambda _ctx: write_atomic(path, sheet)).success(
             lambda _none: self._saved(path)
         ).failure(lambda error: self.status.setText(messages.error_text(error))).run()
 

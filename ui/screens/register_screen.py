@@ -4,8 +4,7 @@ show the receipt, start a fresh form for the same event. Drafts save by themselv
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import uuid6
 from PySide6.QtCore import QEvent, QTimer, Signal
@@ -13,12 +12,13 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from fieldreg.clock import parse_iso
+from fieldreg.desk import Desk
+from fieldreg.desk.results import Draft, DraftSaved, DuplicatesFound, Invalid, Registered
 from fieldreg.gazetteer import Gazetteer
 from fieldreg.record import Registration, validate
 from fieldreg.scanning.parse import printable_excerpt
 from fieldreg.store.session import StoredRegistration
 from ui import messages
-from ui.executor import WorkerContext
 from ui.form_values import is_blank, record_input, refine_errors
 from ui.screens.duplicate_dialog import DuplicateDialog
 from ui.screens.receipt_view import ReceiptDialog
@@ -32,16 +32,6 @@ if TYPE_CHECKING:
 
 AUTOSAVE_MS = 3000
 SEEN_CHARS = 80
-
-
-@dataclass(frozen=True, slots=True)
-class Saved:
-    stored: StoredRegistration
-
-
-@dataclass(frozen=True, slots=True)
-class DuplicatesFound:
-    matches: list[tuple[StoredRegistration, str]]
 
 
 class RegisterScreen(QWidget):
@@ -84,15 +74,13 @@ class RegisterScreen(QWidget):
         self.autosave.setInterval(AUTOSAVE_MS)
         self.autosave.timeout.connect(self.save_draft_now)
         # A hand scanner types into whatever field has the focus; the filter takes its burst
-        # as a scan. Only with a parser: without one, scanning is not available at all.
-        self.wedge: WedgeFilter | None = None
-        if services.scan_parser is not None:
-            self.wedge = WedgeFilter(
-                self._takes_hand_scans,
-                clock_ms=lambda: services.monotonic() * 1000.0,
-                parent=self,
-            )
-            self.wedge.scanned.connect(self._on_hand_scan)
+        # as a scan.
+        self.wedge = WedgeFilter(
+            self._takes_hand_scans,
+            clock_ms=lambda: services.monotonic() * 1000.0,
+            parent=self,
+        )
+        self.wedge.scanned.connect(self._on_hand_scan)
         self._lay_out()
         self._connect()
         self.retranslate()
@@ -128,7 +116,6 @@ class RegisterScreen(QWidget):
         self.clear_button.clicked.connect(lambda: self.discard())
         self.change_event_button.clicked.connect(self.change_event_requested)
         self.receipt_button.clicked.connect(self.show_receipt)
-        self.scan_button.setEnabled(self._services.scan_parser is not None)
         self.scan_button.clicked.connect(self.open_scan_dialog)
         QWidget.setTabOrder(self.fields.consent, self.save_button)
         QWidget.setTabOrder(self.save_button, self.clear_button)
@@ -149,36 +136,27 @@ class RegisterScreen(QWidget):
         self._last_saved = None
         self._show_saved(None)
 
-        def newest_draft(ctx: WorkerContext) -> tuple[str, str, dict[str, Any]] | None:
-            drafts = ctx.unlocked.drafts()
-            if not drafts:
-                return None
-            newest = drafts[-1]
-            return newest.id, newest.updated_at, ctx.unlocked.load_draft(newest.id)
-
-        self._services.executor.op(self, newest_draft).success(self._restore_draft).run()
+        self._services.executor.op(self, lambda desk: desk.newest_draft()).success(
+            self._restore_draft
+        ).run()
         self.autosave.start()
-        if self.wedge is not None:
-            self.wedge.install()
+        self.wedge.install()
         self.fields.first_editor().setFocus()
 
     def open_draft(self, draft_id: str) -> None:
         """A draft chosen in the registrations list replaces the form (the form is kept first)."""
         self.save_draft_now()
 
-        def load(ctx: WorkerContext) -> tuple[str, str, dict[str, Any]]:
-            info = next(d for d in ctx.unlocked.drafts() if d.id == draft_id)
-            return info.id, info.updated_at, ctx.unlocked.load_draft(info.id)
+        self._services.executor.op(self, lambda desk: desk.load_draft(draft_id)).success(
+            self._restore_draft
+        ).run()
 
-        self._services.executor.op(self, load).success(self._restore_draft).run()
-
-    def _restore_draft(self, found: tuple[str, str, dict[str, Any]] | None) -> None:
+    def _restore_draft(self, found: Draft | None) -> None:
         if found is None:
             return
-        draft_id, updated_at, data = found
-        self.draft_id = draft_id
+        self.draft_id, updated_at = found.id, found.updated_at
         self.fields.clear()
-        self.fields.set_values(data.get("form", {}))
+        self.fields.set_values(found.data.get("form", {}))
         self._saved_revision = self._revision
         when = self._services.formatter.date_time(parse_iso(updated_at))
         self._show_notice(self.tr("Unfinished form restored (saved {when}).").format(when=when))
@@ -196,8 +174,7 @@ class RegisterScreen(QWidget):
 
     def leave(self) -> None:
         """Locking or closing: keep the form as a draft, then forget it on screen."""
-        if self.wedge is not None:
-            self.wedge.uninstall()
+        self.wedge.uninstall()
         if self.scan_dialog is not None:
             self.scan_dialog.reject()
         self.save_draft_now()
@@ -224,10 +201,10 @@ class RegisterScreen(QWidget):
             self.draft_id = str(uuid6.uuid7())
         revision, draft_id, event = self._revision, self.draft_id, self.event_text
 
-        def save(ctx: WorkerContext) -> str:
-            return ctx.unlocked.save_draft({"form": values}, draft_id=draft_id, event=event)
+        def save(desk: Desk) -> DraftSaved:
+            return desk.save_draft({"form": values}, draft_id=draft_id, event=event)
 
-        def saved(_draft_id: str) -> None:
+        def saved(_saved: DraftSaved) -> None:
             self._saved_revision = max(self._saved_revision, revision)
             self._render_draft_state()
 
@@ -239,7 +216,7 @@ class RegisterScreen(QWidget):
     def discard(self) -> None:
         draft_id = self.draft_id
         if draft_id:
-            self._services.executor.op(self, lambda ctx: ctx.unlocked.discard_draft(draft_id)).run()
+            self._services.executor.op(self, lambda desk: desk.discard_draft(draft_id)).run()
         self.fields.clear()
         self.draft_id = None
         self._saved_revision = self._revision
@@ -290,18 +267,12 @@ class RegisterScreen(QWidget):
         self._registering = True
         event, draft_id = self.event_text, self.draft_id
 
-        def register(ctx: WorkerContext) -> Saved | DuplicatesFound:
-            session = ctx.unlocked
-            if duplicate_reason is None:
-                matches = session.find_duplicates(record)
-                if matches:
-                    return DuplicatesFound(
-                        [(session.get(m.registration_id), m.field) for m in matches]
-                    )
-            new_id = session.register(
-                record, event=event, duplicate_reason=duplicate_reason, draft_id=draft_id
+        raw, _form_errors = record_input(self.fields.values())
+
+        def register(desk: Desk) -> Registered | DuplicatesFound | Invalid:
+            return desk.register(
+                raw, event=event, duplicate_reason=duplicate_reason, draft_id=draft_id
             )
-            return Saved(session.get(new_id))
 
         self._services.executor.op(self, register).success(self._after_save).failure(
             self._save_failed
@@ -312,11 +283,15 @@ class RegisterScreen(QWidget):
         self.save_button.setEnabled(True)
         self._show_notice(messages.error_text(error))
 
-    def _after_save(self, outcome: Saved | DuplicatesFound) -> None:
+    def _after_save(self, outcome: Registered | DuplicatesFound | Invalid) -> None:
         self._registering = False
         self.save_button.setEnabled(True)
         if isinstance(outcome, DuplicatesFound):
             self._warn_duplicate(outcome)
+            return
+        if isinstance(outcome, Invalid):  # the Desk's check is the one that counts
+            self.fields.show_errors(refine_errors(outcome.errors, self.fields.values()["id_type"]))
+            self._show_notice(self.tr("Please correct the fields marked in red."))
             return
         self._last_saved = outcome.stored
         self.fields.clear()
@@ -342,7 +317,6 @@ class RegisterScreen(QWidget):
         self.receipt_dialog = ReceiptDialog(
             self._last_saved,
             executor=self._services.executor,
-            renderer=self._services.receipts,
             dialogs=self._services.dialogs,
             formatter=self._services.formatter,
             parent=self,
@@ -354,8 +328,6 @@ class RegisterScreen(QWidget):
     def open_scan_dialog(self) -> None:
         """The Scan button: camera with live preview, or a picture file."""
         parser = self._services.scan_parser
-        if parser is None:
-            return
         if self.scan_dialog is not None:
             self.scan_dialog.raise_()
             return
@@ -388,7 +360,7 @@ class RegisterScreen(QWidget):
     def apply_scan_text(self, text: str) -> bool:
         """Decoded text from any scanner: fills the fields it carries, marked as scanned."""
         parser = self._services.scan_parser
-        found = parser.fields_from_text(text) if parser else None
+        found = parser.fields_from_text(text)
         if not found:
             self._show_notice(
                 self.tr(
@@ -450,11 +422,7 @@ class RegisterScreen(QWidget):
         self._render_event()
         self.change_event_button.setText(self.tr("Change event"))
         self.scan_button.setText(self.tr("Scan"))
-        self.scan_button.setToolTip(
-            self.tr("Scan an ID card or a code")
-            if self._services.scan_parser
-            else self.tr("Scanning is not available in this version yet")
-        )
+        self.scan_button.setToolTip(self.tr("Scan an ID card or a code"))
         self.receipt_button.setText(self.tr("Show receipt"))
         self.clear_button.setText(self.tr("Clear form"))
         self.save_button.setText(self.tr("Save registration"))

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldreg.desk import Desk
 from ui import messages
-from ui.executor import WorkerContext
 from ui.screens.registration_rows import (
     ListRow,
     RegistrationTableModel,
@@ -32,13 +32,10 @@ from ui.widgets import button, primary_button, read_only_rows, text_label
 STATUS_FILTERS = ("", "draft", "pending", "synced", "rejected")
 
 
-def load_rows(ctx: WorkerContext) -> list[ListRow]:
-    """On the worker: decrypt this operator's registrations and drafts, newest first."""
-    session = ctx.unlocked
-    rows = [row_from_registration(stored) for stored in session.registrations()]
-    for draft in session.drafts():
-        data = session.load_draft(draft.id)
-        rows.append(row_from_draft(draft.id, draft.updated_at, draft.event, data))
+def load_rows(desk: Desk) -> list[ListRow]:
+    """On the worker: this operator's registrations and drafts as rows, newest first."""
+    rows = [row_from_registration(stored) for stored in desk.registrations()]
+    rows += [row_from_draft(d.id, d.updated_at, d.event, d.data) for d in desk.drafts()]
     rows.sort(key=lambda row: row.when, reverse=True)
     return rows
 

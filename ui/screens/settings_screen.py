@@ -5,8 +5,7 @@ and saved on the store worker; the sync thread picks new hub settings up on its 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from urllib.parse import urlsplit
+from dataclasses import replace
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,12 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldreg.store.database import StoreError
-from fieldreg.store.outbox import MAX_BATCH, MIN_BATCH
+from fieldreg.desk.results import DeviceSettings, Enrolled, SettingsSaved
+from fieldreg.desk.settings import HUB_FIELDS
+from fieldreg.errors import FieldRegError
+from fieldreg.store.outbox import MAX_BATCH
 from fieldreg.store.session import DEVICE_SETTINGS
 from fieldreg.store.sync_settings import SyncSettings
 from ui import messages
-from ui.executor import WorkerContext
+from ui.enrolment_flow import enrol
 from ui.i18n import LANGUAGE_NAMES
 from ui.services import Services
 from ui.settings import AppSettings
@@ -37,79 +38,6 @@ from ui.widgets import LabelledField, button, primary_button, set_role, text_lab
 IDLE_KEY = "idle_lock_minutes"
 IDLE_DEFAULT, IDLE_MAX = DEVICE_SETTINGS[IDLE_KEY]
 IDLE_MIN = 1  # the store allows 0, but a shared laptop that never locks is not offered
-HUB_FIELDS = ("hub_url", "camdx_security_server", "camdx_client", "camdx_service_path")
-
-
-@dataclass(frozen=True, slots=True)
-class DeviceSettings:
-    """What a coordinator sets for the whole laptop, as read from the store."""
-
-    idle_lock_minutes: int = IDLE_DEFAULT
-    sync: SyncSettings = SyncSettings()
-    enrolled: bool = False
-
-
-def load_device_settings(ctx: WorkerContext) -> DeviceSettings:
-    """On the worker."""
-    store = ctx.store
-    return DeviceSettings(
-        store.device_setting(IDLE_KEY),
-        store.sync_settings(),
-        store.trusted_hub_signing_key() is not None,
-    )
-
-
-def save_device_settings(
-    ctx: WorkerContext, idle_minutes: int, sync: SyncSettings
-) -> DeviceSettings:
-    """On the worker: only what changed is written (each change is audited or applied once)."""
-    session = ctx.unlocked
-    if not session.operator.is_coordinator:
-        raise StoreError("not_permitted", action="settings")
-    store = ctx.store
-    if store.device_setting(IDLE_KEY) != idle_minutes:
-        session.set_device_setting(IDLE_KEY, idle_minutes)
-    if store.sync_settings() != sync:
-        store.save_sync_settings(sync)
-    return load_device_settings(ctx)
-
-
-def _is_web_address(text: str) -> bool:
-    parts = urlsplit(text)
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and text.strip() == text
-
-
-def _segments(text: str) -> list[str]:
-    return text.split("/")
-
-
-def check_sync_settings(settings: SyncSettings, *, enrolled: bool) -> dict[str, str]:
-    """Field -> error code (words in ui.messages.FIELD_ERRORS). The hub address may stay empty
-    until enrolment fills it, or when everything goes through CamDX. CamDX is on when any of
-    its fields is set, and then needs all three."""
-    errors: dict[str, str] = {}
-    camdx = any(
-        (settings.camdx_security_server, settings.camdx_client, settings.camdx_service_path)
-    )
-    hub_needed = bool(settings.hub_url) or (enrolled and not camdx)
-    if hub_needed and not _is_web_address(settings.hub_url):
-        errors["hub_url"] = "invalid_url" if settings.hub_url else "required"
-    if camdx:
-        if not _is_web_address(settings.camdx_security_server):
-            errors["camdx_security_server"] = "invalid_url"
-        client = _segments(settings.camdx_client)
-        if len(client) != 4 or not all(part and " " not in part for part in client):
-            errors["camdx_client"] = "invalid_camdx_client"
-        path = _segments(settings.camdx_service_path)
-        if (
-            len(path) < 7
-            or path[:2] != ["", "r1"]
-            or not all(part and " " not in part for part in path[2:7])
-        ):
-            errors["camdx_service_path"] = "invalid_camdx_path"
-    if settings.batch_size and not MIN_BATCH <= settings.batch_size <= MAX_BATCH:
-        errors["batch_size"] = "invalid_batch_size"
-    return errors
 
 
 class SettingsScreen(QWidget):
@@ -120,7 +48,7 @@ class SettingsScreen(QWidget):
         super().__init__(parent)
         self._services = services
         self._settings = AppSettings()
-        self._device = DeviceSettings()
+        self._device = DeviceSettings(IDLE_DEFAULT, SyncSettings(), enrolled=False)
         self._coordinator = False
         self._loading = False
         self.title = text_label("title")
@@ -257,9 +185,9 @@ class SettingsScreen(QWidget):
         self._coordinator = coordinator
         self.save_message.clear()
         self._render_role()
-        self._services.executor.op(self, load_device_settings).success(self._show_device).failure(
-            self._show_save_error
-        ).run()
+        self._services.executor.op(self, lambda desk: desk.device_settings()).success(
+            self._show_device
+        ).failure(self._show_save_error).run()
 
     def _show_device(self, device: DeviceSettings) -> None:
         self._device = device
@@ -282,8 +210,7 @@ class SettingsScreen(QWidget):
         self.lock_note.setVisible(not coordinator)
         self.hub_settings.setVisible(coordinator)
         self.save_button.setVisible(coordinator)
-        available = self._services.enrolment is not None
-        self.enrol_row.setVisible(coordinator and available and not self._device.enrolled)
+        self.enrol_row.setVisible(coordinator and not self._device.enrolled)
         self._render_camdx()
 
     def _render_camdx(self) -> None:
@@ -325,27 +252,15 @@ class SettingsScreen(QWidget):
         if not self._coordinator:
             return
         sync = self.typed_sync_settings()
-        errors = check_sync_settings(sync, enrolled=self._device.enrolled)
-        for name, field in self.hub_fields.items():
-            field.set_error(messages.field_error(errors[name]) if name in errors else "")
-        self.batch_field.set_error(
-            messages.field_error(errors["batch_size"]) if "batch_size" in errors else ""
-        )
-        if errors:
-            self.save_message.setText(self.tr("Please fix the marked fields."))
-            set_role(self.save_message, "error")
-            first = next(name for name in (*HUB_FIELDS, "batch_size") if name in errors)
-            editor = self.batch_size if first == "batch_size" else self.hub_lines[first]
-            editor.setFocus()
-            self.scroll_area.ensureWidgetVisible(editor)
-            return
+        self._show_field_errors({})
         minutes = self.idle_minutes.value()
         hub_changed = sync != self._device.sync
         self.save_button.setEnabled(False)
         self.save_message.setText(self.tr("Saving..."))
         set_role(self.save_message, "hint")
 
-        def saved(device: DeviceSettings) -> None:
+        def saved(result: SettingsSaved) -> None:
+            device = result.settings
             self.save_button.setEnabled(True)
             self._show_device(device)
             self.save_message.setText(
@@ -359,17 +274,36 @@ class SettingsScreen(QWidget):
                 self._services.sync.sync_now()
 
         self._services.executor.op(
-            self, lambda ctx: save_device_settings(ctx, minutes, sync)
+            self, lambda desk: desk.save_device_settings(minutes, sync)
         ).success(saved).failure(self._show_save_error).run()
+
+    def _show_field_errors(self, errors: dict[str, str]) -> None:
+        for name, field in self.hub_fields.items():
+            field.set_error(messages.field_error(errors[name]) if name in errors else "")
+        self.batch_field.set_error(
+            messages.field_error(errors["batch_size"]) if "batch_size" in errors else ""
+        )
 
     def _show_save_error(self, error: Exception) -> None:
         self.save_button.setEnabled(True)
-        self.save_message.setText(messages.error_text(error))
+        errors = (
+            getattr(error, "detail", {}).get("fields") if isinstance(error, FieldRegError) else None
+        )
+        if not errors:
+            self.save_message.setText(messages.error_text(error))
+            set_role(self.save_message, "error")
+            return
+        self._show_field_errors(errors)  # the Desk's check of the typed settings
+        self.save_message.setText(self.tr("Please fix the marked fields."))
         set_role(self.save_message, "error")
+        first = next(name for name in (*HUB_FIELDS, "batch_size") if name in errors)
+        editor = self.batch_size if first == "batch_size" else self.hub_lines[first]
+        editor.setFocus()
+        self.scroll_area.ensureWidgetVisible(editor)
 
     def enrol(self) -> None:
-        enrolment, text = self._services.enrolment, self.enrol_text.text().strip()
-        if enrolment is None or not self._coordinator:
+        text = self.enrol_text.text().strip()
+        if not self._coordinator:
             return
         if not text:
             self.enrol_field.set_error(messages.field_error("required"))
@@ -379,14 +313,10 @@ class SettingsScreen(QWidget):
         self.enrol_button.setEnabled(False)
         self.hub_state.setText(self.tr("Contacting the hub..."))
 
-        def enrol(ctx: WorkerContext) -> DeviceSettings:
-            enrolment.enrol(text)
-            return load_device_settings(ctx)
-
-        def enrolled(device: DeviceSettings) -> None:
+        def enrolled(result: Enrolled) -> None:
             self.enrol_button.setEnabled(True)
             self.enrol_text.clear()
-            self._show_device(device)
+            self._show_device(result.settings)
             self.save_message.setText(self.tr("Enrolled. Registrations will now go to the hub."))
             set_role(self.save_message, "success")
 
@@ -396,7 +326,7 @@ class SettingsScreen(QWidget):
             self.enrol_field.set_error(messages.error_text(error))
             self.enrol_text.setFocus()
 
-        self._services.executor.op(self, enrol).success(enrolled).failure(failed).run()
+        enrol(self._services, self, text, done=enrolled, failed=failed)
 
     # -- language ----------------------------------------------------------------------------
 

@@ -7,10 +7,7 @@ sync engine reports a change while the screen is showing."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import (
@@ -31,14 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from fieldreg.clock import parse_iso
+from fieldreg.desk.sync_log import PERIODS, LogFilter
 from fieldreg.store.outbox import SyncAttempt
 from sync.background import SyncState
 from ui import messages
-from ui.executor import WorkerContext
 from ui.i18n import Formatter
 from ui.services import Services
 from ui.status_bar import SyncStatusBridge
-from ui.sync_log_format import sync_log_text, write_text_atomically
 from ui.theme import ERROR, OK
 from ui.widgets import button, read_only_rows, set_role, text_label
 
@@ -56,58 +52,6 @@ COLUMNS = (
 )
 COUNTS = ("accepted", "duplicate", "rejected")
 NUMERIC = (*COUNTS, "bytes", "duration_ms")
-PERIODS = ("", "today", "7", "30")  # all, today, the last 7 or 30 days
-
-
-@dataclass(frozen=True, slots=True)
-class LogFilter:
-    transport: str = ""  # "" for any
-    outcome: str = ""
-    period: str = ""
-    today: dt.date | None = None  # the local day the period counts back from
-
-    def since(self) -> dt.date | None:
-        if not self.period or self.today is None:
-            return None
-        days = 0 if self.period == "today" else int(self.period) - 1
-        return self.today - dt.timedelta(days=days)
-
-
-def _local_day(moment: str) -> dt.date | None:
-    try:
-        return parse_iso(moment).astimezone().date()
-    except ValueError:
-        return None
-
-
-def filter_attempts(attempts: Iterable[SyncAttempt], wanted: LogFilter) -> list[SyncAttempt]:
-    """Those matching the filter, newest first."""
-    since = wanted.since()
-    kept = []
-    for attempt in attempts:
-        if wanted.transport and attempt.transport != wanted.transport:
-            continue
-        if wanted.outcome and attempt.outcome != wanted.outcome:
-            continue
-        if since is not None:
-            day = _local_day(attempt.started_at)
-            if day is None or day < since:
-                continue
-        kept.append(attempt)
-    kept.reverse()
-    return kept
-
-
-def load_log(ctx: WorkerContext, wanted: LogFilter) -> tuple[list[SyncAttempt], int]:
-    """On the worker: the matching attempts and how many there are in all."""
-    everything = list(ctx.store.outbox.sync_log())
-    return filter_attempts(everything, wanted), len(everything)
-
-
-def export_log(attempts: Sequence[SyncAttempt], fmt: str, path: Path) -> int:
-    """On the worker: the same bytes `fieldreg sync-log --format FMT --out PATH` writes."""
-    write_text_atomically(path, sync_log_text(attempts, fmt))
-    return len(attempts)
 
 
 def counted(attempt: SyncAttempt) -> bool:
@@ -311,7 +255,7 @@ class SyncLogScreen(QWidget):
     def refresh(self) -> None:
         wanted = self.current_filter()
         self.count.setText(self.tr("Loading..."))
-        self._services.executor.op(self, lambda ctx: load_log(ctx, wanted)).success(
+        self._services.executor.op(self, lambda desk: desk.sync_log(wanted)).success(
             self._show
         ).failure(lambda error: self.count.setText(messages.error_text(error))).run()
 
@@ -411,9 +355,9 @@ class SyncLogScreen(QWidget):
             )
             set_role(self.message, "error")
 
-        self._services.executor.op(self, lambda _ctx: export_log(rows, fmt, path)).success(
-            written
-        ).failure(failed).run()
+        self._services.executor.op(
+            self, lambda desk: desk.export_sync_log(rows, fmt, path)
+        ).success(written).failure(failed).run()
 
     def _enable_export(self) -> None:
         has_rows = self.model.rowCount() > 0

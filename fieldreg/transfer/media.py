@@ -1,40 +1,25 @@
-"""Removable media: the same signed batches and receipts as HTTPS, as files on a USB stick.
-
-Device: `export_batches` writes batch-<id>.frb; the hub's `import_batches_for_hub` writes
-receipt-<id>.json beside each; the device's `import_receipts` applies them. Exactly-once holds
+"""Removable media, the device's side: the same signed batches and receipts as HTTPS, as
+files on a USB stick. `export_batches` writes batch-<id>.frb; the hub (sync/hub/media.py)
+writes receipt-<id>.json beside each; `import_receipts` applies them. Exactly-once holds
 across transports because the hub deduplicates by batch id and by (record id, version).
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from fieldreg.clock import iso
+from fieldreg.files import write_atomic
+from fieldreg.store.database import StoreError
 from fieldreg.store.outbox import SyncAttempt
 from fieldreg.store.store import Store
 from fieldreg.transfer.wire import WireError, decode_receipt
-from sync.hub.hub import Hub, HubError
 
 BATCH_PREFIX, RECEIPT_PREFIX = "batch-", "receipt-"
 FILE_BATCH_SIZE = 1000
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Permissions first, fsync, rename; a failed write leaves no partial file behind."""
-    partial = path.with_name(path.name + ".partial")
-    try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def export_batches(store: Store, out_dir: Path) -> list[Path]:
@@ -48,7 +33,7 @@ def export_batches(store: Store, out_dir: Path) -> list[Path]:
         started = iso(store.clock())
         body = outbox.batch_bytes(batch_id, identity)
         path = out_dir / f"{BATCH_PREFIX}{batch_id}.frb"
-        _write_atomically(path, body)
+        write_atomic(path, body)
         written.append(path)
         outbox.log_attempt(
             SyncAttempt(
@@ -69,7 +54,18 @@ class ImportedReceipts:
     accepted: int
     duplicate: int
     rejected: int
-    problems: list[str]
+    problems: list[FileProblem]
+
+    @property
+    def other_device(self) -> int:
+        """Receipts for other laptops sharing the stick: left alone, not a problem."""
+        return sum(1 for problem in self.problems if problem.code == "other_device")
+
+
+@dataclass(frozen=True, slots=True)
+class FileProblem:
+    file: str  # the file's name on the stick
+    code: str
 
 
 def import_receipts(
@@ -77,7 +73,7 @@ def import_receipts(
 ) -> ImportedReceipts:
     hub_key = store.trusted_hub_signing_key()
     if hub_key is None:
-        return ImportedReceipts(0, 0, 0, 0, ["this device is not enrolled with a hub"])
+        raise StoreError("not_enrolled")
     applied = accepted = duplicate = rejected = 0
     problems = []
     for path in sorted(in_dir.glob(f"{RECEIPT_PREFIX}*.json")):
@@ -88,7 +84,7 @@ def import_receipts(
             if receipt.device_id != store.device_id:
                 raise WireError("other_device")
         except WireError as error:
-            problems.append(f"{path.name}: {error.code}")
+            problems.append(FileProblem(path.name, error.code))
             store.outbox.log_attempt(
                 SyncAttempt(
                     started,
@@ -102,7 +98,7 @@ def import_receipts(
             continue
         counts = store.outbox.apply_receipt(receipt)
         if counts.unknown_batch:
-            problems.append(f"{path.name}: unknown_batch")
+            problems.append(FileProblem(path.name, "unknown_batch"))
             continue
         applied += 1
         accepted, duplicate = accepted + counts.accepted, duplicate + counts.duplicate
@@ -122,18 +118,3 @@ def import_receipts(
             )
         )
     return ImportedReceipts(applied, accepted, duplicate, rejected, problems)
-
-
-def import_batches_for_hub(hub: Hub, in_dir: Path) -> list[str]:
-    """Hub side: one line per batch file; a receipt file beside each one accepted."""
-    lines = []
-    for path in sorted(in_dir.glob(f"{BATCH_PREFIX}*.frb")):
-        batch_id = path.stem[len(BATCH_PREFIX) :]
-        try:
-            receipt = hub.receive_batch(path.read_bytes(), transport="file")
-        except HubError as error:
-            lines.append(f"{path.name}: refused ({error.code})")
-            continue
-        _write_atomically(in_dir / f"{RECEIPT_PREFIX}{batch_id}.json", receipt)
-        lines.append(f"{path.name}: receipt written")
-    return lines

@@ -1,0 +1,170 @@
+"""What the Desk's use cases answer: typed results, each saying what it changed.
+
+Like Anki's `OpChanges`: a front end does not guess what to refresh after an operation; the
+result's `changes` names what moved, and each screen decides whether that concerns it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, fields
+from typing import Any
+
+from fieldreg.record import Registration
+from fieldreg.store.operators import Operator
+from fieldreg.store.session import RecordVersion, StoredRegistration
+from fieldreg.store.sync_settings import SyncSettings
+from fieldreg.transfer.media import FileProblem
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    registrations: bool = False
+    drafts: bool = False
+    operators: bool = False
+    settings: bool = False
+    enrolment: bool = False
+    outbox: bool = False  # what waits for the hub, or its acknowledgements
+    sync_log: bool = False
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(
+            **{f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self)}
+        )
+
+    def any(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+
+NOTHING = Changes()
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    """A new store with its first coordinator."""
+
+    recovery_key: str
+    operator: Operator
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    """The input is not a registration: field -> error code. Nothing was saved."""
+
+    errors: dict[str, str]
+    changes: Changes = NOTHING
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicatesFound:
+    """Registrations with the same ID number or phone: (registration, field). Nothing was
+    saved; registering anyway needs a reason."""
+
+    matches: list[tuple[StoredRegistration, str]]
+    changes: Changes = NOTHING
+
+
+@dataclass(frozen=True, slots=True)
+class Registered:
+    stored: StoredRegistration
+    changes: Changes = Changes(registrations=True, drafts=True, outbox=True)
+
+
+@dataclass(frozen=True, slots=True)
+class InputProblem:
+    """One problem in a batch of input records. `number` is the record's place in the input
+    (0: the input as a whole); `field` is empty when the problem is not one field's."""
+
+    number: int
+    code: str
+    field: str = ""
+    detail: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchChecked:
+    """Every input record checked: the records, or the problems (then nothing is saved)."""
+
+    records: list[Registration]
+    problems: list[InputProblem]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordDetail:
+    stored: StoredRegistration
+    history: list[RecordVersion]
+
+
+@dataclass(frozen=True, slots=True)
+class Corrected:
+    version: int
+    changes: Changes = Changes(registrations=True, outbox=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    id: str
+    updated_at: str
+    event: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class DraftSaved:
+    id: str
+    changes: Changes = Changes(drafts=True)
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorsChanged:
+    operators: list[Operator]
+    changes: Changes = Changes(operators=True)
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceSettings:
+    """What a coordinator sets for the whole laptop."""
+
+    idle_lock_minutes: int
+    sync: SyncSettings
+    enrolled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsSaved:
+    settings: DeviceSettings
+    changes: Changes = Changes(settings=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolled:
+    hub_url: str
+    fingerprint: str
+    sealed_backlog: int
+    settings: DeviceSettings
+    changes: Changes = Changes(enrolment=True, settings=True, outbox=True)
+
+
+@dataclass(frozen=True, slots=True)
+class MediaState:
+    enrolled: bool
+    pending: int  # sealed registrations waiting for a receipt
+
+
+@dataclass(frozen=True, slots=True)
+class MediaExported:
+    files: int
+    state: MediaState
+    changes: Changes = Changes(outbox=True, sync_log=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptsImported:
+    applied: int
+    accepted: int
+    duplicate: int
+    rejected: int
+    other_device: int  # receipts for other laptops sharing the stick: left alone
+    problems: list[FileProblem]  # the rest: files that did not verify or did not fit
+    state: MediaState
+    changes: Changes = Changes(registrations=True, outbox=True, sync_log=True)

@@ -1,0 +1,178 @@
+"""`fieldreg init | operator | register | list | audit | check | restore-backup`: arguments
+in, the Desk's use cases, words out (ui/cli/messages.py)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from fieldreg import json_input
+from fieldreg.desk import Desk
+from fieldreg.exports import write_csv
+from fieldreg.qr_image import write_qr_png
+from fieldreg.record import RECORD_KEYS
+from ui.cli import messages as cli_messages
+from ui.cli.common import EXIT_ERROR, EXIT_OK, CliError, login, secret
+
+log = logging.getLogger("fieldreg")
+MAX_REPORTED_ERRORS = 50
+LIST_COLUMNS = [
+    "id",
+    *sorted(RECORD_KEYS),
+    "created_at",
+    "operator",
+    "event",
+    "device_id",
+    "version",
+    "status",
+    "reject_code",
+    "reject_reason",
+]
+
+
+def cmd_init(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
+    if not args.operator and not os.environ.get("FIELDREG_OPERATOR"):
+        raise CliError("init needs --operator NAME (the first coordinator)")
+    name = args.operator or os.environ["FIELDREG_OPERATOR"]
+    qr_path = (args.recovery_qr or Path.cwd() / "fieldreg-recovery-key.png").resolve()
+    if qr_path.is_relative_to(desk.data_dir.resolve()):
+        raise CliError(
+            "keep the recovery key QR out of the data directory: choose another --recovery-qr path"
+        )
+    passphrase = secret("FIELDREG_PASSPHRASE", f"New passphrase for {name}: ", confirm=True)
+    created = desk.create(name, passphrase)
+    write_qr_png(created.recovery_key, qr_path)
+    log.info("store created, device %s", desk.device_id)
+    out.write(
+        f"FieldReg store created in {desk.data_dir} for coordinator {name}.\n"
+        "RECOVERY KEY (shown once: print or copy it now and keep it away from this laptop;\n"
+        "it can set a new coordinator passphrase if every passphrase is lost):\n\n"
+        f"    {created.recovery_key}\n\n"
+        f"The same key as a QR image: {qr_path}\n"
+        "Move that image to safe keeping and delete it from this computer.\n"
+    )
+    return EXIT_OK
+
+
+def cmd_operator(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
+    action = args.operator_command
+    if action == "list":
+        for op in desk.operators():
+            line = {
+                "name": op.name,
+                "role": op.role,
+                "disabled": op.disabled,
+                "failed_attempts": op.failed_attempts,
+            }
+            out.write(json.dumps(line) + "\n")
+        return EXIT_OK
+    if action == "recover":
+        key = secret("FIELDREG_RECOVERY_KEY", "Recovery key: ")
+        passphrase = secret(
+            "FIELDREG_NEW_PASSPHRASE", f"New passphrase for {args.name}: ", confirm=True
+        )
+        desk.recover_operator(key, args.name, passphrase)
+        out.write(f"{args.name} can now log in with the new passphrase.\n")
+        return EXIT_OK
+    login(args, desk)
+    passphrase = secret(
+        "FIELDREG_NEW_PASSPHRASE", f"New passphrase for {args.name}: ", confirm=True
+    )
+    if action == "add":
+        desk.add_operator(args.name, args.role, passphrase)
+        out.write(f"Operator {args.name} added ({args.role}).\n")
+    else:
+        desk.reset_operator(args.name, passphrase)
+        out.write(f"{args.name} can now log in with the new passphrase.\n")
+    return EXIT_OK
+
+
+def _read_input(source: str) -> bytes:
+    if source == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(source).read_bytes()
+    except OSError as error:
+        raise CliError(f"cannot read {source}: {error.strerror}") from None
+
+
+def cmd_register(args: argparse.Namespace, desk: Desk, out: TextIO, err: TextIO) -> int:
+    items = json_input.parse_records(_read_input(args.file))
+    login(args, desk)
+    checked = desk.check_batch(items, allow_duplicates=bool(args.allow_duplicates))
+    if checked.problems:
+        problems = checked.problems
+        for problem in problems[:MAX_REPORTED_ERRORS]:
+            err.write(f"fieldreg: {cli_messages.input_problem(problem)}\n")
+        if len(problems) > MAX_REPORTED_ERRORS:
+            err.write(f"fieldreg: ... and {len(problems) - MAX_REPORTED_ERRORS} more problems\n")
+        err.write(f"fieldreg: nothing was registered ({len(problems)} problem(s) in the input)\n")
+        log.info("register refused: %d problems in %d records", len(problems), len(items))
+        return EXIT_ERROR
+
+    def committed(ids: list[str]) -> None:
+        for registration_id in ids:
+            out.write(json.dumps({"id": registration_id}) + "\n")
+        out.flush()
+        log.info("registered %d records", len(ids))
+
+    desk.register_batch(
+        checked.records,
+        event=args.event,
+        duplicate_reason=args.allow_duplicates,
+        on_commit=committed,
+    )
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
+    login(args, desk)
+    exported = desk.export_registrations(status=args.status, what=f"list/{args.format}")
+    rows = [stored.to_json() for stored in exported]
+    if args.format == "json":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    else:
+        write_csv(out, LIST_COLUMNS, rows)
+    return EXIT_OK
+
+
+def cmd_audit(desk: Desk, out: TextIO) -> int:
+    check = desk.verify_audit()
+    if not check.ok:
+        raise CliError(
+            f"audit log broken at entry {check.broken_at} ({check.problem} does not "
+            f"match); {check.entries} entries before it verify"
+        )
+    out.write(f"audit log OK: {check.entries} entries verified\n")
+    return EXIT_OK
+
+
+def cmd_check(desk: Desk, out: TextIO) -> int:
+    count = desk.check_integrity()
+    out.write(f"store file OK: {count} registrations\n")
+    return EXIT_OK
+
+
+def cmd_restore(desk: Desk, out: TextIO) -> int:
+    backup, aside = desk.restore_latest_backup()
+    out.write(f"Restored {backup.name}. The damaged file was kept as {aside}.\n")
+    log.info("restored backup %s", backup.name)
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Desk, TextIO, TextIO], int]] = {
+    "init": lambda args, desk, out, _err: cmd_init(args, desk, out),
+    "operator": lambda args, desk, out, _err: cmd_operator(args, desk, out),
+    "register": cmd_register,
+    "list": lambda args, desk, out, _err: cmd_list(args, desk, out),
+    "audit": lambda _args, desk, out, _err: cmd_audit(desk, out),
+    "check": lambda _args, desk, out, _err: cmd_check(desk, out),
+    "restore-backup": lambda _args, desk, out, _err: cmd_restore(desk, out),
+}
