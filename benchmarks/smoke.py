@@ -23,11 +23,10 @@ def main() -> int:
         bench_gazetteer = importlib.import_module("benchmarks.bench_gazetteer")
         print()
         print(bench_gazetteer.run())
-    quick = {"quick": True}
-    for name, kwargs in (("bench_scan", quick), ("bench_sync", quick), ("bench_startup", quick)):
+    for name in ("bench_scan", "bench_sync", "bench_startup", "bench_ui"):
         if importlib.util.find_spec(f"benchmarks.{name}") is not None:
             print()
-            print(importlib.import_module(f"benchmarks.{name}").run(**kwargs))
+            print(importlib.import_module(f"benchmarks.{name}").run(quick=True))
     print(f"\nbenchmark smoke run: {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return 0
 
