@@ -148,9 +148,10 @@ def pick_place(qtbot: Any, picker: QWidget, text: str) -> None:
 
 
 def reactivate(qtbot: Any, window: QWidget) -> None:
-    """The offscreen platform hands activation to a suggestion popup as the popup hides (an
-    event queued by the hide); a real window manager gives it back. Let that event arrive,
-    then do what the window manager does and wait until the window is active again."""
+    """The offscreen platform activates every window it shows, a suggestion popup too (no
+    window manager does): the activation is queued at the show and arrives when events are
+    next processed. Let it arrive, then give the window its activation back and wait until it
+    has it. Before Enter in a picker, this leaves the focus where the keys put it."""
     QApplication.processEvents()
     with qtbot.waitActive(window, timeout=WAIT_MS):
         window.activateWindow()
