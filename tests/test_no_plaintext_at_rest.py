@@ -35,6 +35,7 @@ VALUES = set().union(*(person_values(person) for person in PEOPLE))
 
 
 def scan(root: Path) -> list[str]:
+    assert any(path.is_file() for path in root.rglob("*")), f"no files under {root}"
     return plaintext_hits(root, VALUES)
 
 
