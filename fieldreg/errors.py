@@ -122,10 +122,6 @@ ERROR_CODES: dict[str, str] = {
 }
 
 
-def codes_of(kind: str) -> frozenset[str]:
-    return frozenset(code for code, of in ERROR_CODES.items() if of == kind)
-
-
 class FieldRegError(Exception):
     """A failure a user must hear about. `code` is stable (one of ERROR_CODES); `detail`
     carries names, paths and numbers for the words, never personal data."""

@@ -145,10 +145,10 @@ def sample_store(root: Path, language: str, hub: BackgroundHub | None = None) ->
         elif n == 5:
             assert SyncEngine(store, HubClient(store.sync_settings())).sync_once().complete
             settings = store.sync_settings()
-            store.save_sync_settings(replace(settings, hub_url="http://127.0.0.1:9"))
+            session.set_sync_settings(replace(settings, hub_url="http://127.0.0.1:9"))
         elif n == len(PEOPLE) - 1:
             assert SyncEngine(store, HubClient(store.sync_settings())).sync_once().error
-            store.save_sync_settings(settings)
+            session.set_sync_settings(settings)
         raw = {
             "id_type": "national_id",
             "id_number": f"{110200300 + n * 1371}",

@@ -67,9 +67,6 @@ class FaultyLink:
     def inject(self, *faults: Fault) -> None:
         self._loop.call_soon_threadsafe(self.faults.extend, faults)
 
-    def clear_faults(self) -> None:
-        self._loop.call_soon_threadsafe(self.faults.clear)
-
     def __enter__(self) -> FaultyLink:
         self._thread.start()
         self._ready.wait(10)

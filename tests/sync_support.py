@@ -32,7 +32,7 @@ class Device:
 
     def point_at(self, url: str, **camdx: str) -> None:
         settings = replace(self.store.sync_settings(), hub_url=url, **camdx)
-        self.store.save_sync_settings(settings)
+        self.session.set_sync_settings(settings)
 
     def engine(self, settings: SyncSettings | None = None) -> SyncEngine:
         return SyncEngine(self.store, HubClient(settings or self.store.sync_settings()))

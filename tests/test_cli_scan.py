@@ -1,4 +1,4 @@
-"""`fieldreg scan` and `fieldreg receipt`, called the way ui/cli.py calls them."""
+"""`fieldreg scan` and `fieldreg receipt`, called the way ui/cli/entry.py calls them."""
 
 from __future__ import annotations
 

@@ -113,6 +113,7 @@ def demo_setup() -> Iterator[tuple[Path, str]]:
         with BackgroundHub(Path(temp) / "hub") as hub:
             desk = Desk(root)
             desk.create(DEMO_OPERATOR, DEMO_PASSPHRASE)
+            desk.unlock(DEMO_OPERATOR, DEMO_PASSPHRASE)
             desk.enrol(hub.hub.issue_token(hub.url), HubClient)
             desk.close()
             hint = (

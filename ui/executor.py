@@ -26,6 +26,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from fieldreg.clock import Clock
 from fieldreg.desk import Desk
+from fieldreg.desk.results import Changes
 from fieldreg.errors import FieldRegError
 
 log = logging.getLogger("fieldreg.ui")
@@ -76,10 +77,13 @@ class StoreOp(Generic[T]):
 
 
 class StoreExecutor(QObject):
-    """The single store worker. Lives on the GUI thread; its thread runs the operations."""
+    """The single store worker. Lives on the GUI thread; its thread runs the operations.
+    `changed` carries the Changes of every result that has some, after the op's own callback:
+    the main window forwards them to the screens, each of which decides what to reload."""
 
     busy_changed = Signal(bool)
     unhandled_error = Signal(object)
+    changed = Signal(object)  # Changes
     _finished = Signal(object)
 
     def __init__(self, context: Desk, parent: QObject | None = None) -> None:
@@ -139,6 +143,9 @@ class StoreExecutor(QObject):
         try:
             outcome.op._deliver(outcome)
         finally:
+            changes = getattr(outcome.result, "changes", None)
+            if isinstance(changes, Changes) and changes.any():
+                self.changed.emit(changes)
             if self._pending == 0:
                 self.busy_changed.emit(False)
 

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldreg.desk.results import Changes
 from fieldreg.gazetteer import Gazetteer, load_gazetteer
 from fieldreg.store.operators import Operator
-from fieldreg.store.session import StoredRegistration
 from ui import messages
 from ui.i18n import LanguageManager
 from ui.idle import IdleWatcher
@@ -156,7 +156,7 @@ class MainWindow(QMainWindow):
         self.login.recovery_requested.connect(self._open_recovery)
         self.event_screen.chosen.connect(self._on_event_chosen)
         self.register.change_event_requested.connect(self._ask_event)
-        self.register.registered.connect(self._on_registered)
+        self.services.executor.changed.connect(self._forward_changes)
         self.register.open_registration.connect(self.open_registration)
         self.registrations.open_registration.connect(self.open_registration)
         self.registrations.open_draft.connect(self._open_draft)
@@ -265,22 +265,18 @@ class MainWindow(QMainWindow):
             return
         self.nav_buttons[key].setChecked(True)
         self.work.setCurrentWidget(self._screens()[key])
-        if key == "registrations":
-            self.registrations.refresh()
-            self.registrations.search.setFocus()
-        elif key == "operators":
-            self.operators.refresh()
-        elif key == "sync_log":
-            self.sync_log.refresh()
-            self.sync_log.table.setFocus()
-        elif key == "media":
-            self.media.prepare()
-            self.media.folder.setFocus()
-        elif key == "settings":
+        if key == "settings":
             coordinator = bool(self.operator and self.operator.is_coordinator)
             self.settings_screen.show_settings(self.settings, coordinator=coordinator)
         else:
-            self.register.fields.first_editor().setFocus()
+            shown = {
+                "register": self.register.shown,
+                "registrations": self.registrations.shown,
+                "operators": self.operators.shown,
+                "sync_log": self.sync_log.shown,
+                "media": self.media.shown,
+            }
+            shown[key]()  # each screen reloads what it shows and takes the focus
 
     def lock(self) -> None:
         """Keep the form as a draft, forget everything decrypted, ask for the passphrase."""
@@ -309,8 +305,16 @@ class MainWindow(QMainWindow):
 
     # -- records -----------------------------------------------------------------------------
 
-    def _on_registered(self, _stored: StoredRegistration) -> None:
-        self._refresh_device_count()
+    def _forward_changes(self, changes: Changes) -> None:
+        """What an operation changed reaches every screen; each decides what to reload."""
+        if changes.registrations:
+            self._refresh_device_count()
+        if self.operator is None:
+            return
+        for screen in self._screens().values():
+            apply = getattr(screen, "apply_changes", None)
+            if apply is not None:
+                apply(changes, showing=self.work.currentWidget() is screen)
 
     def _refresh_device_count(self) -> None:
         self.services.executor.op(self, lambda desk: desk.registration_count()).success(
@@ -319,7 +323,6 @@ class MainWindow(QMainWindow):
 
     def open_registration(self, registration_id: str) -> None:
         dialog = RecordDetailDialog(registration_id, self.services, self.gazetteer, self)
-        dialog.corrected.connect(lambda _id: self.registrations.refresh())
         self.detail_dialog = dialog
         dialog.open()
 

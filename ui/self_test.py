@@ -124,63 +124,62 @@ def check_scan(ctx: _Context) -> str:
 
 
 def check_store(ctx: _Context) -> str:
+    from fieldreg.desk import Desk
+    from fieldreg.desk.results import Registered
     from fieldreg.store.crypto import KdfParams
-    from fieldreg.store.store import Store
 
     light = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
-    store, _recovery_key = Store.create(
-        ctx.temp / "device", operator=OPERATOR, passphrase=PASSPHRASE, kdf=light
-    )
-    ctx.values["store"] = store
-    session = store.unlock(OPERATOR, PASSPHRASE)
-    ctx.values["session"] = session
-    result = session.validate(SAMPLE_RECORD)
-    _require(result.record is not None, f"sample record refused: {result.errors}")
-    assert result.record is not None
-    registration_id = session.register(result.record, event="self-test")
-    stored = session.get(registration_id)
+    desk = Desk(ctx.temp / "device", kdf=light)
+    ctx.values["desk"] = desk
+    desk.create(OPERATOR, PASSPHRASE)
+    desk.unlock(OPERATOR, PASSPHRASE)
+    outcome = desk.register(SAMPLE_RECORD, event="self-test")
+    _require(isinstance(outcome, Registered), f"sample record refused: {outcome}")
+    assert isinstance(outcome, Registered)
+    stored = desk.registration(outcome.stored.id).stored
     _require(stored.record.name_km == SAMPLE_RECORD["name_km"], "stored record reads back wrong")
-    _require(store.verify_audit().ok, "audit log does not verify")
-    ctx.values["registration_id"] = registration_id
+    _require(desk.verify_audit().ok, "audit log does not verify")
+    ctx.values["registration_id"] = stored.id
     return "created, unlocked, registered and read back 1 record"
 
 
 def check_receipt(ctx: _Context) -> str:
     from PIL import Image
 
-    from fieldreg.gazetteer import load_gazetteer
     from fieldreg.receipts import receipt
-    from fieldreg.receipts.layout import PAPERS, receipt_content
-    from fieldreg.receipts.pdf import receipt_pdf
-    from fieldreg.receipts.png import receipt_png
     from fieldreg.scanning.decode import decode
 
-    store, session = ctx.values["store"], ctx.values["session"]
-    stored = session.get(ctx.values["registration_id"])
-    content = receipt_content(stored, store.device_identity(), load_gazetteer())
-    pdf = receipt_pdf(content, PAPERS["a6"])
+    desk, registration_id = ctx.values["desk"], ctx.values["registration_id"]
+    pdf = desk.render_receipt(registration_id, "pdf", paper="a6")
     _require(pdf.startswith(b"%PDF-"), "receipt PDF is not a PDF")
     _require(b"NotoSansKhmer" in pdf, "receipt PDF has no Khmer font embedded")
-    png = receipt_png(content, PAPERS["thermal80"])
+    png = desk.render_receipt(registration_id, "png", paper="thermal80")
     image = Image.open(io.BytesIO(png))
     _require(image.format == "PNG", "receipt PNG is not a PNG")
     texts = [payload.text for payload in decode(image)]
-    _require(texts == [content.qr_payload], "the receipt PNG's QR does not read back")
-    check = receipt.verify(texts[0], store.trusted_hub_signing_key())
+    qr_payload = desk.receipt_content(registration_id).qr_payload
+    _require(texts == [qr_payload], "the receipt PNG's QR does not read back")
+    check = receipt.verify(texts[0], desk.trusted_hub_key())
     _require(check.status != receipt.INVALID_SIGNATURE, "the receipt's signature does not verify")
     return f"PDF {len(pdf):,} B, PNG {image.width}x{image.height} with a QR that reads back"
 
 
 def check_sync(ctx: _Context) -> str:
+    from fieldreg.store.database import storage_boundary
+    from fieldreg.store.store import Store
     from sync.client import HubClient
     from sync.engine import SyncEngine
-    from sync.enrol import enrol_device
     from sync.hub.server import BackgroundHub
 
-    store, session = ctx.values["store"], ctx.values["session"]
+    desk = ctx.values["desk"]
     with BackgroundHub(ctx.temp / "hub") as hub:
-        enrol_device(store, session, hub.hub.issue_token(hub.url))
-        report = SyncEngine(store, HubClient(store.sync_settings())).sync_once()
+        desk.enrol(hub.hub.issue_token(hub.url), HubClient)
+        with storage_boundary(desk.data_dir):  # the sync engine's own connection, as the app's
+            store = Store.open(desk.data_dir)
+            try:
+                report = SyncEngine(store, HubClient(store.sync_settings())).sync_once()
+            finally:
+                store.close()
         _require(report.complete, f"sync incomplete: {report.error or report.pending}")
         received = list(hub.hub.registrations())
     _require(
@@ -249,9 +248,9 @@ def _context() -> Iterator[_Context]:
         try:
             yield ctx
         finally:
-            store = ctx.values.get("store")
-            if store is not None:
-                store.close()
+            desk = ctx.values.get("desk")
+            if desk is not None:
+                desk.close()
 
 
 def run_self_test(out: TextIO, err: TextIO, *, checks: tuple[Check, ...] = CHECKS) -> int:

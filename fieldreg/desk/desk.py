@@ -48,12 +48,13 @@ from fieldreg.gazetteer import load_gazetteer
 from fieldreg.json_input import InputItem
 from fieldreg.receipts.layout import PAPERS, ReceiptContent, receipt_content
 from fieldreg.record import Registration, ValidationResult
+from fieldreg.store.administration import DEVICE_SETTINGS
 from fieldreg.store.audit import AuditCheck
 from fieldreg.store.crypto import KdfParams
 from fieldreg.store.database import DB_FILENAME, DataDir, StoreError, storage_error
 from fieldreg.store.operators import Operator
 from fieldreg.store.outbox import SyncAttempt
-from fieldreg.store.session import DEVICE_SETTINGS, Session, StoredRegistration
+from fieldreg.store.session import Session, StoredRegistration
 from fieldreg.store.store import Store
 from fieldreg.store.sync_settings import SyncSettings
 from fieldreg.transfer import media

@@ -128,10 +128,6 @@ def _pad(line: str, width: int) -> str:
     return line + "<" * (width - len(line)) if len(line) < width else line
 
 
-def looks_like_mrz(text: str) -> bool:
-    return split_lines(text) is not None
-
-
 def parse_mrz(text: str, *, today: dt.date) -> MrzResult | None:
     """Parse a TD1 or TD3 zone; None when `text` has neither shape."""
     lines = split_lines(text)

@@ -187,10 +187,6 @@ class Outbox:
         ).fetchone()
         return None if row is None or row[0] is None else str(row[0])
 
-    def status_counts(self) -> dict[str, int]:
-        rows = self.db.execute("SELECT sync_status, count(*) FROM registrations GROUP BY 1")
-        return {"pending": 0, "synced": 0, "rejected": 0} | {row[0]: row[1] for row in rows}
-
 
 def attempt_json(attempt: SyncAttempt) -> str:
     return json.dumps(asdict(attempt), ensure_ascii=True)

@@ -19,14 +19,11 @@ from fieldreg.clock import Clock, iso
 from fieldreg.gazetteer import load_gazetteer
 from fieldreg.record import Registration, ValidationResult, validate
 from fieldreg.store import audit, crypto, operators
-from fieldreg.store.database import StoreError, transaction, write_meta
-from fieldreg.store.sync_settings import SyncSettings
+from fieldreg.store.administration import Administration
+from fieldreg.store.database import StoreError, transaction
 from fieldreg.transfer.sealing import HubPublicKey, packet_info
 
 COMMIT_CHUNK = 250
-# device-wide settings a coordinator sets: name -> (default, maximum)
-DEVICE_SETTINGS = {"idle_lock_minutes": (10, 240)}
-MIN_DEVICE_SETTING = 1  # an idle lock of 0 minutes would mean never locking
 MAX_DRAFT_BYTES = 64 * 1024
 MAX_EVENT_LENGTH = 100
 STATUSES = ("pending", "synced", "rejected")
@@ -97,7 +94,7 @@ def check_event(event: str) -> str:
     return event.strip()
 
 
-class Session:
+class Session(Administration):
     def __init__(
         self,
         db: Database,
@@ -459,121 +456,6 @@ class Session:
     def discard_draft(self, draft_id: str) -> None:
         with transaction(self.db):
             self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
-
-    # -- operators (coordinators only) -----------------------------------------------------
-
-    def _require_coordinator(self, action: str) -> None:
-        if not self.operator.is_coordinator:
-            raise StoreError("not_permitted", action=action)
-
-    def add_operator(self, name: str, role: str, passphrase: str) -> None:
-        self._require_coordinator("operator_add")
-        now = self.clock()
-        with transaction(self.db):
-            operators.insert(
-                self.db,
-                name=name,
-                role=role,
-                passphrase=passphrase,
-                data_key=self._keys.data_key,
-                kdf=self._kdf,
-                now=now,
-            )
-            audit.append(
-                self.db,
-                at=iso(now),
-                actor=self.operator.name,
-                action="operator_add",
-                subject=name,
-                details={"role": role},
-            )
-
-    def reset_operator(self, name: str, passphrase: str) -> None:
-        """New passphrase for an operator who forgot theirs or is locked out."""
-        self._require_coordinator("operator_reset")
-        if operators.get(self.db, name) is None:
-            raise StoreError("unknown_operator", name=name)
-        with transaction(self.db):
-            operators.set_passphrase(
-                self.db,
-                name=name,
-                passphrase=passphrase,
-                data_key=self._keys.data_key,
-                kdf=self._kdf,
-            )
-            audit.append(
-                self.db,
-                at=iso(self.clock()),
-                actor=self.operator.name,
-                action="operator_reset",
-                subject=name,
-            )
-
-    def set_operator_disabled(self, name: str, disabled: bool) -> None:
-        """Stop (or allow again) an operator's logins; their registrations stay. A coordinator
-        cannot disable themself, so the device always keeps one who can undo it."""
-        self._require_coordinator("operator_disable")
-        if operators.get(self.db, name) is None:
-            raise StoreError("unknown_operator", name=name)
-        if name == self.operator.name:
-            raise StoreError("not_permitted", action="disable_self")
-        with transaction(self.db):
-            self.db.execute(
-                "UPDATE operators SET disabled = ? WHERE name = ?", [int(disabled), name]
-            )
-            audit.append(
-                self.db,
-                at=iso(self.clock()),
-                actor=self.operator.name,
-                action="operator_disable" if disabled else "operator_enable",
-                subject=name,
-            )
-
-    def set_device_setting(self, key: str, value: int) -> None:
-        """A coordinator's device-wide setting (e.g. idle_lock_minutes), audited."""
-        self._require_coordinator("settings")
-        if key not in DEVICE_SETTINGS or not MIN_DEVICE_SETTING <= value <= DEVICE_SETTINGS[key][1]:
-            raise StoreError("invalid_setting", key=key[:40])
-        with transaction(self.db):
-            write_meta(self.db, f"setting/{key}", str(value))
-            audit.append(
-                self.db,
-                at=iso(self.clock()),
-                actor=self.operator.name,
-                action="setting",
-                subject=key,
-                details={"value": value},
-            )
-
-    def set_sync_settings(self, settings: SyncSettings) -> None:
-        """A coordinator's hub connection (address, CamDX, batch size), audited."""
-        self._require_coordinator("settings")
-        with transaction(self.db):
-            write_meta(self.db, "sync_settings", settings.to_json())
-            audit.append(
-                self.db,
-                at=iso(self.clock()),
-                actor=self.operator.name,
-                action="setting",
-                subject="sync_settings",
-                details={
-                    "hub_url": settings.hub_url,
-                    "camdx": settings.uses_camdx,
-                    "batch_size": settings.batch_size,
-                },
-            )
-
-    def note_export(self, what: str, count: int) -> None:
-        """Exports carry personal data out of the store: the audit log says who and how much."""
-        with transaction(self.db):
-            audit.append(
-                self.db,
-                at=iso(self.clock()),
-                actor=self.operator.name,
-                action="export",
-                subject=what,
-                details={"count": count},
-            )
 
 
 def _registration(data: dict[str, Any]) -> Registration:

@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 from fieldreg.clock import Clock, iso, utc_now
 from fieldreg.store import audit, crypto, operators
+from fieldreg.store.administration import DEVICE_SETTINGS
 from fieldreg.store.database import (
     DataDir,
     StoreError,
@@ -31,7 +32,7 @@ from fieldreg.store.database import (
 )
 from fieldreg.store.device_identity import DeviceCertificate, DeviceIdentity
 from fieldreg.store.outbox import Outbox
-from fieldreg.store.session import DEVICE_SETTINGS, Session
+from fieldreg.store.session import Session
 from fieldreg.store.sync_settings import SyncSettings
 from fieldreg.transfer.sealing import HubPublicKey, hub_fingerprint
 
@@ -202,10 +203,6 @@ class Store:
 
     def sync_settings(self) -> SyncSettings:
         return SyncSettings.from_json(self._optional_meta("sync_settings"))
-
-    def save_sync_settings(self, settings: SyncSettings) -> None:
-        with transaction(self.db):
-            self._set_meta("sync_settings", settings.to_json())
 
     def trusted_hub_signing_key(self) -> Ed25519PublicKey | None:
         """The hub key pinned at enrolment: it certifies devices and signs sync receipts."""

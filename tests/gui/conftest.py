@@ -96,8 +96,12 @@ def make_window(
 
 
 def wait_idle(qtbot: Any, window: MainWindow) -> None:
-    """Every store operation asked for so far has answered on the GUI thread."""
-    qtbot.waitUntil(window.services.executor.is_idle, timeout=WAIT_MS)
+    """Every store and network operation asked for so far has answered on the GUI thread
+    (enrolment hops store -> network -> store, so both must be idle at once)."""
+    services = window.services
+    qtbot.waitUntil(
+        lambda: services.executor.is_idle() and services.network.is_idle(), timeout=WAIT_MS
+    )
 
 
 def type_text(qtbot: Any, widget: QWidget, text: str) -> None:

@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+from fieldreg.desk import Desk
 from fieldreg.transfer.media import export_batches, import_receipts
 from sync.background import BackgroundSync, NoSyncEngine
 from sync.hub.media import import_batches_for_hub
@@ -60,7 +61,11 @@ def device(data_dir: Path, clock: FakeClock, hub: BackgroundHub):
 
 def cli_sync_log(device: Device, fmt: str) -> str:
     out = io.StringIO()
-    cmd_sync_log(argparse.Namespace(format=fmt, out=None), device.store, out)
+    desk = Desk(device.store.data_dir.root)  # as `fieldreg sync-log` opens it: no login
+    try:
+        cmd_sync_log(argparse.Namespace(format=fmt, out=None), desk, out, io.StringIO())
+    finally:
+        desk.close()
     return out.getvalue()
 
 

@@ -108,6 +108,10 @@ class MediaScreen(QWidget):
 
     # -- state -------------------------------------------------------------------------------
 
+    def shown(self) -> None:
+        self.prepare()
+        self.folder.setFocus()
+
     def prepare(self) -> None:
         """Shown: how many registrations wait, and whether this laptop is enrolled."""
         self._services.executor.op(self, lambda desk: desk.media_state()).success(

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldreg.desk import Desk
-from fieldreg.desk.results import OperatorsChanged
+from fieldreg.desk.results import Changes, OperatorsChanged
 from fieldreg.store.operators import LOCK_OUT_AFTER, ROLES, Operator
 from ui import messages
 from ui.services import Services
@@ -98,6 +98,12 @@ class OperatorsScreen(QWidget):
         self.disable_button.clicked.connect(lambda: self.toggle_disabled())
         self.table.itemSelectionChanged.connect(self._render_selected)
         self.retranslate()
+
+    def shown(self) -> None:
+        self.refresh()
+
+    def apply_changes(self, changes: Changes, *, showing: bool) -> None:
+        del changes, showing  # its own operations answer with the new list
 
     def refresh(self) -> None:
         def load(desk: Desk) -> tuple[list[Operator], str]:

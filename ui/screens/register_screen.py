@@ -172,6 +172,9 @@ class RegisterScreen(QWidget):
         self._event_shown = shown or event
         self._render_event()
 
+    def shown(self) -> None:
+        self.fields.first_editor().setFocus()
+
     def leave(self) -> None:
         """Locking or closing: keep the form as a draft, then forget it on screen."""
         self.wedge.uninstall()

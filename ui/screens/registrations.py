@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldreg.desk import Desk
+from fieldreg.desk.results import Changes
 from ui import messages
 from ui.screens.registration_rows import (
     ListRow,
@@ -95,6 +96,14 @@ class RegistrationsScreen(QWidget):
         self.open_button.clicked.connect(lambda: self.open_selected())
         self.table.activated.connect(lambda index: self._open_row(index))
         self.retranslate()
+
+    def shown(self) -> None:
+        self.refresh()
+        self.search.setFocus()
+
+    def apply_changes(self, changes: Changes, *, showing: bool) -> None:
+        if showing and (changes.registrations or changes.drafts):
+            self.refresh()
 
     def refresh(self) -> None:
         self.count.setText(self.tr("Loading..."))

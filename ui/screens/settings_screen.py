@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 from fieldreg.desk.results import DeviceSettings, Enrolled, SettingsSaved
 from fieldreg.desk.settings import HUB_FIELDS
 from fieldreg.errors import FieldRegError
+from fieldreg.store.administration import DEVICE_SETTINGS
 from fieldreg.store.outbox import MAX_BATCH
-from fieldreg.store.session import DEVICE_SETTINGS
 from fieldreg.store.sync_settings import SyncSettings
 from ui import messages
 from ui.enrolment_flow import enrol

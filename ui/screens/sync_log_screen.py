@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldreg.clock import parse_iso
+from fieldreg.desk.results import Changes
 from fieldreg.desk.sync_log import PERIODS, LogFilter
 from fieldreg.store.outbox import SyncAttempt
 from sync.background import SyncState
@@ -251,6 +252,14 @@ class SyncLogScreen(QWidget):
             period=str(self.period.currentData() or ""),
             today=self._services.clock().astimezone().date(),
         )
+
+    def shown(self) -> None:
+        self.refresh()
+        self.table.setFocus()
+
+    def apply_changes(self, changes: Changes, *, showing: bool) -> None:
+        if showing and changes.sync_log:
+            self.refresh()
 
     def refresh(self) -> None:
         wanted = self.current_filter()
