@@ -166,7 +166,7 @@ def run_app(
         window.show()
         # Objects made at start-up (Qt wrappers, the gazetteer) live as long as the app: keep
         # the garbage collector from walking them all again, which held the GIL ~90 ms while
-        # syncing (tests/gui/test_ui_responsiveness.py).
+        # syncing (measured by benchmarks/bench_ui.py).
         QTimer.singleShot(3000, gc.freeze)
         if quit_after_ms is not None:
             QTimer.singleShot(quit_after_ms, window.close)
