@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, Self, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
@@ -33,31 +33,30 @@ log = logging.getLogger("fieldreg.ui")
 T = TypeVar("T")
 
 
-@dataclass
-class _Outcome:
-    op: StoreOp[Any]
-    result: Any = None
-    error: BaseException | None = None
+class _Executor(Protocol):
+    unhandled_error: Any  # a Signal(object)
+
+    def submit(self, op: Any) -> None: ...
 
 
 @dataclass
-class StoreOp(Generic[T]):
-    """`StoreOp(owner, executor, lambda ctx: ctx.unlocked.get(id)).success(show).run()`.
+class Op(Generic[T]):
+    """What a screen asks a worker for: the work, and what to do with its answer.
 
     Callbacks run on the GUI thread, and only while `owner` still exists. Without a failure
     callback, errors go to the executor's `unhandled_error` signal."""
 
     owner: QObject
-    executor: StoreExecutor
-    work: Callable[[Desk], T]
+    executor: _Executor
+    work: Callable[..., T]
     _on_success: Callable[[T], None] | None = field(default=None, init=False)
     _on_failure: Callable[[Exception], None] | None = field(default=None, init=False)
 
-    def success(self, callback: Callable[[T], None]) -> StoreOp[T]:
+    def success(self, callback: Callable[[T], None]) -> Self:
         self._on_success = callback
         return self
 
-    def failure(self, callback: Callable[[Exception], None]) -> StoreOp[T]:
+    def failure(self, callback: Callable[[Exception], None]) -> Self:
         self._on_failure = callback
         return self
 
@@ -74,6 +73,23 @@ class StoreOp(Generic[T]):
             self._on_failure(outcome.error)
         else:
             self.executor.unhandled_error.emit(outcome.error)
+
+
+class StoreOp(Op[T]):
+    """`executor.op(owner, lambda desk: desk.registration(id)).success(show).run()`: the work
+    gets the Desk, on the store worker."""
+
+
+class NetOp(Op[T]):
+    """`network.op(owner, lambda: contact_hub(request, link)).success(show).run()`: the work
+    gets nothing (no store), on the network worker."""
+
+
+@dataclass
+class _Outcome:
+    op: Op[Any]
+    result: Any = None
+    error: BaseException | None = None
 
 
 class StoreExecutor(QObject):
@@ -153,50 +169,6 @@ class StoreExecutor(QObject):
 # -- the network worker ----------------------------------------------------------------------
 
 
-@dataclass
-class _NetOutcome:
-    op: NetOp[Any]
-    result: Any = None
-    error: BaseException | None = None
-
-
-@dataclass
-class NetOp(Generic[T]):
-    """`NetOp(owner, network, lambda: client.reachable()).success(show).run()`.
-
-    Like StoreOp, but the work runs on the network worker and takes no store. Callbacks run on
-    the GUI thread, and only while `owner` still exists. Without a failure callback, errors go
-    to the executor's `unhandled_error` signal."""
-
-    owner: QObject
-    executor: NetworkExecutor
-    work: Callable[[], T]
-    _on_success: Callable[[T], None] | None = field(default=None, init=False)
-    _on_failure: Callable[[Exception], None] | None = field(default=None, init=False)
-
-    def success(self, callback: Callable[[T], None]) -> NetOp[T]:
-        self._on_success = callback
-        return self
-
-    def failure(self, callback: Callable[[Exception], None]) -> NetOp[T]:
-        self._on_failure = callback
-        return self
-
-    def run(self) -> None:
-        self.executor.submit(self)
-
-    def _deliver(self, outcome: _NetOutcome) -> None:
-        if not shiboken6.isValid(self.owner):
-            return
-        if outcome.error is None:
-            if self._on_success is not None:
-                self._on_success(outcome.result)
-        elif isinstance(outcome.error, Exception) and self._on_failure is not None:
-            self._on_failure(outcome.error)
-        else:
-            self.executor.unhandled_error.emit(outcome.error)
-
-
 class NetworkExecutor(QObject):
     """The single network worker, beside the store worker. Lives on the GUI thread; its thread
     runs the operations in the order they were asked for."""
@@ -242,17 +214,17 @@ class NetworkExecutor(QObject):
             if op is None or self._closing.is_set():
                 break
             try:
-                outcome = _NetOutcome(op, result=op.work())
+                outcome = _Outcome(op, result=op.work())
             except Exception as error:  # reported to the GUI thread, which decides
                 if not isinstance(error, FieldRegError):
                     log.exception("network operation failed")
-                outcome = _NetOutcome(op, error=error)
+                outcome = _Outcome(op, error=error)
             if self._closing.is_set():
                 break
             self._finished.emit(outcome)
 
     @Slot(object)
-    def _deliver(self, outcome: _NetOutcome) -> None:
+    def _deliver(self, outcome: _Outcome) -> None:
         self._pending -= 1
         try:
             outcome.op._deliver(outcome)

@@ -15,8 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-import platformdirs
-
+from fieldreg.data_dir import choose_data_dir
 from fieldreg.exports import write_csv
 from fieldreg.files import SHARED, write_text_atomic
 from fieldreg.qr_image import write_qr_png
@@ -92,11 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def data_dir_from(args: argparse.Namespace) -> Path:
-    if args.data_dir:
-        return Path(args.data_dir)
-    if os.environ.get("FIELDREG_HUB_DATA_DIR"):
-        return Path(os.environ["FIELDREG_HUB_DATA_DIR"])
-    return Path(platformdirs.user_data_dir("fieldreg-hub", appauthor=False))
+    return choose_data_dir(args.data_dir, "FIELDREG_HUB_DATA_DIR", "fieldreg-hub")
 
 
 def cmd_serve(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:

@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-import platformdirs
-
+from fieldreg.data_dir import choose_data_dir
 from fieldreg.desk import Desk
 from fieldreg.errors import FieldRegError
 from fieldreg.store.database import StoreError
@@ -155,11 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def data_dir_from(args: argparse.Namespace) -> Path:
-    if args.data_dir:
-        return Path(args.data_dir)
-    if os.environ.get("FIELDREG_DATA_DIR"):
-        return Path(os.environ["FIELDREG_DATA_DIR"])
-    return Path(platformdirs.user_data_dir("fieldreg", appauthor=False))
+    return choose_data_dir(args.data_dir, "FIELDREG_DATA_DIR", "fieldreg")
 
 
 def _setup_logging(data_dir: Path) -> None:
