@@ -140,3 +140,23 @@ def test_a_damaged_file_is_damaged_not_a_sqlite_error(tmp_path: Path) -> None:
     damaged.close()
     assert error.value.code == "damaged"
     assert error.value.detail["path"] == str(path)
+
+
+def test_a_registrar_reads_only_their_own_registrations(desk: Desk, tmp_path: Path) -> None:
+    theirs = desk.register(raw_record())
+    assert isinstance(theirs, Registered)
+    desk.add_operator("Vanna", "registrar", REGISTRAR_PASSPHRASE)
+    desk.unlock("Vanna", REGISTRAR_PASSPHRASE)
+    mine = desk.register(raw_record())
+    assert isinstance(mine, Registered)
+    assert [s.id for s in desk.registrations()] == [mine.stored.id]
+    assert desk.registration(mine.stored.id).stored.operator == "Vanna"
+    for read in (
+        lambda: desk.registration(theirs.stored.id),
+        lambda: desk.receipt_content(theirs.stored.id),
+        lambda: desk.save_receipt(theirs.stored.id, {"pdf": tmp_path / "r.pdf"}),
+    ):
+        with pytest.raises(StoreError) as refused:
+            read()
+        assert refused.value.code == "not_found"
+    assert not (tmp_path / "r.pdf").exists()

@@ -311,10 +311,19 @@ class Desk:
         self._unlocked.note_export(what, len(rows))
         return rows
 
+    def _readable(self, registration_id: str) -> StoredRegistration:
+        """A registrar reads their own registrations; a coordinator, the whole device's.
+        Another registrar's record is answered as not found (its id says nothing more)."""
+        session = self._unlocked
+        stored = session.get(registration_id)
+        if not session.operator.is_coordinator and stored.operator != session.operator.name:
+            raise StoreError("not_found", id=registration_id[:40])
+        return stored
+
     @_storage_boundary
     def registration(self, registration_id: str) -> RecordDetail:
-        session = self._unlocked
-        return RecordDetail(session.get(registration_id), session.history(registration_id))
+        stored = self._readable(registration_id)
+        return RecordDetail(stored, self._unlocked.history(registration_id))
 
     @_storage_boundary
     def correct(self, registration_id: str, raw: Any, *, reason: str) -> Corrected | Invalid:
@@ -329,7 +338,7 @@ class Desk:
     @_storage_boundary
     def receipt_content(self, registration_id: str) -> ReceiptContent:
         """What the receipt says, signed by this device (its QR verifies offline)."""
-        stored = self._unlocked.get(registration_id)
+        stored = self._readable(registration_id)
         return receipt_content(stored, self._opened.device_identity(), load_gazetteer())
 
     def render_receipt(self, registration_id: str, kind: str, *, paper: str = "a6") -> bytes:
