@@ -143,7 +143,8 @@ def test_a_damaged_file_is_damaged_not_a_sqlite_error(tmp_path: Path) -> None:
 
 
 def test_a_registrar_reads_only_their_own_registrations(desk: Desk, tmp_path: Path) -> None:
-    theirs = desk.register(raw_record())
+    person = raw_record()
+    theirs = desk.register(person)
     assert isinstance(theirs, Registered)
     desk.add_operator("Vanna", "registrar", REGISTRAR_PASSPHRASE)
     desk.unlock("Vanna", REGISTRAR_PASSPHRASE)
@@ -160,3 +161,9 @@ def test_a_registrar_reads_only_their_own_registrations(desk: Desk, tmp_path: Pa
             read()
         assert refused.value.code == "not_found"
     assert not (tmp_path / "r.pdf").exists()
+    # the duplicate warning still names the match, but offers no way to open it
+    warned = desk.register(raw_record(id_number=person["id_number"]))
+    assert isinstance(warned, DuplicatesFound) and not warned.openable
+    desk.unlock("Sokha", PASSPHRASE)
+    warned = desk.register(raw_record(id_number=person["id_number"]))
+    assert isinstance(warned, DuplicatesFound) and warned.openable

@@ -205,9 +205,9 @@ class Desk:
         except StoreError as error:
             if error.code != "duplicate":
                 raise
-            return DuplicatesFound(
-                [(session.get(m.registration_id), m.field) for m in error.detail["matches"]]
-            )
+            found = [(session.get(m.registration_id), m.field) for m in error.detail["matches"]]
+            me = session.operator
+            return DuplicatesFound(found, me.is_coordinator or found[0][0].operator == me.name)
         return Registered(session.get(new_id))
 
     @_storage_boundary

@@ -61,6 +61,7 @@ class DuplicatesFound:
     saved; registering anyway needs a reason."""
 
     matches: list[tuple[StoredRegistration, str]]
+    openable: bool = True  # may this operator open the first match (their own, or a coordinator)
     changes: Changes = NOTHING
 
 

@@ -23,6 +23,8 @@ class DuplicateDialog(QDialog):
         self,
         matches: list[tuple[StoredRegistration, str]],
         formatter: Formatter,
+        *,
+        openable: bool,
         gazetteer: Gazetteer | None,
         parent: QWidget | None = None,
     ) -> None:
@@ -49,6 +51,7 @@ class DuplicateDialog(QDialog):
             lambda text: self.anyway_button.setEnabled(bool(text.strip()))
         )
         self.open_button.clicked.connect(self._open)
+        self.open_button.setVisible(openable)  # another registrar's record stays closed
         self.anyway_button.clicked.connect(self._anyway)
         self.back_button.clicked.connect(self.reject)
 
@@ -69,7 +72,7 @@ class DuplicateDialog(QDialog):
         self.resize(720, 620)
         self.retranslate()
         self.back_button.setDefault(False)
-        self.open_button.setFocus()
+        (self.open_button if openable else self.reason).setFocus()
 
     @property
     def first_match_id(self) -> str:

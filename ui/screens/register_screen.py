@@ -307,7 +307,13 @@ class RegisterScreen(QWidget):
         self.registered.emit(outcome.stored)
 
     def _warn_duplicate(self, found: DuplicatesFound) -> None:
-        dialog = DuplicateDialog(found.matches, self._services.formatter, self._gazetteer, self)
+        dialog = DuplicateDialog(
+            found.matches,
+            self._services.formatter,
+            openable=found.openable,
+            gazetteer=self._gazetteer,
+            parent=self,
+        )
         dialog.open_existing.connect(self.open_registration)
         dialog.register_anyway.connect(lambda reason: self.save(duplicate_reason=reason))
         dialog.finished.connect(lambda _r: setattr(self, "duplicate_dialog", None))
