@@ -63,7 +63,7 @@ from ui.settings import AppSettings, save_settings
 ROOT = Path(__file__).resolve().parent.parent
 TICK_MS = 10
 LATE_MS = 40.0  # the watchdog notes the GUI thread's place when a tick is this late
-TARGET_MS = 50.0  # DESIGN.md: the UI thread never blocks for more than 50 ms
+TARGET_MS = 50.0  # docs/architecture.md: the UI thread never blocks for more than 50 ms
 WAIT_S = 60.0
 
 
@@ -389,7 +389,7 @@ def report(results: list[Scenario], sizes: Sizes, quick: bool) -> str:
         f"and workers); a gap between ticks is a stall. {sizes.rounds} round(s) per scenario; "
         "the tick gaps of all rounds are pooled, and the longest stall of each round is listed "
         "on its own. The tests check that this work runs off the GUI thread; how long the GUI "
-        f"thread still waits is measured here. The bar (DESIGN.md): never more than "
+        f"thread still waits is measured here. The bar (docs/architecture.md): never more than "
         f"{TARGET_MS:.0f} ms."
     )
     rows = []
