@@ -102,6 +102,7 @@ ERROR_CODES: dict[str, str] = {
     "other_device": "sync",
     "unknown_batch": "sync",
     "sync_crashed": "sync",
+    "too_large": "sync",
     # -- scanning and receipts
     "file_not_found": "scan",
     "unreadable_image": "scan",

@@ -11,6 +11,10 @@ from fieldreg.errors import FieldRegError
 from fieldreg.store.sync_settings import SyncSettings
 
 CONNECT_TIMEOUT, READ_TIMEOUT = 10.0, 120.0
+# The most of any hub answer the device reads, after gzip: a receipt of a full 16 MB batch is
+# ~2 MB. A longer answer, or one that inflates past this, is refused before it fills memory.
+MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+READ_CHUNK_BYTES = 16 * 1024  # deflate inflates at most ~1,000x: one chunk stays ~16 MB
 
 
 class HubUnreachable(FieldRegError):
@@ -30,6 +34,19 @@ class HubRefused(FieldRegError):
         self.reason = reason
 
 
+def _read_capped(response: requests.Response) -> bytes:
+    """The answer's body, inflated, or HubRefused `too_large` past MAX_RESPONSE_BYTES."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:
+        raise HubRefused(response.status_code, "too_large", "the hub's answer is too large")
+    content = bytearray()
+    for chunk in response.iter_content(READ_CHUNK_BYTES):
+        content += chunk
+        if len(content) > MAX_RESPONSE_BYTES:
+            raise HubRefused(response.status_code, "too_large", "the hub's answer is too large")
+    return bytes(content)
+
+
 class HubClient:
     def __init__(self, settings: SyncSettings, *, http: requests.Session | None = None) -> None:
         self.settings = settings
@@ -44,12 +61,15 @@ class HubClient:
         body = kwargs.get("data") or b""
         try:
             response = self.http.request(
-                method, url, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), **kwargs
+                method, url, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), stream=True, **kwargs
             )
+            with response:
+                content = _read_capped(response)
         except requests.RequestException as error:
             raise HubUnreachable(type(error).__name__) from None
+        response._content = content  # what .json() and .text read from now on
         self.bytes_sent += len(body)
-        self.bytes_received += len(response.content)
+        self.bytes_received += len(content)
         if response.status_code >= 500:
             raise HubUnreachable(f"hub answered {response.status_code}")
         if response.status_code >= 400:

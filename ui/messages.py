@@ -207,6 +207,11 @@ SYNC_ERRORS = {
     "batch_conflict": QT_TRANSLATE_NOOP(
         "SyncErrors", "The hub already has a different batch with the same id."
     ),
+    "too_large": QT_TRANSLATE_NOOP(
+        "SyncErrors",
+        "A message between this laptop and the hub was too large and was refused. "
+        "Nothing was marked as sent.",
+    ),
     "receipt_signature": QT_TRANSLATE_NOOP(
         "SyncErrors", "The hub's receipt did not verify. Nothing was marked as sent."
     ),

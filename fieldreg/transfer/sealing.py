@@ -21,6 +21,25 @@ SUITE = hpke.Suite(hpke.KEM.MLKEM768_X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES
 SUITE_NAME = "HPKE(ML-KEM-768+X25519, HKDF-SHA256, AES-256-GCM)"
 MLKEM_PUBLIC_BYTES = 1184
 X25519_BYTES = 32
+# A registration is a few KB of JSON; a packet inflating past this is a bomb, not a record.
+MAX_PACKET_PLAINTEXT_BYTES = 256 * 1024
+
+
+class PacketTooLarge(ValueError):
+    """A sealed packet that inflates past MAX_PACKET_PLAINTEXT_BYTES; nothing past it was
+    inflated."""
+
+
+def inflate(data: bytes, max_bytes: int) -> bytes:
+    """zlib-inflate at most `max_bytes`; raise PacketTooLarge rather than inflate more, and
+    zlib.error for a broken or truncated stream."""
+    inflater = zlib.decompressobj()
+    out = inflater.decompress(data, max_bytes)
+    if inflater.eof:
+        return out
+    if inflater.unconsumed_tail or inflater.decompress(b"", 1):
+        raise PacketTooLarge(max_bytes)
+    raise zlib.error("truncated packet")
 
 
 def packet_info(device_id: str, registration_id: str, version: int) -> bytes:
@@ -52,8 +71,10 @@ class HubPrivateKey:
         x_key = x25519.X25519PrivateKey.from_private_bytes(self.x25519_raw)
         return mlkem_key.public_key().public_bytes_raw() + x_key.public_key().public_bytes_raw()
 
-    def open(self, sealed: bytes, info: bytes) -> bytes:
-        return zlib.decompress(SUITE.decrypt(sealed, self._key(), info=info))
+    def open(
+        self, sealed: bytes, info: bytes, max_bytes: int = MAX_PACKET_PLAINTEXT_BYTES
+    ) -> bytes:
+        return inflate(SUITE.decrypt(sealed, self._key(), info=info), max_bytes)
 
 
 class HubPublicKey:

@@ -29,6 +29,8 @@ BATCH_CONTEXT = b"FieldReg batch v1\x00"
 RECEIPT_CONTEXT = b"FieldReg receipt v1\x00"
 SIGNATURE_BYTES = 64
 MAX_HEADER_BYTES = 4 * 1024 * 1024
+# versions are counted per record from 1; the hub stores them as SQLite integers (64-bit)
+MAX_VERSION = 2**31 - 1
 OUTCOMES = ("accepted", "duplicate", "rejected")
 
 
@@ -78,6 +80,24 @@ def _uuid(value: Any) -> str:
         raise WireError("bad_header", "not a UUID") from None
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _integer(value: Any) -> int:
+    """A JSON integer, never a float, a bool or a numeric string."""
+    if type(value) is not int:
+        raise TypeError("not an integer")
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a string")
+    value.encode("utf-8")  # a lone surrogate raises UnicodeEncodeError, a ValueError
+    return value
+
+
 def decode_batch(data: bytes) -> Batch:
     """Parse without trusting: every length is checked. The signature is checked separately,
     once the device's key is known from the header."""
@@ -87,17 +107,18 @@ def decode_batch(data: bytes) -> Batch:
     if header_length > MAX_HEADER_BYTES or 8 + header_length > len(data) - SIGNATURE_BYTES:
         raise WireError("bad_header", "header length")
     try:
-        header = json.loads(data[8 : 8 + header_length])
-        entries = [(str(i), int(v), int(n)) for i, v, n in header["packets"]]
+        header = json.loads(data[8 : 8 + header_length], parse_constant=_no_constant)
+        entries = [(_text(i), _integer(v), _integer(n)) for i, v, n in header["packets"]]
         batch_id, device_id = _uuid(header["batch_id"]), _uuid(header["device_id"])
-        created_at = str(header["created_at"])
-    except (ValueError, KeyError, TypeError):
+        created_at = _text(header["created_at"])
+    except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
+        # RecursionError: deeply nested JSON; OverflowError: 1e400 and the like
         raise WireError("bad_header", "header JSON") from None
     offset, end = 8 + header_length, len(data) - SIGNATURE_BYTES
     packets = []
     for registration_id, version, length in entries:
-        if length < 0 or offset + length > end or version < 1:
-            raise WireError("bad_header", "packet length")
+        if length < 0 or offset + length > end or not 1 <= version <= MAX_VERSION:
+            raise WireError("bad_header", "packet length or version")
         packets.append(Packet(registration_id, version, data[offset : offset + length]))
         offset += length
     if offset != end:

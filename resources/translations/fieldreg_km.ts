@@ -1779,6 +1779,10 @@
         <translation>ម៉ាស៊ីនមេមានកញ្ចប់ទិន្នន័យផ្សេងដែលមានលេខសម្គាល់ដូចគ្នារួចហើយ។</translation>
     </message>
     <message>
+        <source>A message between this laptop and the hub was too large and was refused. Nothing was marked as sent.</source>
+        <translation>សារមួយរវាងកុំព្យូទ័រនេះ និងម៉ាស៊ីនមេធំពេក ហើយត្រូវបានបដិសេធ។ គ្មានអ្វីត្រូវបានសម្គាល់ថាបានបញ្ជូនទេ។</translation>
+    </message>
+    <message>
         <source>The hub&apos;s receipt did not verify. Nothing was marked as sent.</source>
         <translation>មិនអាចផ្ទៀងផ្ទាត់បង្កាន់ដៃទទួលរបស់ម៉ាស៊ីនមេបានទេ។ គ្មានអ្វីត្រូវបានសម្គាល់ថាបានបញ្ជូនទេ។</translation>
     </message>

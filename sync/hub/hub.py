@@ -15,6 +15,7 @@ import os
 import secrets
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,13 @@ from fieldreg.store.database import (
 )
 from fieldreg.store.device_identity import DeviceCertificate, public_bytes
 from fieldreg.transfer.enrolment_string import format_enrolment
-from fieldreg.transfer.sealing import SUITE_NAME, HubPrivateKey, hub_fingerprint, packet_info
+from fieldreg.transfer.sealing import (
+    SUITE_NAME,
+    HubPrivateKey,
+    PacketTooLarge,
+    hub_fingerprint,
+    packet_info,
+)
 from fieldreg.transfer.wire import (
     Packet,
     PacketResult,
@@ -49,6 +56,18 @@ from sync.hub.schema import HUB_MIGRATIONS
 
 HUB_DB = "hub.db"
 TOKEN_TTL = dt.timedelta(hours=24)
+# what one batch's packets may inflate to in all (each is capped at MAX_PACKET_PLAINTEXT_BYTES)
+MAX_BATCH_PLAINTEXT_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class _CheckedPacket:
+    """A packet opened and validated outside the ingest lock; `code` is "" when it is good."""
+
+    packet: Packet
+    plaintext_sha256: str
+    code: str
+    reason: str
 
 
 class HubError(FieldRegError):
@@ -189,22 +208,20 @@ class Hub:
 
     def receive_batch(self, data: bytes, *, transport: str, client: str = "") -> bytes:
         """Verify, deduplicate, validate and store a batch; return the signed receipt bytes.
-        The same batch again gets the same receipt; the same id with other bytes is refused."""
+        The same batch again gets the same receipt; the same id with other bytes is refused.
+        Signatures are checked and packets opened (inflated, with a cap) outside the lock, so
+        one heavy batch never stalls the others."""
         try:
             batch = decode_batch(data)
         except WireError as error:
             raise HubError(400, error.code, error.reason) from None
+        with self._lock:  # an unknown or revoked device costs no crypto
+            device_key = self._device_key(batch.device_id)
+        if not batch_signature_valid(data, device_key):
+            raise HubError(400, "bad_signature")
+        checked = self._check_packets(batch.device_id, batch.packets)
         with self._lock:
-            device = self.db.execute(
-                "SELECT public_key, revoked_at FROM devices WHERE device_id = ?",
-                [batch.device_id],
-            ).fetchone()
-            if device is None:
-                raise HubError(403, "unknown_device")
-            if device[1]:
-                raise HubError(403, "device_revoked")
-            if not batch_signature_valid(data, Ed25519PublicKey.from_public_bytes(device[0])):
-                raise HubError(400, "bad_signature")
+            self._device_key(batch.device_id)  # revoked meanwhile?
             digest = batch_digest(data)
             seen = self.db.execute(
                 "SELECT sha256, receipt FROM batches WHERE batch_id = ?", [batch.batch_id]
@@ -213,15 +230,42 @@ class Hub:
                 if seen[0] != digest:
                     raise HubError(409, "batch_conflict", "this batch id came with other bytes")
                 return bytes(seen[1])
-            return self._ingest(
-                batch.batch_id, batch.device_id, batch.packets, digest, transport, client
-            )
+            return self._ingest(batch.batch_id, batch.device_id, checked, digest, transport, client)
+
+    def _device_key(self, device_id: str) -> Ed25519PublicKey:
+        """The key of an enrolled, unrevoked device (the caller holds the lock)."""
+        device = self.db.execute(
+            "SELECT public_key, revoked_at FROM devices WHERE device_id = ?", [device_id]
+        ).fetchone()
+        if device is None:
+            raise HubError(403, "unknown_device")
+        if device[1]:
+            raise HubError(403, "device_revoked")
+        return Ed25519PublicKey.from_public_bytes(device[0])
+
+    def _check_packets(
+        self, device_id: str, packets: tuple[Packet, ...]
+    ) -> tuple[_CheckedPacket, ...]:
+        """Open and validate every packet; refuse the batch once its packets inflate past
+        MAX_BATCH_PLAINTEXT_BYTES or one of them past MAX_PACKET_PLAINTEXT_BYTES."""
+        checked, inflated = [], 0
+        for packet in packets:
+            opened = self._open(device_id, packet)
+            inflated += len(opened or b"")
+            if inflated > MAX_BATCH_PLAINTEXT_BYTES:
+                raise HubError(413, "too_large", "the packets inflate past the batch cap")
+            code, reason = "undecryptable", "not sealed for this hub"
+            if opened is not None:
+                code, reason = _check_payload(opened, device_id, packet)
+            plaintext_sha256 = hashlib.sha256(opened or packet.sealed).hexdigest()
+            checked.append(_CheckedPacket(packet, plaintext_sha256, code, reason))
+        return tuple(checked)
 
     def _ingest(
         self,
         batch_id: str,
         device_id: str,
-        packets: tuple[Packet, ...],
+        packets: tuple[_CheckedPacket, ...],
         digest: str,
         transport: str,
         client: str,
@@ -240,11 +284,10 @@ class Hub:
         return receipt
 
     def _ingest_packet(
-        self, batch_id: str, device_id: str, packet: Packet, now: str
+        self, batch_id: str, device_id: str, checked: _CheckedPacket, now: str
     ) -> PacketResult:
+        packet = checked.packet
         key = (packet.registration_id, packet.version)
-        opened = self._open(device_id, packet)
-        plaintext_hash = hashlib.sha256(opened or packet.sealed).hexdigest()
         stored = self.db.execute(
             "SELECT plaintext_sha256, outcome, code, reason FROM packets"
             " WHERE registration_id = ? AND version = ?",
@@ -253,31 +296,38 @@ class Hub:
         if stored is not None:
             if stored[1] == "rejected":
                 return PacketResult(*key, "rejected", stored[2], stored[3])
-            if stored[0] == plaintext_hash:
+            if stored[0] == checked.plaintext_sha256:
                 return PacketResult(*key, "duplicate")
             return PacketResult(
                 *key, "rejected", "conflict", "another packet with this id and version was received"
             )
-        outcome, code, reason = "accepted", "", ""
-        if opened is None:
-            outcome, code, reason = "rejected", "undecryptable", "not sealed for this hub"
-        else:
-            code, reason = _check_payload(opened, device_id, packet)
-            outcome = "rejected" if code else "accepted"
+        outcome = "rejected" if checked.code else "accepted"
         self.db.execute(
             "INSERT INTO packets (registration_id, version, device_id, batch_id, received_at,"
             " sealed, plaintext_sha256, outcome, code, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
             " ?, ?)",
-            [*key, device_id, batch_id, now, packet.sealed, plaintext_hash, outcome, code, reason],
+            [
+                *key,
+                device_id,
+                batch_id,
+                now,
+                packet.sealed,
+                checked.plaintext_sha256,
+                outcome,
+                checked.code,
+                checked.reason,
+            ],
         )
-        return PacketResult(*key, outcome, code, reason)
+        return PacketResult(*key, outcome, checked.code, checked.reason)
 
     def _open(self, device_id: str, packet: Packet) -> bytes | None:
         try:
             return self._sealing.open(
                 packet.sealed, packet_info(device_id, packet.registration_id, packet.version)
             )
-        except Exception:  # noqa: BLE001 - any failure to open is the same answer
+        except PacketTooLarge:
+            raise HubError(413, "too_large", "a packet inflates past the packet cap") from None
+        except Exception:  # noqa: BLE001 - any other failure to open is the same answer
             return None
 
     # -- export ----------------------------------------------------------------------------
@@ -313,7 +363,8 @@ class Hub:
 
 
 def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    # a lone surrogate cannot be a token we issued (they are URL-safe base64)
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
 def _check_payload(opened: bytes, device_id: str, packet: Packet) -> tuple[str, str]:
@@ -326,7 +377,7 @@ def _check_payload(opened: bytes, device_id: str, packet: Packet) -> tuple[str, 
             device_id,
         )
         registered_on = parse_iso(payload["created_at"]).astimezone().date()
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError):
         return "bad_payload", "the packet does not hold a registration"
     if not same:
         return "bad_payload", "the packet does not match its label"

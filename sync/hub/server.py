@@ -4,6 +4,7 @@ port 0 works and the real port is known before the first request."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -11,25 +12,69 @@ from pathlib import Path
 from types import TracebackType
 
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from sync.hub.app import create_app
 from sync.hub.hub import Hub
+
+# Named limits for the server itself (body caps are the app's: sync/hub/app.py).
+HEADER_TIMEOUT_S = 10.0  # a request's headers must be complete this long after it may start
+KEEP_ALIVE_S = 30  # an idle connection between requests
+LIMIT_CONCURRENCY = 100  # open connections or running requests; past it the hub answers 503
+BACKLOG = 128  # connections waiting to be accepted
+
+
+class HeaderDeadlineProtocol(H11Protocol):
+    """uvicorn's h11 protocol, plus a deadline for each request's headers: a connection that
+    has not sent complete headers HEADER_TIMEOUT_S after it opened (or after its last answer)
+    is closed, so slow or silent sockets cannot hold the hub's connections."""
+
+    header_timeout_s = HEADER_TIMEOUT_S
+    _header_deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm_header_deadline()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._arm_header_deadline()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._header_deadline is not None:
+            self._header_deadline.cancel()
+        super().connection_lost(exc)
+
+    def _arm_header_deadline(self) -> None:
+        if self._header_deadline is not None:
+            self._header_deadline.cancel()
+        self._header_deadline = self.loop.call_later(self.header_timeout_s, self._headers_late)
+
+    def _headers_late(self) -> None:
+        waiting_for_headers = self.cycle is None or self.cycle.response_complete
+        if waiting_for_headers and not self.transport.is_closing():
+            self.transport.close()
 
 
 def bind(host: str, port: int) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
-    sock.listen(128)
+    sock.listen(BACKLOG)
     return sock
 
 
-def _server(hub: Hub, mount_path: str) -> uvicorn.Server:
+def _server(
+    hub: Hub, mount_path: str, *, limit_concurrency: int = LIMIT_CONCURRENCY
+) -> uvicorn.Server:
     config = uvicorn.Config(
         create_app(hub, mount_path=mount_path),
+        http=HeaderDeadlineProtocol,
         log_level="warning",
         access_log=False,
-        timeout_keep_alive=30,
+        timeout_keep_alive=KEEP_ALIVE_S,
+        limit_concurrency=limit_concurrency,
+        backlog=BACKLOG,
     )
     return uvicorn.Server(config)
 
@@ -42,13 +87,19 @@ class BackgroundHub:
     """A real hub on 127.0.0.1 in a thread; stops when the `with` block ends."""
 
     def __init__(
-        self, data_dir: Path, *, port: int = 0, mount_path: str = "", hub: Hub | None = None
+        self,
+        data_dir: Path,
+        *,
+        port: int = 0,
+        mount_path: str = "",
+        hub: Hub | None = None,
+        limit_concurrency: int = LIMIT_CONCURRENCY,
     ) -> None:
         self.hub = hub or Hub(data_dir)
         self._sock = bind("127.0.0.1", port)
         self.port = self._sock.getsockname()[1]
         self.mount_path = mount_path
-        self._server = _server(self.hub, mount_path)
+        self._server = _server(self.hub, mount_path, limit_concurrency=limit_concurrency)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
         )

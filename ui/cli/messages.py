@@ -120,6 +120,8 @@ HUB_ERRORS = {
     "bad_device_key": "the hub did not accept this device's key",
     "bad_signature": "the hub says the batch signature is wrong",
     "batch_conflict": "the hub already has this batch with other contents",
+    "too_large": "a request or an answer between this device and the hub was too large and "
+    "was refused; nothing was marked as sent",
     "not_a_batch": "that file is not a FieldReg batch",
     "bad_header": "the batch or receipt is malformed",
     "other_device": "that receipt is for another device",

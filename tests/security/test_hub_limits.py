@@ -1,0 +1,92 @@
+"""Issue 9, item 2: a body cap on every route, enforced while reading; a bound on concurrent
+connections; connections that never finish their headers are closed. Real hub, real sockets."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+import requests
+
+from sync.hub.server import BackgroundHub
+from tests.security.attack_support import SOCKET_BOUND_S, connect, read_answer
+
+GIB = 1024 * 1024 * 1024
+
+
+@pytest.fixture
+def hub(tmp_path: Path):
+    with BackgroundHub(tmp_path / "hub") as running:
+        yield running
+
+
+def _post_head(path: str, extra: str) -> bytes:
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n{extra}\r\n"
+    ).encode("ascii")
+
+
+def test_a_1_gib_enrol_body_is_refused_before_it_is_read(hub: BackgroundHub) -> None:
+    with connect(hub.port) as sock:
+        sock.sendall(_post_head("/v1/enrol", f"Content-Length: {GIB}\r\n"))
+        sock.sendall(b'{"token": "' + b"a" * 65536)
+        answer = read_answer(sock)  # the other 1 GiB is never sent
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert b'"error":"too_large"' in answer
+
+
+def test_a_streamed_enrol_body_is_cut_off_at_its_cap(hub: BackgroundHub) -> None:
+    with connect(hub.port) as sock:
+        sock.sendall(_post_head("/v1/enrol", "Transfer-Encoding: chunked\r\n"))
+        chunk = b"a" * 16384
+        for _ in range(16):  # 256 KiB and no last chunk: the hub must not wait for the end
+            sock.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
+        answer = read_answer(sock)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert b'"error":"too_large"' in answer
+
+
+def test_a_batch_declared_over_16_mb_is_refused_before_it_is_read(hub: BackgroundHub) -> None:
+    with connect(hub.port) as sock:
+        sock.sendall(_post_head("/v1/batches", f"Content-Length: {GIB}\r\n"))
+        answer = read_answer(sock)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+
+
+def _closed_by_server(sock: socket.socket) -> bool:
+    try:
+        return sock.recv(1024) == b""
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+def test_connections_that_never_finish_their_headers_are_closed(hub: BackgroundHub) -> None:
+    slow = [connect(hub.port) for _ in range(40)]
+    try:
+        for sock in slow:
+            sock.sendall(b"POST /v1/enrol HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and never more
+        # every socket waits at most SOCKET_BOUND_S for the hub to hang up
+        closed = [_closed_by_server(sock) for sock in slow]
+    finally:
+        for sock in slow:
+            sock.close()
+    assert closed.count(True) == len(slow)
+    assert requests.get(hub.url + "/v1/hub", timeout=SOCKET_BOUND_S).status_code == 200
+
+
+def test_connections_past_the_concurrency_limit_get_503_not_a_hang(tmp_path: Path) -> None:
+    with BackgroundHub(tmp_path / "hub", limit_concurrency=4) as hub:
+        held = [connect(hub.port) for _ in range(4)]
+        try:
+            # accepted in order, so when the last one asks, all four are open
+            held[-1].sendall(b"GET /v1/hub HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            answer = held[-1].recv(65536)
+        finally:
+            for sock in held:
+                sock.close()
+        assert answer.startswith(b"HTTP/1.1 503"), answer[:200]
+        after = requests.get(hub.url + "/v1/hub", timeout=SOCKET_BOUND_S)
+    assert after.status_code == 200
