@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from typing import Any
 
 import requests
@@ -56,7 +57,8 @@ class HubClient:
         self.bytes_sent = 0
         self.bytes_received = 0
 
-    def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+    def _request(self, method: str, path: str, **kwargs: Any) -> bytes:
+        """The body of a 2xx answer, read up to MAX_RESPONSE_BYTES."""
         url = self.settings.base_url() + path
         body = kwargs.get("data") or b""
         try:
@@ -67,43 +69,47 @@ class HubClient:
                 content = _read_capped(response)
         except requests.RequestException as error:
             raise HubUnreachable(type(error).__name__) from None
-        response._content = content  # what .json() and .text read from now on
         self.bytes_sent += len(body)
         self.bytes_received += len(content)
-        if response.status_code >= 500:
-            raise HubUnreachable(f"hub answered {response.status_code}")
-        if response.status_code >= 400:
-            try:
-                answer = response.json()
-                code, detail = str(answer.get("error")), str(answer.get("detail", ""))
-            except ValueError:
-                code, detail = "refused", response.text[:200]
-            raise HubRefused(response.status_code, code, detail)
-        return response
+        status = response.status_code
+        if status >= 500:
+            raise HubUnreachable(f"hub answered {status}")
+        if status >= 400:
+            answer = _json_object(content)
+            if answer is None:
+                raise HubRefused(status, "refused", content[:200].decode("utf-8", "replace"))
+            raise HubRefused(status, str(answer.get("error")), str(answer.get("detail", "")))
+        return content
 
     def hub_info(self) -> dict[str, Any]:
-        try:
-            return dict(self._request("GET", "/v1/hub").json())
-        except ValueError:
-            raise HubRefused(200, "not_a_hub", "the address does not answer like a hub") from None
+        answer = _json_object(self._request("GET", "/v1/hub"))
+        if answer is None:
+            raise HubRefused(200, "not_a_hub", "the address does not answer like a hub")
+        return answer
 
     def enrol(self, token: str, device_id: str, device_public_key: bytes) -> bytes:
-        answer = self._request(
-            "POST",
-            "/v1/enrol",
-            json={
-                "token": token,
-                "device_id": device_id,
-                "device_public_key": base64.b64encode(device_public_key).decode("ascii"),
-            },
-        ).json()
-        return base64.b64decode(answer["certificate"])
+        answer = _json_object(
+            self._request(
+                "POST",
+                "/v1/enrol",
+                json={
+                    "token": token,
+                    "device_id": device_id,
+                    "device_public_key": base64.b64encode(device_public_key).decode("ascii"),
+                },
+            )
+        )
+        try:
+            return base64.b64decode((answer or {})["certificate"], validate=True)
+        except (KeyError, TypeError, ValueError):
+            raise HubRefused(
+                200, "bad_certificate", "the hub's answer holds no certificate"
+            ) from None
 
     def upload_batch(self, body: bytes) -> bytes:
-        response = self._request(
+        return self._request(
             "POST", "/v1/batches", data=body, headers={"Content-Type": "application/octet-stream"}
         )
-        return response.content
 
     def reachable(self) -> bool:
         try:
@@ -111,3 +117,13 @@ class HubClient:
         except (HubUnreachable, HubRefused):
             return False
         return True
+
+
+def _json_object(content: bytes) -> dict[str, Any] | None:
+    """A JSON object from the hub, or None for anything else (including JSON nested too deep
+    to parse and numbers too large for a float)."""
+    try:
+        answer = json.loads(content)
+    except (ValueError, RecursionError, OverflowError):
+        return None
+    return answer if isinstance(answer, dict) else None

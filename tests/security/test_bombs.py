@@ -3,17 +3,23 @@ a cap; the device reads at most a capped number of bytes of any hub answer, gzip
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
+import threading
 import uuid
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from fieldreg.store.device_identity import public_bytes
 from fieldreg.store.sync_settings import SyncSettings
+from fieldreg.transfer.enrolment_string import parse_enrolment
 from fieldreg.transfer.sealing import SUITE, HubPublicKey, packet_info
 from sync.client import HubClient, HubRefused
 from sync.hub.server import BackgroundHub
@@ -108,3 +114,65 @@ def test_the_device_refuses_a_declared_length_past_the_cap() -> None:
     with fake_hub(answer) as url, pytest.raises(HubRefused) as refused:
         _client(url).upload_batch(b"x")
     assert refused.value.code == "too_large"
+
+
+class _GatedOpener:
+    """The hub's sealing key, held at the first packet until the test lets it go."""
+
+    def __init__(self, real: object) -> None:
+        self.real = real
+        self.entered, self.release = threading.Event(), threading.Event()
+
+    def open(self, sealed: bytes, info: bytes, *args: object) -> bytes:
+        self.entered.set()
+        assert self.release.wait(3 * SOCKET_BOUND_S), "never released"  # outlasts the enrol
+        return self.real.open(sealed, info, *args)  # type: ignore[attr-defined]
+
+    def public_bytes(self) -> bytes:
+        return self.real.public_bytes()  # type: ignore[attr-defined]
+
+
+def test_opening_a_batch_does_not_hold_up_other_devices(
+    hub: BackgroundHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    device_id, key = enrolled_key(hub)
+    token = parse_enrolment(hub.hub.issue_token(hub.url))[0]
+    assert token is not None
+    registration_id = str(uuid.uuid4())
+    sealed = HubPublicKey(hub.hub.sealing_public).seal(
+        {"id": registration_id}, packet_info(device_id, registration_id, 1)
+    )
+    header = json.dumps(
+        {
+            "batch_id": str(uuid.uuid4()),
+            "device_id": device_id,
+            "created_at": "2026-11-30T00:00:00Z",
+            "packets": [[registration_id, 1, len(sealed)]],
+        }
+    ).encode()
+    gate = _GatedOpener(hub.hub._sealing)
+    monkeypatch.setattr(hub.hub, "_sealing", gate)
+    with ThreadPoolExecutor(1) as pool:
+        upload = pool.submit(
+            requests.post,
+            hub.url + "/v1/batches",
+            data=signed_batch(header, sealed, key),
+            timeout=SOCKET_BOUND_S,
+        )
+        try:
+            assert gate.entered.wait(SOCKET_BOUND_S), "the hub never opened the packet"
+            # while that packet is being opened, another device enrols (which takes the lock)
+            other = base64.b64encode(public_bytes(Ed25519PrivateKey.generate().public_key()))
+            enrol = requests.post(
+                hub.url + "/v1/enrol",
+                json={
+                    "token": token.token,
+                    "device_id": str(uuid.uuid4()),
+                    "device_public_key": other.decode(),
+                },
+                timeout=SOCKET_BOUND_S,
+            )
+        finally:
+            gate.release.set()
+        assert enrol.status_code == 200, enrol.text
+        assert upload.result().status_code == 200
