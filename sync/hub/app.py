@@ -88,6 +88,7 @@ class BodyCap:
             path = path[len(root) :]
         limit = ROUTE_BODY_LIMITS.get(path, MAX_JSON_BODY_BYTES)
         too_large = _error(413, "too_large", f"at most {limit} bytes")
+        too_large.headers["Connection"] = "close"  # never drain the rest of a huge body
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
             await too_large(scope, receive, send)

@@ -34,8 +34,10 @@ def test_a_1_gib_enrol_body_is_refused_before_it_is_read(hub: BackgroundHub) -> 
         sock.sendall(_post_head("/v1/enrol", f"Content-Length: {GIB}\r\n"))
         sock.sendall(b'{"token": "' + b"a" * 65536)
         answer = read_answer(sock)  # the other 1 GiB is never sent
+        hung_up = _closed_by_server([sock]) == 1  # and the hub does not wait for it
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
     assert b'"error":"too_large"' in answer
+    assert hung_up
 
 
 def test_a_streamed_enrol_body_is_cut_off_at_its_cap(hub: BackgroundHub) -> None:
