@@ -58,6 +58,7 @@ ERROR_CODES: dict[str, str] = {
     "invalid_operator_name": "store",
     "invalid_role": "store",
     "passphrase_too_short": "store",
+    "weak_passphrase": "store",
     "wrong_passphrase": "store",
     "backoff": "store",
     "locked_out": "store",

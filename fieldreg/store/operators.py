@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from sqlite_utils import Database
+from zxcvbn import zxcvbn
 
 from fieldreg.clock import iso, parse_iso
 from fieldreg.store import audit, crypto
@@ -16,6 +17,10 @@ from fieldreg.store.database import StoreError, transaction
 
 ROLES = ("registrar", "coordinator")
 MIN_PASSPHRASE_LENGTH = 10
+# zxcvbn's score: 3 means about 10^8 guesses or more ("safely unguessable" offline with a slow
+# hash such as our Argon2id); 'aaaaaaaaaa', '1234567890' and 'passwordpassword' score 0.
+MIN_PASSPHRASE_STRENGTH = 3
+STRENGTH_CHECKED_CHARACTERS = 100  # zxcvbn slows down on long input; the start decides anyway
 MAX_NAME_LENGTH = 64
 LOCK_OUT_AFTER = 10  # failed attempts in a row; then a coordinator or the recovery key must reset
 MAX_BACKOFF_SECONDS = 300
@@ -47,12 +52,17 @@ def check_new_operator(name: str, role: str, passphrase: str) -> None:
         raise StoreError("invalid_operator_name", name=name[:MAX_NAME_LENGTH])
     if role not in ROLES:
         raise StoreError("invalid_role", role=role[:20])
-    check_passphrase(passphrase)
+    check_passphrase(passphrase, name)
 
 
-def check_passphrase(passphrase: str) -> None:
+def check_passphrase(passphrase: str, name: str = "") -> None:
+    """The one rule for a new passphrase (store, CLI and screens): long enough, and not
+    easy to guess by zxcvbn's estimate (repeats, sequences, common words, the user's name)."""
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise StoreError("passphrase_too_short", minimum=MIN_PASSPHRASE_LENGTH)
+    estimate = zxcvbn(passphrase[:STRENGTH_CHECKED_CHARACTERS], user_inputs=[name, "fieldreg"])
+    if estimate["score"] < MIN_PASSPHRASE_STRENGTH:
+        raise StoreError("weak_passphrase")
 
 
 def get(db: Database, name: str) -> Operator | None:
@@ -102,7 +112,7 @@ def set_passphrase(
     db: Database, *, name: str, passphrase: str, data_key: bytes, kdf: crypto.KdfParams
 ) -> None:
     """Re-wrap the data key for a new passphrase and clear failures, lock-out and disabling."""
-    check_passphrase(passphrase)
+    check_passphrase(passphrase, name)
     kdf_json, salt, wrapped = _wrapped_for(name, passphrase, data_key, kdf)
     db.execute(
         "UPDATE operators SET kdf = ?, salt = ?, wrapped_key = ?, failed_attempts = 0,"

@@ -1608,6 +1608,10 @@
         <translation>ពាក្យសម្ងាត់ត្រូវមានយ៉ាងតិច {minimum} តួអក្សរ។</translation>
     </message>
     <message>
+        <source>This passphrase is too easy to guess. Use a few words that do not belong together.</source>
+        <translation>ពាក្យសម្ងាត់នេះងាយទាយពេក។ សូមប្រើពាក្យពីរបីដែលមិនទាក់ទងគ្នា។</translation>
+    </message>
+    <message>
         <source>Wrong passphrase. {attempts_left} attempts left before the account locks.</source>
         <translation>ពាក្យសម្ងាត់មិនត្រឹមត្រូវ។ នៅសល់ {attempts_left} ដងទៀត មុនពេលគណនីត្រូវចាក់សោ។</translation>
     </message>

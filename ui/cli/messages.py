@@ -53,6 +53,8 @@ STORE_ERRORS = {
     "invalid_operator_name": "operator names are 1-64 letters, digits or spaces",
     "invalid_role": "role must be registrar or coordinator",
     "passphrase_too_short": "the passphrase must have at least {minimum} characters",
+    "weak_passphrase": "this passphrase is too easy to guess (a repeat, a sequence or a common"
+    " word); use a few unrelated words",
     "wrong_passphrase": "wrong passphrase for {name}; wait {seconds} s before trying again "
     "({attempts_left} attempts left before the account locks)",
     "backoff": "too many wrong passphrases for {name}: wait {seconds} s and try again",
