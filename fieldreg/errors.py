@@ -102,6 +102,10 @@ ERROR_CODES: dict[str, str] = {
     "bad_receipt": "sync",
     "other_device": "sync",
     "unknown_batch": "sync",
+    "no_media_files": "sync",
+    "not_a_regular_file": "sync",
+    "file_too_large": "sync",
+    "unreadable_file": "sync",
     "sync_crashed": "sync",
     # -- scanning and receipts
     "file_not_found": "scan",

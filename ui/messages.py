@@ -224,6 +224,18 @@ SYNC_ERRORS = {
     "unknown_batch": QT_TRANSLATE_NOOP(
         "SyncErrors", "The receipt is for a batch this laptop did not send."
     ),
+    "no_media_files": QT_TRANSLATE_NOOP(
+        "SyncErrors", "There are no FieldReg batch or receipt files in that folder."
+    ),
+    "not_a_regular_file": QT_TRANSLATE_NOOP(
+        "SyncErrors", "Not a regular file (a link, a folder or a device). It was left alone."
+    ),
+    "file_too_large": QT_TRANSLATE_NOOP(
+        "SyncErrors", "The file is too large to be a FieldReg file. It was left alone."
+    ),
+    "unreadable_file": QT_TRANSLATE_NOOP(
+        "SyncErrors", "The file could not be read. Was the USB stick removed?"
+    ),
     "bad_header": QT_TRANSLATE_NOOP("SyncErrors", "The batch file is damaged."),
     "not_a_batch": QT_TRANSLATE_NOOP("SyncErrors", "That file is not a FieldReg batch."),
     "refused": QT_TRANSLATE_NOOP("SyncErrors", "The hub refused the request."),

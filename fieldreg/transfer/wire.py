@@ -183,7 +183,7 @@ def decode_receipt(data: bytes, hub_key: Ed25519PublicKey) -> Receipt:
             results,
         )
         signature = base64.b64decode(outer["signature"], validate=True)
-    except (ValueError, KeyError, TypeError, binascii.Error):
+    except (ValueError, KeyError, TypeError, binascii.Error, RecursionError):
         raise WireError("bad_receipt") from None
     if any(r.outcome not in OUTCOMES for r in results):
         raise WireError("bad_receipt", "outcome")

@@ -1803,6 +1803,22 @@
         <translation>បង្កាន់ដៃទទួលនេះសម្រាប់កញ្ចប់ទិន្នន័យដែលកុំព្យូទ័រនេះមិនបានបញ្ជូន។</translation>
     </message>
     <message>
+        <source>There are no FieldReg batch or receipt files in that folder.</source>
+        <translation>គ្មានឯកសារកញ្ចប់ទិន្នន័យ ឬបង្កាន់ដៃទទួល FieldReg នៅក្នុងថតនោះទេ។</translation>
+    </message>
+    <message>
+        <source>Not a regular file (a link, a folder or a device). It was left alone.</source>
+        <translation>មិនមែនជាឯកសារធម្មតាទេ (តំណ ថត ឬឧបករណ៍)។ វាត្រូវបានទុកចោល។</translation>
+    </message>
+    <message>
+        <source>The file is too large to be a FieldReg file. It was left alone.</source>
+        <translation>ឯកសារនេះធំពេកសម្រាប់ជាឯកសារ FieldReg។ វាត្រូវបានទុកចោល។</translation>
+    </message>
+    <message>
+        <source>The file could not be read. Was the USB stick removed?</source>
+        <translation>មិនអាចអានឯកសារនេះបានទេ។ តើ USB ត្រូវបានដកចេញឬ?</translation>
+    </message>
+    <message>
         <source>The batch file is damaged.</source>
         <translation>ឯកសារកញ្ចប់ទិន្នន័យខូច។</translation>
     </message>

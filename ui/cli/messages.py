@@ -126,6 +126,10 @@ HUB_ERRORS = {
     "bad_header": "the batch or receipt is malformed",
     "other_device": "that receipt is for another device",
     "unknown_batch": "that receipt is for a batch this device does not know",
+    "no_media_files": "there are no FieldReg batch or receipt files in that folder",
+    "not_a_regular_file": "not a regular file (a link, a folder or a device): left alone",
+    "file_too_large": "the file is too large to be a FieldReg batch or receipt: left alone",
+    "unreadable_file": "the file could not be read (was the USB stick removed?)",
     "sync_crashed": "sending stopped on an unexpected error; it will try again",
 }
 
