@@ -43,7 +43,8 @@ INPUT_ERRORS = {
 }
 
 STORE_ERRORS = {
-    "not_initialised": "no FieldReg store in {path}: run `fieldreg init --operator NAME` first",
+    "not_initialised": "no FieldReg store in {path}:"
+    " run `fieldreg init --operator NAME --recovery-qr FILE.png` first",
     "already_initialised": "a FieldReg store already exists at {path}",
     "damaged": "the store file {path} is damaged ({reason})",
     "newer_version": "the store file {path} was written by a newer FieldReg "
