@@ -58,6 +58,7 @@ ERROR_CODES: dict[str, str] = {
     "invalid_operator_name": "store",
     "invalid_role": "store",
     "passphrase_too_short": "store",
+    "weak_passphrase": "store",
     "wrong_passphrase": "store",
     "backoff": "store",
     "locked_out": "store",
@@ -101,6 +102,10 @@ ERROR_CODES: dict[str, str] = {
     "bad_receipt": "sync",
     "other_device": "sync",
     "unknown_batch": "sync",
+    "no_media_files": "sync",
+    "not_a_regular_file": "sync",
+    "file_too_large": "sync",
+    "unreadable_file": "sync",
     "sync_crashed": "sync",
     "too_large": "sync",
     # -- scanning and receipts

@@ -45,6 +45,7 @@ def fieldreg(
 
 
 def init_store(data_dir: Path) -> subprocess.CompletedProcess[str]:
-    result = fieldreg(data_dir, "init", "--operator", "Sokha")
+    qr = data_dir.parent / "fieldreg-recovery-key.png"
+    result = fieldreg(data_dir, "init", "--operator", "Sokha", "--recovery-qr", str(qr))
     assert result.returncode == 0, result.stderr
     return result

@@ -41,7 +41,9 @@ def test_init_shows_the_recovery_key_once_and_writes_its_qr(tmp_path: Path) -> N
     qr = tmp_path / "fieldreg-recovery-key.png"
     assert [d.data.decode() for d in decode(Image.open(qr))] == [key.group(1)]
     assert key.group(1) not in (tmp_path / "data" / "fieldreg.db").read_bytes().decode("latin-1")
-    again = fieldreg(tmp_path / "data", "init", "--operator", "Sokha")
+    again = fieldreg(
+        tmp_path / "data", "init", "--operator", "Sokha", "--recovery-qr", str(tmp_path / "k.png")
+    )
     assert again.returncode == 1 and "already exists" in again.stderr
 
 

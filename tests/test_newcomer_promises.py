@@ -60,7 +60,9 @@ def test_setup_prints_nothing_on_stdout_and_waits_for_the_apt_lock(tmp_path: Pat
 
 def test_an_error_is_one_sentence_on_stderr_and_nothing_else(tmp_path: Path) -> None:
     init_store(tmp_path / "data")
-    again = fieldreg(tmp_path / "data", "init", "--operator", "Sokha")
+    again = fieldreg(
+        tmp_path / "data", "init", "--operator", "Sokha", "--recovery-qr", str(tmp_path / "k.png")
+    )
     assert again.returncode == 1
     assert again.stderr.splitlines() == [
         f"fieldreg: a FieldReg store already exists at {tmp_path / 'data' / 'fieldreg.db'}"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_runner import fieldreg, init_store
+from tests.cli_runner import REPO, fieldreg, init_store
 from tests.factories import raw_record
 from tests.plaintext import found_in, person_values
 
@@ -24,7 +24,11 @@ def hub_cli(hub_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=60,
         check=False,
-        env={"PATH": "/usr/bin:/bin", "FIELDREG_HUB_DATA_DIR": str(hub_dir)},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "FIELDREG_HUB_DATA_DIR": str(hub_dir),
+            "PYTHONPATH": str(REPO),
+        },
     )
 
 
@@ -143,6 +147,7 @@ def test_removable_media_round_trip_with_the_clis(tmp_path: Path) -> None:
         hub.wait(timeout=10)
     payload = "\n".join(json.dumps(raw_record()) for _ in range(5)).encode()
     assert fieldreg(data_dir, "register", "-", input=payload).returncode == 0
+    usb.mkdir()  # export-batches never creates the folder: the stick must be there
     written = fieldreg(data_dir, "export-batches", "--out", str(usb), FIELDREG_PASSPHRASE="")
     assert written.returncode == 0 and "1 batch file(s)" in written.stdout
     imported = hub_cli(hub_dir, "import", str(usb))

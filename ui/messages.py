@@ -14,8 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from fieldreg.errors import ERROR_CODES
-from fieldreg.store.operators import MIN_PASSPHRASE_LENGTH
+from fieldreg.errors import ERROR_CODES, FieldRegError
+from fieldreg.store.operators import check_passphrase
 from sync.client import HubRefused
 
 FIELD_CONTEXT = "FieldErrors"
@@ -106,6 +106,10 @@ STORE_ERRORS = {
     ),
     "passphrase_too_short": QT_TRANSLATE_NOOP(
         "StoreErrors", "The passphrase must have at least {minimum} characters."
+    ),
+    "weak_passphrase": QT_TRANSLATE_NOOP(
+        "StoreErrors",
+        "This passphrase is too easy to guess. Use a few words that do not belong together.",
     ),
     "wrong_passphrase": QT_TRANSLATE_NOOP(
         "StoreErrors", "Wrong passphrase. {attempts_left} attempts left before the account locks."
@@ -224,6 +228,18 @@ SYNC_ERRORS = {
     "other_device": QT_TRANSLATE_NOOP("SyncErrors", "The receipt is for another laptop."),
     "unknown_batch": QT_TRANSLATE_NOOP(
         "SyncErrors", "The receipt is for a batch this laptop did not send."
+    ),
+    "no_media_files": QT_TRANSLATE_NOOP(
+        "SyncErrors", "There are no FieldReg batch or receipt files in that folder."
+    ),
+    "not_a_regular_file": QT_TRANSLATE_NOOP(
+        "SyncErrors", "Not a regular file (a link, a folder or a device). It was left alone."
+    ),
+    "file_too_large": QT_TRANSLATE_NOOP(
+        "SyncErrors", "The file is too large to be a FieldReg file. It was left alone."
+    ),
+    "unreadable_file": QT_TRANSLATE_NOOP(
+        "SyncErrors", "The file could not be read. Was the USB stick removed?"
     ),
     "bad_header": QT_TRANSLATE_NOOP("SyncErrors", "The batch file is damaged."),
     "not_a_batch": QT_TRANSLATE_NOOP("SyncErrors", "That file is not a FieldReg batch."),
@@ -410,13 +426,16 @@ def field_error(code: str) -> str:
     return code_text(code)
 
 
-def new_passphrase_problem(passphrase: str, repeated: str) -> str:
+def new_passphrase_problem(passphrase: str, repeated: str, name: str = "") -> str:
     """What is wrong with a new passphrase typed twice, in the user's language ("" if fine).
-    The store checks the length again; this answers before Argon2id runs."""
+    The core's rule (`check_passphrase`) answers here before Argon2id runs; the store checks
+    it again."""
     if passphrase != repeated:
         return store_error("passphrases_differ")
-    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        return store_error("passphrase_too_short", {"minimum": MIN_PASSPHRASE_LENGTH})
+    try:
+        check_passphrase(passphrase, name)
+    except FieldRegError as problem:
+        return store_error(problem.code, problem.detail)
     return ""
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from sqlite_utils import Database
+from zxcvbn import zxcvbn
 
 from fieldreg.clock import iso, parse_iso
 from fieldreg.store import audit, crypto
@@ -16,6 +17,10 @@ from fieldreg.store.database import StoreError, transaction
 
 ROLES = ("registrar", "coordinator")
 MIN_PASSPHRASE_LENGTH = 10
+# zxcvbn's score: 3 means about 10^8 guesses or more ("safely unguessable" offline with a slow
+# hash such as our Argon2id); 'aaaaaaaaaa', '1234567890' and 'passwordpassword' score 0.
+MIN_PASSPHRASE_STRENGTH = 3
+STRENGTH_CHECKED_CHARACTERS = 100  # zxcvbn slows down on long input; the start decides anyway
 MAX_NAME_LENGTH = 64
 LOCK_OUT_AFTER = 10  # failed attempts in a row; then a coordinator or the recovery key must reset
 MAX_BACKOFF_SECONDS = 300
@@ -47,12 +52,17 @@ def check_new_operator(name: str, role: str, passphrase: str) -> None:
         raise StoreError("invalid_operator_name", name=name[:MAX_NAME_LENGTH])
     if role not in ROLES:
         raise StoreError("invalid_role", role=role[:20])
-    check_passphrase(passphrase)
+    check_passphrase(passphrase, name)
 
 
-def check_passphrase(passphrase: str) -> None:
+def check_passphrase(passphrase: str, name: str = "") -> None:
+    """The one rule for a new passphrase (store, CLI and screens): long enough, and not
+    easy to guess by zxcvbn's estimate (repeats, sequences, common words, the user's name)."""
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise StoreError("passphrase_too_short", minimum=MIN_PASSPHRASE_LENGTH)
+    estimate = zxcvbn(passphrase[:STRENGTH_CHECKED_CHARACTERS], user_inputs=[name, "fieldreg"])
+    if estimate["score"] < MIN_PASSPHRASE_STRENGTH:
+        raise StoreError("weak_passphrase")
 
 
 def get(db: Database, name: str) -> Operator | None:
@@ -102,7 +112,7 @@ def set_passphrase(
     db: Database, *, name: str, passphrase: str, data_key: bytes, kdf: crypto.KdfParams
 ) -> None:
     """Re-wrap the data key for a new passphrase and clear failures, lock-out and disabling."""
-    check_passphrase(passphrase)
+    check_passphrase(passphrase, name)
     kdf_json, salt, wrapped = _wrapped_for(name, passphrase, data_key, kdf)
     db.execute(
         "UPDATE operators SET kdf = ?, salt = ?, wrapped_key = ?, failed_attempts = 0,"
@@ -112,28 +122,17 @@ def set_passphrase(
 
 
 def login(db: Database, name: str, passphrase: str, now: dt.datetime) -> bytes:
-    """Unwrap the data key with the passphrase, or raise with the wait the user now faces."""
-    row = db.execute(
-        "SELECT kdf, salt, wrapped_key, disabled, failed_attempts, retry_after"
-        " FROM operators WHERE name = ?",
-        [name],
-    ).fetchone()
-    if row is None:
-        raise StoreError("unknown_operator", name=name)
-    kdf_json, salt, wrapped, disabled, failed, retry_after = row
-    if disabled:
-        raise StoreError("operator_disabled", name=name)
-    if failed >= LOCK_OUT_AFTER:
-        raise StoreError("locked_out", name=name)
-    if retry_after and now < parse_iso(retry_after):
-        wait = (parse_iso(retry_after) - now).total_seconds()
-        raise StoreError("backoff", name=name, seconds=max(1, round(wait)))
+    """Unwrap the data key with the passphrase, or raise with the wait the user now faces.
+
+    The attempt is reserved (counted as a failure, back-off set) under the write lock before
+    Argon2id runs, so guesses made in parallel each count and wait; success clears it."""
+    kdf_json, salt, wrapped, failed = _reserve_attempt(db, name, now)
     params = crypto.KdfParams(**json.loads(kdf_json))
     wrapping_key = crypto.derive_passphrase_key(passphrase, salt, params)
     try:
         data_key = crypto.unwrap_key(wrapping_key, wrapped, f"operator/{name}")
     except crypto.WrongKey:
-        _record_failure(db, name, failed + 1, now)
+        _record_failure(db, name, failed, now)
     with transaction(db):
         db.execute(
             "UPDATE operators SET failed_attempts = 0, retry_after = NULL WHERE name = ?", [name]
@@ -142,13 +141,37 @@ def login(db: Database, name: str, passphrase: str, now: dt.datetime) -> bytes:
     return data_key
 
 
-def _record_failure(db: Database, name: str, failed: int, now: dt.datetime) -> NoReturn:
-    wait = backoff_seconds(failed)
+def _reserve_attempt(db: Database, name: str, now: dt.datetime) -> tuple[str, bytes, bytes, int]:
+    """Refuse a disabled, locked-out or waiting operator; else count this attempt as failed
+    (the count it now stands at is returned) and set the back-off that follows a failure."""
     with transaction(db):
+        row = db.execute(
+            "SELECT kdf, salt, wrapped_key, disabled, failed_attempts, retry_after"
+            " FROM operators WHERE name = ?",
+            [name],
+        ).fetchone()
+        if row is None:
+            raise StoreError("unknown_operator", name=name)
+        kdf_json, salt, wrapped, disabled, failed, retry_after = row
+        if disabled:
+            raise StoreError("operator_disabled", name=name)
+        if failed >= LOCK_OUT_AFTER:
+            raise StoreError("locked_out", name=name)
+        if retry_after and now < parse_iso(retry_after):
+            wait = (parse_iso(retry_after) - now).total_seconds()
+            raise StoreError("backoff", name=name, seconds=max(1, round(wait)))
+        failed += 1
         db.execute(
             "UPDATE operators SET failed_attempts = ?, retry_after = ? WHERE name = ?",
-            [failed, iso(now + dt.timedelta(seconds=wait)), name],
+            [failed, iso(now + dt.timedelta(seconds=backoff_seconds(failed))), name],
         )
+    return kdf_json, salt, wrapped, failed
+
+
+def _record_failure(db: Database, name: str, failed: int, now: dt.datetime) -> NoReturn:
+    """The reserved attempt stays counted; write the audit entry and say what follows."""
+    wait = backoff_seconds(failed)
+    with transaction(db):
         action = "locked_out" if failed >= LOCK_OUT_AFTER else "login_failed"
         audit.append(db, at=iso(now), actor=name, action=action, details={"failed": failed})
     if failed >= LOCK_OUT_AFTER:

@@ -6,12 +6,16 @@ across transports because the hub deduplicates by batch id and by (record id, ve
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from fieldreg.clock import iso
+from fieldreg.errors import FieldRegError
 from fieldreg.files import write_atomic
 from fieldreg.store.database import StoreError
 from fieldreg.store.outbox import SyncAttempt
@@ -20,6 +24,53 @@ from fieldreg.transfer.wire import WireError, decode_receipt
 
 BATCH_PREFIX, RECEIPT_PREFIX = "batch-", "receipt-"
 FILE_BATCH_SIZE = 1000
+# What a stick may hand us, read no further: the hub's cap on one batch (as over HTTPS), and
+# for a receipt far more than one for FILE_BATCH_SIZE packets needs (about 150 kB).
+MAX_BATCH_FILE_BYTES = 16 * 1024 * 1024
+MAX_RECEIPT_FILE_BYTES = 4 * 1024 * 1024
+_READ_CHUNK = 1024 * 1024
+
+
+def media_files(folder: Path, pattern: str) -> list[Path]:
+    """The files in `folder` named like `pattern`, sorted; a folder that is not there, or
+    holds none, is an error: an unmounted stick or a wrong folder must not look like "0"."""
+    if not folder.is_dir():
+        raise FieldRegError("invalid_folder", path=str(folder))
+    found = sorted(folder.glob(pattern))
+    if not found:
+        raise FieldRegError("no_media_files", path=str(folder))
+    return found
+
+
+def read_media_file(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, never through a symlink (O_NOFOLLOW), never a FIFO or a device
+    (O_NONBLOCK, then fstat), and never more than `limit` bytes read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise FieldRegError("not_a_regular_file", file=path.name) from None
+        raise FieldRegError("unreadable_file", file=path.name) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise FieldRegError("not_a_regular_file", file=path.name)
+        if info.st_size > limit:
+            raise FieldRegError("file_too_large", file=path.name, limit=limit)
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(_READ_CHUNK, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:  # it grew after fstat
+            raise FieldRegError("file_too_large", file=path.name, limit=limit)
+        return b"".join(chunks)
+    except OSError:
+        raise FieldRegError("unreadable_file", file=path.name) from None
+    finally:
+        os.close(fd)
 
 
 def export_batches(store: Store, out_dir: Path) -> list[Path]:
@@ -76,14 +127,15 @@ def import_receipts(
         raise StoreError("not_enrolled")
     applied = accepted = duplicate = rejected = 0
     problems = []
-    for path in sorted(in_dir.glob(f"{RECEIPT_PREFIX}*.json")):
+    for path in media_files(in_dir, f"{RECEIPT_PREFIX}*.json"):
         started, clock_start = iso(store.clock()), monotonic()
-        data = path.read_bytes()
+        data = b""
         try:
+            data = read_media_file(path, MAX_RECEIPT_FILE_BYTES)
             receipt = decode_receipt(data, hub_key)
             if receipt.device_id != store.device_id:
                 raise WireError("other_device")
-        except WireError as error:
+        except FieldRegError as error:  # WireError is one: each bad file is reported, skipped
             problems.append(FileProblem(path.name, error.code))
             store.outbox.log_attempt(
                 SyncAttempt(

@@ -1608,6 +1608,10 @@
         <translation>ពាក្យសម្ងាត់ត្រូវមានយ៉ាងតិច {minimum} តួអក្សរ។</translation>
     </message>
     <message>
+        <source>This passphrase is too easy to guess. Use a few words that do not belong together.</source>
+        <translation>ពាក្យសម្ងាត់នេះងាយទាយពេក។ សូមប្រើពាក្យពីរបីដែលមិនទាក់ទងគ្នា។</translation>
+    </message>
+    <message>
         <source>Wrong passphrase. {attempts_left} attempts left before the account locks.</source>
         <translation>ពាក្យសម្ងាត់មិនត្រឹមត្រូវ។ នៅសល់ {attempts_left} ដងទៀត មុនពេលគណនីត្រូវចាក់សោ។</translation>
     </message>
@@ -1801,6 +1805,22 @@
     <message>
         <source>The receipt is for a batch this laptop did not send.</source>
         <translation>បង្កាន់ដៃទទួលនេះសម្រាប់កញ្ចប់ទិន្នន័យដែលកុំព្យូទ័រនេះមិនបានបញ្ជូន។</translation>
+    </message>
+    <message>
+        <source>There are no FieldReg batch or receipt files in that folder.</source>
+        <translation>គ្មានឯកសារកញ្ចប់ទិន្នន័យ ឬបង្កាន់ដៃទទួល FieldReg នៅក្នុងថតនោះទេ។</translation>
+    </message>
+    <message>
+        <source>Not a regular file (a link, a folder or a device). It was left alone.</source>
+        <translation>មិនមែនជាឯកសារធម្មតាទេ (តំណ ថត ឬឧបករណ៍)។ វាត្រូវបានទុកចោល។</translation>
+    </message>
+    <message>
+        <source>The file is too large to be a FieldReg file. It was left alone.</source>
+        <translation>ឯកសារនេះធំពេកសម្រាប់ជាឯកសារ FieldReg។ វាត្រូវបានទុកចោល។</translation>
+    </message>
+    <message>
+        <source>The file could not be read. Was the USB stick removed?</source>
+        <translation>មិនអាចអានឯកសារនេះបានទេ។ តើ USB ត្រូវបានដកចេញឬ?</translation>
     </message>
     <message>
         <source>The batch file is damaged.</source>

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -23,6 +24,10 @@ from fieldreg.record import Registration
 from sync.hub.hub import Hub, HubError
 from sync.hub.media import import_batches_for_hub
 from sync.hub.server import bind, serve_forever
+
+# An enrolment token's lifetime: long enough to reach a laptop in the field, short enough that
+# a token copied from a chat or a printout soon stops enrolling anything.
+MIN_TOKEN_HOURS, MAX_TOKEN_HOURS = 1, 7 * 24
 
 # the record's keys in their declared order, then what the hub knows of where it came from
 EXPORT_COLUMNS = [
@@ -79,7 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument(
         "--url", help="the hub address devices should use (default: the last `serve` address)"
     )
-    token.add_argument("--hours", type=float, default=24, help="valid for this long")
+    token.add_argument(
+        "--hours",
+        type=float,
+        default=24,
+        help=f"valid for this long ({MIN_TOKEN_HOURS} to {MAX_TOKEN_HOURS} hours; default 24)",
+    )
     token.add_argument("--qr", type=Path, metavar="FILE.png", help="also write it as a QR image")
     devices = command("devices", "list devices, or revoke one")
     devices.add_argument("--revoke", metavar="DEVICE_ID")
@@ -111,6 +121,13 @@ def cmd_serve(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
 def cmd_token(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
     import datetime as dt
 
+    hours = args.hours
+    if not (math.isfinite(hours) and MIN_TOKEN_HOURS <= hours <= MAX_TOKEN_HOURS):
+        sys.stderr.write(
+            f"fieldreg-hub: --hours must be between {MIN_TOKEN_HOURS} and {MAX_TOKEN_HOURS}"
+            " (a token valid for long is one more secret to lose)\n"
+        )
+        return 2
     last = hub.data_dir / "last_url"
     url = args.url or (last.read_text().strip() if last.exists() else "http://127.0.0.1:8765")
     text = hub.issue_token(url, dt.timedelta(hours=args.hours))

@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--recovery-qr",
         type=Path,
         metavar="FILE.png",
-        help="where to write the recovery key QR (default: current directory)",
+        help="where to write the recovery key QR image (required: nothing is written elsewhere)",
     )
 
     operator = command("operator", "add or reset operators, or use the recovery key")

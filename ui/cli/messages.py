@@ -43,7 +43,8 @@ INPUT_ERRORS = {
 }
 
 STORE_ERRORS = {
-    "not_initialised": "no FieldReg store in {path}: run `fieldreg init --operator NAME` first",
+    "not_initialised": "no FieldReg store in {path}:"
+    " run `fieldreg init --operator NAME --recovery-qr FILE.png` first",
     "already_initialised": "a FieldReg store already exists at {path}",
     "damaged": "the store file {path} is damaged ({reason})",
     "newer_version": "the store file {path} was written by a newer FieldReg "
@@ -53,6 +54,8 @@ STORE_ERRORS = {
     "invalid_operator_name": "operator names are 1-64 letters, digits or spaces",
     "invalid_role": "role must be registrar or coordinator",
     "passphrase_too_short": "the passphrase must have at least {minimum} characters",
+    "weak_passphrase": "this passphrase is too easy to guess (a repeat, a sequence or a common"
+    " word); use a few unrelated words",
     "wrong_passphrase": "wrong passphrase for {name}; wait {seconds} s before trying again "
     "({attempts_left} attempts left before the account locks)",
     "backoff": "too many wrong passphrases for {name}: wait {seconds} s and try again",
@@ -126,6 +129,10 @@ HUB_ERRORS = {
     "bad_header": "the batch or receipt is malformed",
     "other_device": "that receipt is for another device",
     "unknown_batch": "that receipt is for a batch this device does not know",
+    "no_media_files": "there are no FieldReg batch or receipt files in that folder",
+    "not_a_regular_file": "not a regular file (a link, a folder or a device): left alone",
+    "file_too_large": "the file is too large to be a FieldReg batch or receipt: left alone",
+    "unreadable_file": "the file could not be read (was the USB stick removed?)",
     "sync_crashed": "sending stopped on an unexpected error; it will try again",
 }
 

@@ -40,7 +40,14 @@ def cmd_init(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
     if not args.operator and not os.environ.get("FIELDREG_OPERATOR"):
         raise CliError("init needs --operator NAME (the first coordinator)")
     name = args.operator or os.environ["FIELDREG_OPERATOR"]
-    qr_path = (args.recovery_qr or Path.cwd() / "fieldreg-recovery-key.png").resolve()
+    if (
+        args.recovery_qr is None
+    ):  # never a file the user did not ask for, in a folder they did not name
+        raise CliError(
+            "init needs --recovery-qr FILE.png: where to write the recovery key as a QR image "
+            "(for example on a USB stick kept apart from this laptop)"
+        )
+    qr_path = args.recovery_qr.resolve()
     if qr_path.is_relative_to(desk.data_dir.resolve()):
         raise CliError(
             "keep the recovery key QR out of the data directory: choose another --recovery-qr path"
@@ -116,18 +123,30 @@ def cmd_register(args: argparse.Namespace, desk: Desk, out: TextIO, err: TextIO)
         log.info("register refused: %d problems in %d records", len(problems), len(items))
         return EXIT_ERROR
 
+    stored = 0
+
     def committed(ids: list[str]) -> None:
+        nonlocal stored
+        stored += len(ids)  # on disk already, whether or not the reader still hears of them
+        log.info("registered %d records", len(ids))
         for registration_id in ids:
             out.write(json.dumps({"id": registration_id}) + "\n")
         out.flush()
-        log.info("registered %d records", len(ids))
 
-    desk.register_batch(
-        checked.records,
-        event=args.event,
-        duplicate_reason=args.allow_duplicates,
-        on_commit=committed,
-    )
+    try:
+        desk.register_batch(
+            checked.records,
+            event=args.event,
+            duplicate_reason=args.allow_duplicates,
+            on_commit=committed,
+        )
+    except BrokenPipeError:  # `fieldreg register big.jsonl | head -1`: stop, keep what is stored
+        log.info("output closed: %d of %d records stored", stored, len(checked.records))
+        err.write(
+            f"fieldreg: output closed early: {stored} of {len(checked.records)} record(s) "
+            "were stored (see fieldreg list); the rest were not\n"
+        )
+        raise
     return EXIT_OK
 
 

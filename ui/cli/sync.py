@@ -89,7 +89,6 @@ def cmd_sync_log(args: argparse.Namespace, desk: Desk, out: TextIO, _err: TextIO
 
 
 def cmd_export_batches(args: argparse.Namespace, desk: Desk, out: TextIO, _err: TextIO) -> int:
-    args.out.mkdir(parents=True, exist_ok=True)  # here the user names the folder to use
     exported = desk.export_batches(args.out)
     out.write(
         f"{exported.files} batch file(s) written to {args.out}; "

@@ -156,7 +156,7 @@ class FirstRunFlow(QStackedWidget):
 
     def create_store(self) -> None:
         name, passphrase = self.name.text().strip(), self.passphrase.text()
-        problem = messages.new_passphrase_problem(passphrase, self.repeat.text())
+        problem = messages.new_passphrase_problem(passphrase, self.repeat.text(), name)
         if problem:
             self.create_error.setText(problem)
             return

@@ -53,7 +53,7 @@ class RecoverDialog(QDialog):
     def recover(self) -> None:
         key, name = self.key.text().strip(), self.name.text().strip()
         passphrase = self.passphrase.text()
-        problem = messages.new_passphrase_problem(passphrase, self.repeat.text())
+        problem = messages.new_passphrase_problem(passphrase, self.repeat.text(), name)
         if problem:
             self.error.setText(problem)
             return
