@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--recovery-qr",
         type=Path,
         metavar="FILE.png",
-        help="where to write the recovery key QR image (required: nothing is written elsewhere)",
+        help="also write the recovery key as a QR image here (nothing is written without it)",
     )
 
     operator = command("operator", "add or reset operators, or use the recovery key")

@@ -40,29 +40,29 @@ def cmd_init(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
     if not args.operator and not os.environ.get("FIELDREG_OPERATOR"):
         raise CliError("init needs --operator NAME (the first coordinator)")
     name = args.operator or os.environ["FIELDREG_OPERATOR"]
-    if (
-        args.recovery_qr is None
-    ):  # never a file the user did not ask for, in a folder they did not name
-        raise CliError(
-            "init needs --recovery-qr FILE.png: where to write the recovery key as a QR image "
-            "(for example on a USB stick kept apart from this laptop)"
-        )
-    qr_path = args.recovery_qr.resolve()
-    if qr_path.is_relative_to(desk.data_dir.resolve()):
+    # A QR image only where the user names one: never a file left in whatever folder the
+    # command ran from (the key it holds opens the store).
+    qr_path = args.recovery_qr.resolve() if args.recovery_qr else None
+    if qr_path is not None and qr_path.is_relative_to(desk.data_dir.resolve()):
         raise CliError(
             "keep the recovery key QR out of the data directory: choose another --recovery-qr path"
         )
     passphrase = secret("FIELDREG_PASSPHRASE", f"New passphrase for {name}: ", confirm=True)
     created = desk.create(name, passphrase)
-    write_qr_png(created.recovery_key, qr_path)
+    if qr_path is not None:
+        write_qr_png(created.recovery_key, qr_path)
     log.info("store created, device %s", desk.device_id)
     out.write(
         f"FieldReg store created in {desk.data_dir} for coordinator {name}.\n"
         "RECOVERY KEY (shown once: print or copy it now and keep it away from this laptop;\n"
         "it can set a new coordinator passphrase if every passphrase is lost):\n\n"
         f"    {created.recovery_key}\n\n"
-        f"The same key as a QR image: {qr_path}\n"
-        "Move that image to safe keeping and delete it from this computer.\n"
+        + (
+            f"The same key as a QR image: {qr_path}\n"
+            "Move that image to safe keeping and delete it from this computer.\n"
+            if qr_path is not None
+            else "For a QR image of it too, run init with --recovery-qr FILE.png next time.\n"
+        )
     )
     return EXIT_OK
 
