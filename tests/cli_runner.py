@@ -49,3 +49,19 @@ def init_store(data_dir: Path) -> subprocess.CompletedProcess[str]:
     result = fieldreg(data_dir, "init", "--operator", "Sokha", "--recovery-qr", str(qr))
     assert result.returncode == 0, result.stderr
     return result
+
+
+def hub_cli(hub_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`fieldreg-hub ARGS` on `hub_dir`, running this checkout's code."""
+    return subprocess.run(
+        [sys.executable, "-c", "from sync.hub.cli import main; raise SystemExit(main())", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "FIELDREG_HUB_DATA_DIR": str(hub_dir),
+            "PYTHONPATH": str(REPO),
+        },
+    )

@@ -23,19 +23,6 @@ from tests.plaintext import person_values, plaintext_hits
 from tests.sync_support import Device, hub_ids
 
 
-@pytest.fixture
-def hub(tmp_path: Path):
-    with BackgroundHub(tmp_path / "hub") as running:
-        yield running
-
-
-@pytest.fixture
-def device(tmp_path: Path, hub: BackgroundHub) -> Device:
-    enrolled = Device(tmp_path / "device")
-    enrolled.enrol(hub.hub, hub.url)
-    return enrolled
-
-
 def test_registrations_reach_the_hub_exactly_once(device: Device, hub: BackgroundHub) -> None:
     ids = device.register(120)
     engine = device.engine()

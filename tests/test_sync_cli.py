@@ -12,24 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_runner import REPO, fieldreg, init_store
+from tests.cli_runner import fieldreg, hub_cli, init_store
 from tests.factories import raw_record
 from tests.plaintext import found_in, person_values
-
-
-def hub_cli(hub_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "fieldreg-hub"), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "FIELDREG_HUB_DATA_DIR": str(hub_dir),
-            "PYTHONPATH": str(REPO),
-        },
-    )
 
 
 def serve_hub(hub_dir: Path) -> subprocess.Popen[str]:

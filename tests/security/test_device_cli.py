@@ -5,33 +5,19 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.cli_runner import REPO, cli_env, fieldreg, fieldreg_command, init_store
+from tests.cli_runner import REPO, cli_env, fieldreg, fieldreg_command, hub_cli, init_store
 from tests.factories import raw_record
-
-HUB = [sys.executable, "-c", "from sync.hub.cli import main; raise SystemExit(main())"]
 
 
 @pytest.mark.parametrize("hours", ["nan", "-1", "0", "0.5", "169", "1e400", "inf"])
 def test_a_token_lifetime_outside_one_hour_to_seven_days_is_refused(
     tmp_path: Path, hours: str
 ) -> None:
-    result = subprocess.run(
-        [*HUB, "token", f"--hours={hours}"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "PYTHONPATH": str(REPO),
-            "FIELDREG_HUB_DATA_DIR": str(tmp_path),
-        },
-    )
+    result = hub_cli(tmp_path, "token", f"--hours={hours}")
     assert result.returncode != 0
     assert result.stdout == ""  # no token was issued
     assert len(result.stderr.splitlines()) == 1, result.stderr

@@ -5,7 +5,6 @@ file is reported and skipped while the rest are imported, and "nothing there" is
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,19 +22,6 @@ from sync.hub.media import import_batches_for_hub
 from sync.hub.server import BackgroundHub
 from tests.cli_runner import fieldreg, init_store
 from tests.sync_support import Device, hub_ids
-
-
-@pytest.fixture
-def hub(tmp_path: Path) -> Iterator[BackgroundHub]:
-    with BackgroundHub(tmp_path / "hub") as running:
-        yield running
-
-
-@pytest.fixture
-def device(tmp_path: Path, hub: BackgroundHub) -> Device:
-    enrolled = Device(tmp_path / "device")
-    enrolled.enrol(hub.hub, hub.url)
-    return enrolled
 
 
 def plant_bad_files(usb: Path, kind: str, cap: int) -> dict[str, str]:
