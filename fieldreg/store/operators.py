@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import unicodedata
 from dataclasses import dataclass
-from typing import NoReturn
 
 from sqlite_utils import Database
 from zxcvbn import zxcvbn
@@ -124,58 +123,59 @@ def set_passphrase(
 def login(db: Database, name: str, passphrase: str, now: dt.datetime) -> bytes:
     """Unwrap the data key with the passphrase, or raise with the wait the user now faces.
 
-    The attempt is reserved (counted as a failure, back-off set) under the write lock before
-    Argon2id runs, so guesses made in parallel each count and wait; success clears it."""
-    kdf_json, salt, wrapped, failed = _reserve_attempt(db, name, now)
-    params = crypto.KdfParams(**json.loads(kdf_json))
-    wrapping_key = crypto.derive_passphrase_key(passphrase, salt, params)
-    try:
-        data_key = crypto.unwrap_key(wrapping_key, wrapped, f"operator/{name}")
-    except crypto.WrongKey:
-        _record_failure(db, name, failed, now)
+    The whole attempt (the checks, Argon2id, the count) holds the store's write lock, so
+    attempts made at the same moment take turns: every guess that reaches Argon2id is counted,
+    the wait one failure sets holds the next guess off before its Argon2id, and two right
+    passphrases typed at once both get in (the second a moment later)."""
+    data_key: bytes | None = None
     with transaction(db):
-        db.execute(
-            "UPDATE operators SET failed_attempts = 0, retry_after = NULL WHERE name = ?", [name]
-        )
-        audit.append(db, at=iso(now), actor=name, action="login")
-    return data_key
-
-
-def _reserve_attempt(db: Database, name: str, now: dt.datetime) -> tuple[str, bytes, bytes, int]:
-    """Refuse a disabled, locked-out or waiting operator; else count this attempt as failed
-    (the count it now stands at is returned) and set the back-off that follows a failure."""
-    with transaction(db):
-        row = db.execute(
-            "SELECT kdf, salt, wrapped_key, disabled, failed_attempts, retry_after"
-            " FROM operators WHERE name = ?",
-            [name],
-        ).fetchone()
-        if row is None:
-            raise StoreError("unknown_operator", name=name)
-        kdf_json, salt, wrapped, disabled, failed, retry_after = row
-        if disabled:
-            raise StoreError("operator_disabled", name=name)
-        if failed >= LOCK_OUT_AFTER:
-            raise StoreError("locked_out", name=name)
-        if retry_after and now < parse_iso(retry_after):
-            wait = (parse_iso(retry_after) - now).total_seconds()
-            raise StoreError("backoff", name=name, seconds=max(1, round(wait)))
-        failed += 1
-        db.execute(
-            "UPDATE operators SET failed_attempts = ?, retry_after = ? WHERE name = ?",
-            [failed, iso(now + dt.timedelta(seconds=backoff_seconds(failed))), name],
-        )
-    return kdf_json, salt, wrapped, failed
-
-
-def _record_failure(db: Database, name: str, failed: int, now: dt.datetime) -> NoReturn:
-    """The reserved attempt stays counted; write the audit entry and say what follows."""
-    wait = backoff_seconds(failed)
-    with transaction(db):
-        action = "locked_out" if failed >= LOCK_OUT_AFTER else "login_failed"
-        audit.append(db, at=iso(now), actor=name, action=action, details={"failed": failed})
+        kdf_json, salt, wrapped, failed = _check_attempt(db, name, now)
+        params = crypto.KdfParams(**json.loads(kdf_json))
+        wrapping_key = crypto.derive_passphrase_key(passphrase, salt, params)
+        try:
+            data_key = crypto.unwrap_key(wrapping_key, wrapped, f"operator/{name}")
+        except crypto.WrongKey:
+            failed += 1
+            db.execute(
+                "UPDATE operators SET failed_attempts = ?, retry_after = ? WHERE name = ?",
+                [failed, iso(now + dt.timedelta(seconds=backoff_seconds(failed))), name],
+            )
+            action = "locked_out" if failed >= LOCK_OUT_AFTER else "login_failed"
+            audit.append(db, at=iso(now), actor=name, action=action, details={"failed": failed})
+        else:
+            db.execute(
+                "UPDATE operators SET failed_attempts = 0, retry_after = NULL WHERE name = ?",
+                [name],
+            )
+            audit.append(db, at=iso(now), actor=name, action="login")
+    if data_key is not None:
+        return data_key
     if failed >= LOCK_OUT_AFTER:
         raise StoreError("locked_out", name=name)
     raise StoreError(
-        "wrong_passphrase", name=name, seconds=wait, attempts_left=LOCK_OUT_AFTER - failed
+        "wrong_passphrase",
+        name=name,
+        seconds=backoff_seconds(failed),
+        attempts_left=LOCK_OUT_AFTER - failed,
     )
+
+
+def _check_attempt(db: Database, name: str, now: dt.datetime) -> tuple[str, bytes, bytes, int]:
+    """Inside the login's transaction: refuse a disabled, locked-out or waiting operator;
+    else the wrapped key and how many failures there have been."""
+    row = db.execute(
+        "SELECT kdf, salt, wrapped_key, disabled, failed_attempts, retry_after"
+        " FROM operators WHERE name = ?",
+        [name],
+    ).fetchone()
+    if row is None:
+        raise StoreError("unknown_operator", name=name)
+    kdf_json, salt, wrapped, disabled, failed, retry_after = row
+    if disabled:
+        raise StoreError("operator_disabled", name=name)
+    if failed >= LOCK_OUT_AFTER:
+        raise StoreError("locked_out", name=name)
+    if retry_after and now < parse_iso(retry_after):
+        wait = (parse_iso(retry_after) - now).total_seconds()
+        raise StoreError("backoff", name=name, seconds=max(1, round(wait)))
+    return kdf_json, salt, wrapped, failed
