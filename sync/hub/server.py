@@ -65,11 +65,20 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def _server(
-    hub: Hub, mount_path: str, *, limit_concurrency: int = LIMIT_CONCURRENCY
+    hub: Hub,
+    mount_path: str,
+    *,
+    limit_concurrency: int = LIMIT_CONCURRENCY,
+    header_timeout_s: float = HEADER_TIMEOUT_S,
 ) -> uvicorn.Server:
+    deadline = header_timeout_s
+
+    class Protocol(HeaderDeadlineProtocol):  # uvicorn takes a class: one with this deadline
+        header_timeout_s = deadline
+
     config = uvicorn.Config(
         create_app(hub, mount_path=mount_path),
-        http=HeaderDeadlineProtocol,
+        http=Protocol,
         log_level="warning",
         access_log=False,
         timeout_keep_alive=KEEP_ALIVE_S,
@@ -94,12 +103,18 @@ class BackgroundHub:
         mount_path: str = "",
         hub: Hub | None = None,
         limit_concurrency: int = LIMIT_CONCURRENCY,
+        header_timeout_s: float = HEADER_TIMEOUT_S,
     ) -> None:
         self.hub = hub or Hub(data_dir)
         self._sock = bind("127.0.0.1", port)
         self.port = self._sock.getsockname()[1]
         self.mount_path = mount_path
-        self._server = _server(self.hub, mount_path, limit_concurrency=limit_concurrency)
+        self._server = _server(
+            self.hub,
+            mount_path,
+            limit_concurrency=limit_concurrency,
+            header_timeout_s=header_timeout_s,
+        )
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
         )

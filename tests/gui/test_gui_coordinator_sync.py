@@ -45,12 +45,6 @@ class FolderDialogs(FakeDialogs):
 
 
 @pytest.fixture
-def hub(tmp_path: Path):
-    with BackgroundHub(tmp_path / "hub") as running:
-        yield running
-
-
-@pytest.fixture
 def device(data_dir: Path, clock: FakeClock, hub: BackgroundHub):
     """The laptop's own store (coordinator Sokha), enrolled with the hub."""
     enrolled = Device(data_dir, clock)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
@@ -17,12 +16,6 @@ from fieldreg.transfer.enrolment_string import parse_enrolment
 from fieldreg.transfer.sealing import HubPublicKey, packet_info
 from sync.hub.server import BackgroundHub
 from tests.security.attack_support import SOCKET_BOUND_S, enrolled_key, signed_batch
-
-
-@pytest.fixture
-def hub(tmp_path: Path):
-    with BackgroundHub(tmp_path / "hub") as running:
-        yield running
 
 
 def _refused(answer: requests.Response, code: str | None = None) -> str:
