@@ -9,7 +9,7 @@ arrays; a decode counts only if it returns exactly the payload's bytes.
 
 from __future__ import annotations
 
-import argparse
+import sys
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
@@ -20,7 +20,7 @@ from time import perf_counter_ns
 import numpy as np
 from PIL import Image
 
-from benchmarks.common import Timings, gc_paused, ms, package_version, table, verdict
+from benchmarks.common import Timings, gc_paused, ms, package_version, standalone, table, verdict
 from benchmarks.scan_corpus import DISTORTIONS, FRAME, Sample, generate, load_arrays
 from fieldreg.scanning import decode as scan_decode
 from fieldreg.scanning import zbar_raw
@@ -246,12 +246,9 @@ def report(
     )
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="40 frames instead of 300")
-    args = parser.parse_args(argv)
-    print(run(quick=args.quick))
+def main(argv: Sequence[str] | None = None) -> int:
+    return standalone(run, __doc__, argv, quick_help="40 frames instead of 300")
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -13,7 +13,6 @@ run, as self time summed by top-level package.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import os
@@ -23,10 +22,10 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from benchmarks.common import NS_PER_MS, Timings, ms, package_version, table, verdict
+from benchmarks.common import NS_PER_MS, Timings, ms, package_version, standalone, table, verdict
 from fieldreg.store.crypto import KdfParams
 from fieldreg.store.store import Store
 
@@ -266,12 +265,8 @@ def run(quick: bool = False) -> str:
     return report(results, imports, quick)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args(argv)
-    print(run(quick=args.quick))
-    return 0
+def main(argv: Sequence[str] | None = None) -> int:
+    return standalone(run, __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ each way. Both upload styles go through the same proxy in the same run.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import csv
 import datetime as dt
@@ -20,6 +19,7 @@ import os
 import random
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 import zlib
@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives import hpke
 from cryptography.hazmat.primitives.asymmetric import mlkem, x25519
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from benchmarks.common import Timings, gc_paused, seconds, size, table
+from benchmarks.common import Timings, gc_paused, seconds, size, standalone, table
 from fieldreg.clock import iso
 from fieldreg.record import CATEGORIES, ISIC_SECTIONS, SERVICES, Registration
 from fieldreg.resources import resource_path
@@ -728,12 +728,9 @@ def report(
     )
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes to check the harness")
-    args = parser.parse_args(argv)
-    print(run(quick=args.quick))
+def main(argv: Sequence[str] | None = None) -> int:
+    return standalone(run, __doc__, argv, quick_help="small sizes to check the harness")
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

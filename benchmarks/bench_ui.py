@@ -20,7 +20,6 @@ A watchdog thread notes where the GUI thread was whenever a tick is more than 40
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import itertools
 import os
@@ -31,7 +30,7 @@ import threading
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -44,7 +43,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QVideoFrame
 from PySide6.QtTest import QTest
 
-from benchmarks.common import NS_PER_MS, Timings, ms, table, verdict
+from benchmarks.common import NS_PER_MS, Timings, ms, standalone, table, verdict
 from fieldreg.clock import utc_now
 from fieldreg.scanning.frame_worker import FrameTiming
 from fieldreg.store.crypto import KdfParams
@@ -450,12 +449,8 @@ def run(quick: bool = False) -> str:
     return report(measure(sizes), sizes, quick)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args(argv)
-    print(run(quick=args.quick))
-    return 0
+def main(argv: Sequence[str] | None = None) -> int:
+    return standalone(run, __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -205,3 +205,20 @@ def timed(fn: Callable[[], object]) -> int:
     start = perf_counter_ns()
     fn()
     return perf_counter_ns() - start
+
+
+def standalone(
+    run: Callable[..., str],
+    doc: str | None,
+    argv: Sequence[str] | None = None,
+    *,
+    quick_help: str = "small sizes to check the harness",
+) -> int:
+    """`python -m benchmarks.bench_X [--quick]`: one benchmark on its own, printed."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0] if doc else None)
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    args = parser.parse_args(argv)
+    print(run(quick=args.quick))
+    return 0
