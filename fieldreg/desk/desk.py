@@ -12,7 +12,6 @@ thread. Network work (contacting a hub) happens outside it, between two of its c
 from __future__ import annotations
 
 import functools
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -51,10 +50,10 @@ from fieldreg.record import Registration, ValidationResult
 from fieldreg.store.administration import DEVICE_SETTINGS
 from fieldreg.store.audit import AuditCheck
 from fieldreg.store.crypto import KdfParams
-from fieldreg.store.database import DB_FILENAME, DataDir, StoreError, storage_error
+from fieldreg.store.database import DB_FILENAME, StoreError, storage_boundary
 from fieldreg.store.operators import Operator
 from fieldreg.store.outbox import SyncAttempt
-from fieldreg.store.session import Session, StoredRegistration
+from fieldreg.store.session import DraftInfo, Session, StoredRegistration
 from fieldreg.store.store import Store
 from fieldreg.store.sync_settings import SyncSettings
 from fieldreg.transfer import media
@@ -77,12 +76,10 @@ def _storage_boundary(method: Callable[P, T]) -> Callable[P, T]:
 
     @functools.wraps(method)
     def guarded(*args: P.args, **kwargs: P.kwargs) -> T:
-        try:
+        desk = args[0]
+        assert isinstance(desk, Desk)
+        with storage_boundary(desk.data_dir):
             return method(*args, **kwargs)
-        except sqlite3.Error as error:
-            desk = args[0]
-            assert isinstance(desk, Desk)
-            raise storage_error(DataDir(desk.data_dir), error) from error
 
     return guarded
 
@@ -111,10 +108,8 @@ class Desk:
     @property
     def _opened(self) -> Store:
         if self._store is None:
-            try:
+            with storage_boundary(self.data_dir):
                 self._store = Store.open(self.data_dir, clock=self.clock, kdf=self._kdf)
-            except sqlite3.Error as error:
-                raise storage_error(DataDir(self.data_dir), error) from error
         return self._store
 
     @property
@@ -274,23 +269,23 @@ class Desk:
 
     @_storage_boundary
     def load_draft(self, draft_id: str) -> Draft:
-        session = self._unlocked
-        info = next((d for d in session.drafts() if d.id == draft_id), None)
-        if info is None:
+        found = [draft for draft in self._unlocked.drafts() if draft.id == draft_id]
+        if not found:
             raise StoreError("not_found", id=draft_id[:40])
-        return Draft(info.id, info.updated_at, info.event, session.load_draft(info.id))
+        return self._opened_draft(found[0])
 
     @_storage_boundary
     def newest_draft(self) -> Draft | None:
         drafts = self._unlocked.drafts()
-        return self.load_draft(drafts[-1].id) if drafts else None
+        return self._opened_draft(drafts[-1]) if drafts else None
 
     @_storage_boundary
     def drafts(self) -> list[Draft]:
-        session = self._unlocked
-        return [
-            Draft(d.id, d.updated_at, d.event, session.load_draft(d.id)) for d in session.drafts()
-        ]
+        return [self._opened_draft(info) for info in self._unlocked.drafts()]
+
+    def _opened_draft(self, info: DraftInfo) -> Draft:
+        """A draft's listing plus its decrypted form."""
+        return Draft(info.id, info.updated_at, info.event, self._unlocked.load_draft(info.id))
 
     @_storage_boundary
     def discard_draft(self, draft_id: str) -> None:
