@@ -173,6 +173,7 @@ def test_receipt_import_durations_come_from_the_injected_clock(tmp_path: Path) -
         device.enrol(hub.hub, hub.url)
         device.register(2)
         usb = tmp_path / "usb"
+        usb.mkdir()
         export_batches(device.store, usb)
         import_batches_for_hub(hub.hub, usb)
         result = import_receipts(device.store, usb, monotonic=FakeMonotonic(step=0.75))

@@ -198,6 +198,7 @@ def test_removable_media_and_https_together_count_each_record_once(
 ) -> None:
     ids = device.register(30)
     usb = tmp_path / "usb"
+    usb.mkdir()
     files = export_batches(device.store, usb)
     assert files and all(path.read_bytes().startswith(b"FRB1") for path in files)
     assert all(line.endswith("receipt written") for line in import_batches_for_hub(hub.hub, usb))
@@ -219,6 +220,7 @@ def test_a_forged_receipt_file_changes_nothing(
 ) -> None:
     device.register(2)
     usb = tmp_path / "usb"
+    usb.mkdir()
     export_batches(device.store, usb)
     import_batches_for_hub(hub.hub, usb)
     for receipt in usb.glob("receipt-*.json"):

@@ -428,23 +428,23 @@ class Desk:
         store = self._opened
         return MediaState(store.trusted_hub_signing_key() is not None, store.outbox.pending_count())
 
-    def _usable_folder(self, folder: Path) -> None:
+    def _require_enrolled(self) -> None:
+        """USB batches are sealed for, and receipts signed by, the hub enrolled with. (A
+        missing folder is refused by the media functions themselves: invalid_folder.)"""
         if self._opened.trusted_hub_signing_key() is None:
             raise StoreError("not_enrolled")
-        if not folder.is_dir():  # never create folders: the stick may have been removed
-            raise StoreError("invalid_folder")
 
     @_storage_boundary
     def export_batches(self, folder: Path) -> MediaExported:
         """Every waiting batch as a signed file in `folder` (no passphrase needed: sealed)."""
-        self._usable_folder(folder)
+        self._require_enrolled()
         written = media.export_batches(self._opened, folder)
         return MediaExported(len(written), self.media_state())
 
     @_storage_boundary
     def import_receipts(self, folder: Path) -> ReceiptsImported:
         """Apply every receipt file in `folder` that verifies; say what did not."""
-        self._usable_folder(folder)
+        self._require_enrolled()
         result = media.import_receipts(self._opened, folder, monotonic=self._monotonic)
         return ReceiptsImported(
             result.applied,

@@ -74,8 +74,10 @@ def read_media_file(path: Path, limit: int) -> bytes:
 
 
 def export_batches(store: Store, out_dir: Path) -> list[Path]:
-    """Every unacknowledged batch, plus new ones for every pending packet, as files."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """Every unacknowledged batch, plus new ones for every pending packet, as files in
+    `out_dir`, which must exist: an unmounted stick's folder must not fill the laptop's disk."""
+    if not out_dir.is_dir():
+        raise FieldRegError("invalid_folder", path=str(out_dir))
     outbox, identity = store.outbox, store.device_identity()
     while outbox.form_batch(FILE_BATCH_SIZE) is not None:
         pass
