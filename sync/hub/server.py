@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Any, cast
 
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -22,6 +23,8 @@ HEADER_TIMEOUT_S = 10.0  # a request's headers must be complete this long after 
 KEEP_ALIVE_S = 30  # an idle connection between requests
 LIMIT_CONCURRENCY = 100  # open connections or running requests; past it the hub answers 503
 BACKLOG = 128  # connections waiting to be accepted
+LINGER_S = 2.0  # after a closing answer, how long the rest of the client's request is dropped
+LINGER_MAX_BYTES = 64 * 1024 * 1024  # ... and how much of it at most
 
 
 class HeaderDeadlineProtocol(H11Protocol):
@@ -31,10 +34,29 @@ class HeaderDeadlineProtocol(H11Protocol):
 
     header_timeout_s = HEADER_TIMEOUT_S
     _header_deadline: asyncio.TimerHandle | None = None
+    _lingering = False  # the answer is out and the connection is closing
+    _dropped = 0  # bytes of the request read and dropped since
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+        super().connection_made(cast(asyncio.Transport, _LingeringClose(transport, self)))
         self._arm_header_deadline()
+
+    def data_received(self, data: bytes) -> None:
+        if not self._lingering:
+            super().data_received(data)
+            return
+        self._dropped += len(data)  # the rest of a refused body: read and dropped
+        if self._dropped > LINGER_MAX_BYTES:
+            self.transport.abort()
+
+    def linger(self, transport: asyncio.Transport) -> None:
+        """Close after an answer without losing it: send FIN, then drop what the client is
+        still sending (bounded in time and bytes) instead of closing with unread input,
+        which makes the kernel reset the connection and the client lose the answer."""
+        self._lingering = True
+        transport.write_eof()
+        transport.resume_reading()
+        self.loop.call_later(LINGER_S, transport.close)
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
@@ -54,6 +76,25 @@ class HeaderDeadlineProtocol(H11Protocol):
         waiting_for_headers = self.cycle is None or self.cycle.response_complete
         if waiting_for_headers and not self.transport.is_closing():
             self.transport.close()
+
+
+class _LingeringClose:
+    """The transport uvicorn's protocol writes to, whose close() lingers (see
+    HeaderDeadlineProtocol.linger); everything else is the real transport's."""
+
+    def __init__(self, transport: asyncio.Transport, protocol: HeaderDeadlineProtocol) -> None:
+        self._transport = transport
+        self._protocol = protocol
+
+    def close(self) -> None:
+        transport = self._transport
+        if transport.is_closing() or self._protocol._lingering or not transport.can_write_eof():
+            transport.close()
+        else:
+            self._protocol.linger(transport)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
 
 
 def bind(host: str, port: int) -> socket.socket:
