@@ -82,6 +82,7 @@ class HubError(FieldRegError):
 class Hub:
     def __init__(self, data_dir: Path, *, clock: Clock = utc_now) -> None:
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(data_dir, 0o700)  # also when the operator made the folder beforehand
         self.data_dir = data_dir
         self.clock = clock
         path = data_dir / HUB_DB
