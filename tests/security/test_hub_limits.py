@@ -101,3 +101,19 @@ def test_connections_past_the_concurrency_limit_get_503_not_a_hang(tmp_path: Pat
         assert answer.startswith(b"HTTP/1.1 503"), answer[:200]
         after = requests.get(hub.url + "/v1/hub", timeout=SOCKET_BOUND_S)
     assert after.status_code == 200
+
+
+def test_a_client_that_keeps_sending_after_a_refusal_is_cut_off(hub: BackgroundHub) -> None:
+    """After a 413 the hub drops the rest of the request for a while, then hangs up: a client
+    that never stops sending cannot hold the connection (or the hub's reading) forever."""
+    chunk = b"a" * (1024 * 1024)
+    sent_mib = 0
+    with connect(hub.port) as sock:
+        sock.sendall(_post_head("/v1/enrol", f"Content-Length: {GIB}\r\n"))
+        while sent_mib < 512:  # far past the hub's bounds (2 s, 64 MiB)
+            try:
+                sock.sendall(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            sent_mib += 1
+    assert sent_mib < 512, "the hub kept reading 512 MiB after refusing the request"
