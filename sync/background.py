@@ -23,7 +23,7 @@ from typing import Protocol
 
 from fieldreg.clock import Clock, parse_iso
 from fieldreg.errors import FieldRegError
-from fieldreg.store.database import DB_FILENAME, StoreError
+from fieldreg.store.database import DB_FILENAME, DataDir, StoreError, storage_error
 from fieldreg.store.store import Store
 from sync.client import HubClient
 from sync.engine import MAX_BACKOFF_SECONDS, SyncEngine, SyncReport
@@ -74,15 +74,14 @@ class NoSyncEngine:
 
 
 def crash_code(error: BaseException) -> str:
-    """The code a user hears for a failure the sync loop did not expect."""
+    """The code a user hears for a failure the sync loop did not expect: the store's own
+    words for a failure inside SQLite (storage_error), disk_full for a full disk elsewhere."""
     if isinstance(error, FieldRegError):
         return error.code
+    if isinstance(error, sqlite3.Error):
+        return storage_error(DataDir(Path()), error).code
     if isinstance(error, OSError) and error.errno == errno.ENOSPC:
         return "disk_full"
-    if isinstance(error, sqlite3.OperationalError) and "full" in str(error):
-        return "disk_full"
-    if type(error) is sqlite3.DatabaseError:  # "malformed", "not a database"
-        return "damaged"
     return "sync_crashed"
 
 

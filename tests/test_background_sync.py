@@ -58,11 +58,18 @@ class FakeMonotonic:
         return self.now
 
 
+def _sqlite_error(code: int, message: str) -> sqlite3.OperationalError:
+    """An error as SQLite raises it: with its result code, which the store's words go by."""
+    error = sqlite3.OperationalError(message)
+    error.sqlite_errorcode = code  # type: ignore[attr-defined]
+    return error
+
+
 @pytest.mark.parametrize(
     ("failure", "code"),
     [
         (sqlite3.DatabaseError("database disk image is malformed"), "damaged"),
-        (sqlite3.OperationalError("database or disk is full"), "disk_full"),
+        (_sqlite_error(sqlite3.SQLITE_FULL, "database or disk is full"), "disk_full"),
         (RuntimeError("a bug"), "sync_crashed"),
     ],
 )
@@ -148,10 +155,26 @@ def test_a_broken_listener_does_not_stop_the_others(tmp_path: Path) -> None:
         sync.stop()
 
 
-def test_crash_codes_for_storage_failures() -> None:
+def test_crash_codes_for_storage_failures(tmp_path: Path) -> None:
+    """Real SQLite failures, in the store's own words (not matched by their message text)."""
+    not_a_database = tmp_path / "not.db"
+    not_a_database.write_bytes(b"this is not a database file, just some text" * 100)
+    with pytest.raises(sqlite3.DatabaseError) as damaged:
+        sqlite3.connect(not_a_database).execute("SELECT * FROM sqlite_master").fetchall()
+    full = sqlite3.connect(":memory:")
+    full.execute("PRAGMA max_page_count = 2")
+    with pytest.raises(sqlite3.OperationalError) as disk_full:
+        full.execute("CREATE TABLE t (x)")
+        full.execute("INSERT INTO t VALUES (zeroblob(100000))")
+    holder = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    with pytest.raises(sqlite3.OperationalError) as busy:
+        sqlite3.connect(tmp_path / "busy.db", timeout=0).execute("SELECT * FROM sqlite_master")
+    holder.execute("ROLLBACK")
+    assert crash_code(damaged.value) == "damaged"
+    assert crash_code(disk_full.value) == "disk_full"
+    assert crash_code(busy.value) == "store_busy"
     assert crash_code(OSError(28, "No space left on device")) == "disk_full"
-    assert crash_code(sqlite3.DatabaseError("file is not a database")) == "damaged"
-    assert crash_code(sqlite3.OperationalError("database is locked")) == "sync_crashed"
     assert crash_code(KeyError("id")) == "sync_crashed"
 
 

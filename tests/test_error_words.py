@@ -251,7 +251,7 @@ def test_the_store_and_the_sync_loop_report_listed_codes(tmp_path: Path) -> None
         "storage_error(locked)": storage_error(data_dir, locked).code,
         "storage_error(other)": storage_error(data_dir, sqlite3.InterfaceError("x")).code,
         "crash_code(ENOSPC)": crash_code(OSError(errno.ENOSPC, "full")),
-        "crash_code(sqlite full)": crash_code(sqlite3.OperationalError("disk is full")),
+        "crash_code(sqlite full)": crash_code(full),
         "crash_code(malformed)": crash_code(sqlite3.DatabaseError("malformed")),
         "crash_code(bug)": crash_code(RuntimeError("bug")),
         "crash_code(coded)": crash_code(FieldRegError("store_busy")),
