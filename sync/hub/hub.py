@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from fieldreg.clock import Clock, iso, parse_iso, utc_now
 from fieldreg.errors import FieldRegError
@@ -35,7 +35,6 @@ from fieldreg.store.device_identity import DeviceCertificate
 from fieldreg.transfer.enrolment_string import format_enrolment
 from fieldreg.transfer.sealing import (
     SUITE_NAME,
-    HubPrivateKey,
     PacketTooLarge,
     packet_info,
 )
@@ -111,14 +110,6 @@ class Hub:
         return self._keys
 
     @property
-    def _sealing(self) -> HubPrivateKey:
-        return self.keys.sealing
-
-    @property
-    def _signing(self) -> Ed25519PrivateKey:
-        return self.keys.signing
-
-    @property
     def sealing_public(self) -> bytes:
         return self.keys.sealing_public
 
@@ -155,7 +146,7 @@ class Hub:
     def enrol(self, token: str, device_id: str, device_public_key: bytes) -> DeviceCertificate:
         try:
             Ed25519PublicKey.from_public_bytes(device_public_key)
-            certificate = DeviceCertificate.issue(self._signing, device_id, device_public_key)
+            certificate = DeviceCertificate.issue(self.keys.signing, device_id, device_public_key)
         except ValueError:
             raise HubError(400, "bad_device_key") from None
         now = self.clock()
@@ -275,7 +266,7 @@ class Hub:
         with transaction(self.db):
             results = tuple(self._ingest_packet(batch_id, device_id, p, now) for p in packets)
             receipt = encode_receipt(
-                Receipt(batch_id, device_id, digest, now, results), self._signing
+                Receipt(batch_id, device_id, digest, now, results), self.keys.signing
             )
             self.db.execute(
                 "INSERT INTO batches (batch_id, device_id, sha256, received_at, transport,"
@@ -323,7 +314,7 @@ class Hub:
 
     def _open(self, device_id: str, packet: Packet) -> bytes | None:
         try:
-            return self._sealing.open(
+            return self.keys.sealing.open(
                 packet.sealed, packet_info(device_id, packet.registration_id, packet.version)
             )
         except PacketTooLarge:
@@ -343,7 +334,9 @@ class Hub:
             " ORDER BY p.registration_id"
         )
         for registration_id, version, device_id, batch_id, received_at, sealed, transport in rows:
-            opened = self._sealing.open(sealed, packet_info(device_id, registration_id, version))
+            opened = self.keys.sealing.open(
+                sealed, packet_info(device_id, registration_id, version)
+            )
             payload = json.loads(opened)
             yield {
                 "id": registration_id,
