@@ -81,6 +81,13 @@ ERROR_CODES: dict[str, str] = {
     "invalid_settings": "store",
     "invalid_folder": "store",
     "invalid_input": "store",
+    # -- the hub's own keys (sync.hub.keys)
+    "hub_keys_missing": "store",
+    "hub_wrong_passphrase": "store",
+    "hub_keys_mismatch": "store",
+    "hub_key_file_damaged": "store",
+    "hub_passphrase_needed": "store",
+    "passphrases_differ": "store",
     # -- sync: the hub's answers, the link, the bytes
     "hub_unreachable": "sync",
     "not_a_hub": "sync",

@@ -7,8 +7,27 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sync.hub.keys import KeyCustody, default_key_file
+
 REPO = Path(__file__).resolve().parent.parent
 PASSPHRASE = "tent-desk-passphrase-1"
+HUB_PASSPHRASE = "ledger-kettle-monsoon-9"  # what a coordinator sets at the hub's first start
+
+
+def cli_custody(hub_dir: Path) -> KeyCustody:
+    """The key custody `fieldreg-hub` uses on `hub_dir` in tests, for a Hub opened beside it."""
+    return KeyCustody(default_key_file(hub_dir), HUB_PASSPHRASE)
+
+
+def hub_env(hub_dir: Path) -> dict[str, str]:
+    """The environment `fieldreg-hub` runs with in tests: this checkout, the hub's folder and
+    its passphrase."""
+    return {
+        "PATH": "/usr/bin:/bin",
+        "FIELDREG_HUB_DATA_DIR": str(hub_dir),
+        "FIELDREG_HUB_PASSPHRASE": HUB_PASSPHRASE,
+        "PYTHONPATH": str(REPO),
+    }
 
 
 def fieldreg_command() -> list[str]:
@@ -59,9 +78,5 @@ def hub_cli(hub_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=60,
         check=False,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "FIELDREG_HUB_DATA_DIR": str(hub_dir),
-            "PYTHONPATH": str(REPO),
-        },
+        env=hub_env(hub_dir),
     )

@@ -16,7 +16,15 @@ import pytest
 
 from sync.hub import cli as hub_cli
 from sync.hub.hub import HUB_DB
-from tests.cli_runner import REPO, cli_env, fieldreg, fieldreg_command, init_store
+from tests.cli_runner import (
+    HUB_PASSPHRASE,
+    REPO,
+    cli_env,
+    fieldreg,
+    fieldreg_command,
+    hub_env,
+    init_store,
+)
 from ui.cli import entry
 from ui.display import missing_display
 
@@ -93,12 +101,7 @@ def test_fieldreg_list_into_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:
 
 def test_hub_export_into_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:
     command = [str(Path(sys.executable).parent / "fieldreg-hub"), "export", "--format", "csv"]
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "PYTHONPATH": str(REPO),
-        "FIELDREG_HUB_DATA_DIR": str(tmp_path / "hub"),
-    }
-    assert run_with_closed_stdout(command, env) == (1, "")
+    assert run_with_closed_stdout(command, hub_env(tmp_path / "hub")) == (1, "")
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 and Wayland are Linux's")
@@ -187,8 +190,9 @@ def test_help_names_every_environment_variable_the_code_reads(
 
 
 def test_hub_data_dir_is_accepted_before_or_after_the_command(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("FIELDREG_HUB_PASSPHRASE", HUB_PASSPHRASE)
     before, after = tmp_path / "before", tmp_path / "after"
     parse = hub_cli.build_parser().parse_args
     assert parse(["--data-dir", str(before), "serve"]).data_dir == before

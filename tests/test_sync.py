@@ -16,6 +16,7 @@ from fieldreg.transfer.sealing import packet_info
 from sync.client import HubClient, HubRefused
 from sync.enrol import enrol_device
 from sync.hub.hub import Hub
+from sync.hub.keys import throwaway_custody
 from sync.hub.media import import_batches_for_hub
 from sync.hub.server import BackgroundHub
 from tests.factories import PASSPHRASE, FakeClock, raw_record
@@ -147,7 +148,7 @@ def test_unenrolled_and_revoked_devices_are_refused(
 def test_a_batch_from_a_device_the_hub_never_enrolled_is_refused(
     tmp_path: Path, hub: BackgroundHub
 ) -> None:
-    other_hub = Hub(tmp_path / "other-hub")
+    other_hub = Hub(tmp_path / "other-hub", throwaway_custody(tmp_path / "other-hub"))
     with BackgroundHub(tmp_path / "other-hub", hub=other_hub) as other:
         device = Device(tmp_path / "elsewhere")
         device.enrol(other.hub, other.url)
@@ -183,7 +184,9 @@ def test_tokens_are_one_time_and_expire(tmp_path: Path, hub: BackgroundHub) -> N
 
 def test_a_hub_clock_hours_off_breaks_nothing(tmp_path: Path) -> None:
     skewed = Hub(
-        tmp_path / "skewed", clock=FakeClock(dt.datetime.now(dt.UTC) + dt.timedelta(hours=7))
+        tmp_path / "skewed",
+        throwaway_custody(tmp_path / "skewed"),
+        clock=FakeClock(dt.datetime.now(dt.UTC) + dt.timedelta(hours=7)),
     )
     with BackgroundHub(tmp_path / "skewed", hub=skewed) as running:
         device = Device(tmp_path / "device", FakeClock(dt.datetime.now(dt.UTC)))

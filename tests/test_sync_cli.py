@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_runner import fieldreg, hub_cli, init_store
+from tests.cli_runner import fieldreg, hub_cli, hub_env, init_store
 from tests.factories import raw_record
 from tests.plaintext import found_in, person_values
 
@@ -31,6 +31,7 @@ def serve_hub(hub_dir: Path) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=hub_env(hub_dir),
     )
     assert process.stdout is not None
     line = process.stdout.readline()

@@ -21,7 +21,14 @@ from sync.enrol import enrol_device
 from sync.faulty_link import Fault, FaultyLink, LinkShape
 from sync.hub.hub import Hub
 from sync.hub.server import BackgroundHub
-from tests.cli_runner import cli_env, fieldreg, fieldreg_command, init_store
+from tests.cli_runner import (
+    cli_custody,
+    cli_env,
+    fieldreg,
+    fieldreg_command,
+    hub_env,
+    init_store,
+)
 from tests.factories import raw_record
 from tests.sync_support import Device, hub_ids, wait_until
 
@@ -82,6 +89,7 @@ def start_hub_process(data_dir: Path) -> tuple[subprocess.Popen[bytes], int]:
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        env=hub_env(data_dir),
     )
     assert process.stdout is not None
     line = process.stdout.readline().decode()
@@ -104,7 +112,7 @@ def test_hub_killed_mid_sync_and_restarted(tmp_path: Path) -> None:
     errors: list[str] = []
     try:
         with FaultyLink(hub_port, shape=LinkShape(rtt_ms=40, bandwidth_bps=4_000_000)) as link:
-            tokens = Hub(hub_dir)  # the running hub's keys and token table
+            tokens = Hub(hub_dir, cli_custody(hub_dir))  # the running hub's keys and tokens
             token = tokens.issue_token(link.url)
             tokens.close()
             device = Device(tmp_path / "device")
@@ -125,7 +133,7 @@ def test_hub_killed_mid_sync_and_restarted(tmp_path: Path) -> None:
     finally:
         hub.kill()
         hub.wait()
-    final = Hub(hub_dir)
+    final = Hub(hub_dir, cli_custody(hub_dir))
     assert sorted(hub_ids(final)) == sorted(ids)
     assert final.counts()["accepted"] == len(ids)
     assert set(device.statuses().values()) == {"synced"}

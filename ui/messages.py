@@ -170,6 +170,20 @@ STORE_ERRORS = {
         "StoreErrors", "The folder is not there any more (was the USB stick removed?)."
     ),
     "invalid_input": QT_TRANSLATE_NOOP("StoreErrors", "That input cannot be used."),
+    # the hub's own keys (the hub's command line; the demo's local hub)
+    "hub_keys_missing": QT_TRANSLATE_NOOP(
+        "StoreErrors", "The hub's key file is missing. Put back your copy of it."
+    ),
+    "hub_wrong_passphrase": QT_TRANSLATE_NOOP(
+        "StoreErrors", "That passphrase does not unlock the hub's keys."
+    ),
+    "hub_keys_mismatch": QT_TRANSLATE_NOOP("StoreErrors", "That key file belongs to another hub."),
+    "hub_key_file_damaged": QT_TRANSLATE_NOOP(
+        "StoreErrors", "The hub's key file is damaged. Put back your copy of it."
+    ),
+    "hub_passphrase_needed": QT_TRANSLATE_NOOP(
+        "StoreErrors", "The hub's keys are locked: the hub passphrase is needed."
+    ),
     "unexpected": QT_TRANSLATE_NOOP(
         "StoreErrors", "Something went wrong. Nothing was lost; please try again."
     ),

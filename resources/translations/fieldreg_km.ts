@@ -1728,6 +1728,26 @@
         <translation>ទិន្នន័យដែលបានបញ្ចូលនេះមិនអាចប្រើបានទេ។</translation>
     </message>
     <message>
+        <source>The hub&apos;s key file is missing. Put back your copy of it.</source>
+        <translation>ឯកសារសោរបស់ម៉ាស៊ីនមេបាត់។ សូមដាក់ច្បាប់ចម្លងរបស់វាមកវិញ។</translation>
+    </message>
+    <message>
+        <source>That passphrase does not unlock the hub&apos;s keys.</source>
+        <translation>ពាក្យសម្ងាត់នេះមិនអាចបើកសោរបស់ម៉ាស៊ីនមេបានទេ។</translation>
+    </message>
+    <message>
+        <source>That key file belongs to another hub.</source>
+        <translation>ឯកសារសោនេះជារបស់ម៉ាស៊ីនមេផ្សេង។</translation>
+    </message>
+    <message>
+        <source>The hub&apos;s key file is damaged. Put back your copy of it.</source>
+        <translation>ឯកសារសោរបស់ម៉ាស៊ីនមេខូច។ សូមដាក់ច្បាប់ចម្លងរបស់វាមកវិញ។</translation>
+    </message>
+    <message>
+        <source>The hub&apos;s keys are locked: the hub passphrase is needed.</source>
+        <translation>សោរបស់ម៉ាស៊ីនមេត្រូវបានចាក់សោ៖ ត្រូវការពាក្យសម្ងាត់របស់ម៉ាស៊ីនមេ។</translation>
+    </message>
+    <message>
         <source>Something went wrong. Nothing was lost; please try again.</source>
         <translation>មានបញ្ហាកើតឡើង។ គ្មានទិន្នន័យបាត់បង់ទេ សូមព្យាយាមម្តងទៀត។</translation>
     </message>

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import getpass
 import json
 import math
 import os
@@ -17,12 +18,16 @@ from pathlib import Path
 from typing import TextIO
 
 from fieldreg.data_dir import choose_data_dir
+from fieldreg.errors import FieldRegError
 from fieldreg.exports import write_csv
 from fieldreg.files import SHARED, write_text_atomic
 from fieldreg.qr_image import write_qr_png
 from fieldreg.record import Registration
+from fieldreg.store.operators import check_passphrase
 from sync.hub.hub import Hub, HubError
+from sync.hub.keys import KEY_FILE_NAME, HubKeyError, KeyCustody, default_key_file
 from sync.hub.media import import_batches_for_hub
+from sync.hub.messages import key_error_text
 from sync.hub.server import bind, serve_forever
 
 # An enrolment token's lifetime: long enough to reach a laptop in the field, short enough that
@@ -46,8 +51,14 @@ EXPORT_COLUMNS = [
 
 ENVIRONMENT_HELP = """\
 environment:
-  FIELDREG_HUB_DATA_DIR  the hub's data directory when --data-dir is not given
+  FIELDREG_HUB_DATA_DIR    the hub's data directory when --data-dir is not given
+  FIELDREG_HUB_KEY_FILE    the hub's key file when --key-file is not given
+  FIELDREG_HUB_PASSPHRASE  the passphrase that unlocks the key file (else it is asked for
+                           on the terminal; the first start sets it)
 """
+PASSPHRASE_VARIABLE = "FIELDREG_HUB_PASSPHRASE"
+# the commands that need no private key: the hub opens locked for them
+LOCKED_COMMANDS = frozenset({"devices"})
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -59,6 +70,13 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
         type=Path,
         default=None if top else argparse.SUPPRESS,
         help="hub data directory (default: $FIELDREG_HUB_DATA_DIR or the user data dir)",
+    )
+    parser.add_argument(
+        "--key-file",
+        type=Path,
+        default=None if top else argparse.SUPPRESS,
+        help="the hub's private keys, wrapped by the hub passphrase"
+        f" (default: $FIELDREG_HUB_KEY_FILE or DATA_DIR/{KEY_FILE_NAME}); keep a copy apart",
     )
 
 
@@ -102,6 +120,36 @@ def build_parser() -> argparse.ArgumentParser:
 
 def data_dir_from(args: argparse.Namespace) -> Path:
     return choose_data_dir(args.data_dir, "FIELDREG_HUB_DATA_DIR", "fieldreg-hub")
+
+
+def custody_from(args: argparse.Namespace, data_dir: Path) -> KeyCustody | None:
+    """The key file and its passphrase for the commands that need the private keys."""
+    if args.command in LOCKED_COMMANDS:
+        return None
+    chosen = args.key_file or os.environ.get("FIELDREG_HUB_KEY_FILE")
+    key_file = Path(chosen) if chosen else default_key_file(data_dir)
+    return KeyCustody(key_file, read_passphrase(key_file))
+
+
+def read_passphrase(key_file: Path) -> str:
+    """From FIELDREG_HUB_PASSPHRASE, else from the terminal: once to unlock, twice (and
+    checked for strength before the second time) when the key file is still to be made."""
+    given = os.environ.get(PASSPHRASE_VARIABLE)
+    if given is not None:
+        return given
+    if not sys.stdin.isatty():
+        raise HubKeyError("hub_passphrase_needed", variable=PASSPHRASE_VARIABLE)
+    if key_file.exists():
+        return getpass.getpass("Hub passphrase: ")
+    sys.stderr.write(
+        f"The hub's private keys will be kept in {key_file}, wrapped by a new passphrase.\n"
+        "Without it nobody (you included) can open the registrations received: keep it safe.\n"
+    )
+    first = getpass.getpass("New hub passphrase: ")
+    check_passphrase(first)
+    if getpass.getpass("The same passphrase again: ") != first:
+        raise HubKeyError("passphrases_differ")
+    return first
 
 
 def cmd_serve(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
@@ -173,7 +221,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
-    hub = Hub(data_dir_from(args))
+    try:
+        data_dir = data_dir_from(args)
+        hub = Hub(data_dir, custody_from(args, data_dir))
+    except FieldRegError as error:  # the keys could not be had: a wrong passphrase, no file
+        sys.stderr.write(f"fieldreg-hub: {key_error_text(error)} ({error.code})\n")
+        return 1
     handlers = {
         "serve": cmd_serve,
         "token": cmd_token,

@@ -1,4 +1,4 @@
-"""The reference hub's logic: keys, enrolment tokens, devices, batch ingest, export.
+"""The reference hub's logic: enrolment tokens, devices, batch ingest, export.
 
 Transport-free: the HTTP app (sync/hub_app.py) and the removable-media import both call
 `receive_batch`, so both give the same receipts and the same deduplication. Packets are kept
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from fieldreg.clock import Clock, iso, parse_iso, utc_now
 from fieldreg.errors import FieldRegError
@@ -29,17 +29,13 @@ from fieldreg.store.database import (
     DataDir,
     apply_migrations,
     connect,
-    read_meta,
     transaction,
-    write_meta,
 )
-from fieldreg.store.device_identity import DeviceCertificate, public_bytes
+from fieldreg.store.device_identity import DeviceCertificate
 from fieldreg.transfer.enrolment_string import format_enrolment
 from fieldreg.transfer.sealing import (
     SUITE_NAME,
-    HubPrivateKey,
     PacketTooLarge,
-    hub_fingerprint,
     packet_info,
 )
 from fieldreg.transfer.wire import (
@@ -52,6 +48,7 @@ from fieldreg.transfer.wire import (
     decode_batch,
     encode_receipt,
 )
+from sync.hub.keys import HubKeys, KeyCustody
 from sync.hub.schema import HUB_MIGRATIONS
 
 HUB_DB = "hub.db"
@@ -80,7 +77,13 @@ class HubError(FieldRegError):
 
 
 class Hub:
-    def __init__(self, data_dir: Path, *, clock: Clock = utc_now) -> None:
+    """One hub on its data directory. `custody` says where its private keys are and the
+    passphrase that unlocks them; None opens the hub locked, for what needs no private key
+    (listing and revoking devices)."""
+
+    def __init__(
+        self, data_dir: Path, custody: KeyCustody | None, *, clock: Clock = utc_now
+    ) -> None:
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(data_dir, 0o700)  # also when the operator made the folder beforehand
         self.data_dir = data_dir
@@ -90,45 +93,34 @@ class Hub:
         os.chmod(path, 0o600)
         apply_migrations(self.db, DataDir(data_dir), backup=False, migrations=HUB_MIGRATIONS)
         self._lock = threading.Lock()
-        self._sealing, self._signing = self._load_or_make_keys()
+        try:
+            self._keys = None if custody is None else custody.unlock(self.db)
+        except BaseException:
+            self.db.close()
+            raise
 
     def close(self) -> None:
         self.db.close()
 
     # -- keys ------------------------------------------------------------------------------
 
-    def _meta(self, key: str) -> str | None:
-        return read_meta(self.db, key)
-
-    def _load_or_make_keys(self) -> tuple[HubPrivateKey, Ed25519PrivateKey]:
-        with transaction(self.db):
-            if self._meta("hpke_mlkem_seed") is None:
-                sealing = HubPrivateKey.generate()
-                values = {
-                    "hpke_mlkem_seed": sealing.mlkem_seed,
-                    "hpke_x25519": sealing.x25519_raw,
-                    "signing_key": Ed25519PrivateKey.generate().private_bytes_raw(),
-                }
-                for key, secret in values.items():
-                    write_meta(self.db, key, base64.b64encode(secret).decode("ascii"))
-
-        def stored(key: str) -> bytes:
-            return base64.b64decode(self._meta(key) or "")
-
-        sealing = HubPrivateKey(stored("hpke_mlkem_seed"), stored("hpke_x25519"))
-        return sealing, Ed25519PrivateKey.from_private_bytes(stored("signing_key"))
+    @property
+    def keys(self) -> HubKeys:
+        if self._keys is None:
+            raise RuntimeError("this hub was opened without its keys (custody=None)")
+        return self._keys
 
     @property
     def sealing_public(self) -> bytes:
-        return self._sealing.public_bytes()
+        return self.keys.sealing_public
 
     @property
     def signing_public(self) -> bytes:
-        return public_bytes(self._signing.public_key())
+        return self.keys.signing_public
 
     @property
     def fingerprint(self) -> str:
-        return hub_fingerprint(self.sealing_public, self.signing_public)
+        return self.keys.fingerprint
 
     def public_info(self) -> dict[str, str]:
         return {
@@ -155,7 +147,7 @@ class Hub:
     def enrol(self, token: str, device_id: str, device_public_key: bytes) -> DeviceCertificate:
         try:
             Ed25519PublicKey.from_public_bytes(device_public_key)
-            certificate = DeviceCertificate.issue(self._signing, device_id, device_public_key)
+            certificate = DeviceCertificate.issue(self.keys.signing, device_id, device_public_key)
         except ValueError:
             raise HubError(400, "bad_device_key") from None
         now = self.clock()
@@ -275,7 +267,7 @@ class Hub:
         with transaction(self.db):
             results = tuple(self._ingest_packet(batch_id, device_id, p, now) for p in packets)
             receipt = encode_receipt(
-                Receipt(batch_id, device_id, digest, now, results), self._signing
+                Receipt(batch_id, device_id, digest, now, results), self.keys.signing
             )
             self.db.execute(
                 "INSERT INTO batches (batch_id, device_id, sha256, received_at, transport,"
@@ -323,7 +315,7 @@ class Hub:
 
     def _open(self, device_id: str, packet: Packet) -> bytes | None:
         try:
-            return self._sealing.open(
+            return self.keys.sealing.open(
                 packet.sealed, packet_info(device_id, packet.registration_id, packet.version)
             )
         except PacketTooLarge:
@@ -343,7 +335,9 @@ class Hub:
             " ORDER BY p.registration_id"
         )
         for registration_id, version, device_id, batch_id, received_at, sealed, transport in rows:
-            opened = self._sealing.open(sealed, packet_info(device_id, registration_id, version))
+            opened = self.keys.sealing.open(
+                sealed, packet_info(device_id, registration_id, version)
+            )
             payload = json.loads(opened)
             yield {
                 "id": registration_id,

@@ -17,6 +17,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from sync.hub.app import create_app
 from sync.hub.hub import Hub
+from sync.hub.keys import KeyCustody, throwaway_custody
 
 # Named limits for the server itself (body caps are the app's: sync/hub/app.py).
 HEADER_TIMEOUT_S = 10.0  # a request's headers must be complete this long after it may start
@@ -134,7 +135,9 @@ def serve_forever(hub: Hub, sock: socket.socket, *, mount_path: str = "") -> Non
 
 
 class BackgroundHub:
-    """A real hub on 127.0.0.1 in a thread; stops when the `with` block ends."""
+    """A real hub on 127.0.0.1 in a thread; stops when the `with` block ends. Its keys are
+    unlocked with `custody`, by default a throwaway passphrase kept in `data_dir` (tests, the
+    demo, the self-test: hubs whose folder is thrown away)."""
 
     def __init__(
         self,
@@ -143,10 +146,11 @@ class BackgroundHub:
         port: int = 0,
         mount_path: str = "",
         hub: Hub | None = None,
+        custody: KeyCustody | None = None,
         limit_concurrency: int = LIMIT_CONCURRENCY,
         header_timeout_s: float = HEADER_TIMEOUT_S,
     ) -> None:
-        self.hub = hub or Hub(data_dir)
+        self.hub = hub or Hub(data_dir, custody or throwaway_custody(data_dir))
         self._sock = bind("127.0.0.1", port)
         self.port = self._sock.getsockname()[1]
         self.mount_path = mount_path

@@ -8,6 +8,7 @@ from typing import Any
 
 from fieldreg.desk.results import InputProblem
 from fieldreg.errors import ERROR_CODES, FieldRegError
+from sync.hub.messages import HUB_KEY_ERRORS
 
 FIELD_ERRORS = {
     "required": "is required",
@@ -85,6 +86,7 @@ STORE_ERRORS = {
     "disk_full": "the disk holding {path} is full: nothing was saved; free some space and "
     "try again",
     "store_busy": "the store {path} is busy in another program: try again in a moment",
+    **HUB_KEY_ERRORS,
 }
 
 SCAN_ERRORS = {
