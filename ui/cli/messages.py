@@ -74,6 +74,9 @@ STORE_ERRORS = {
     "draft_too_large": "the draft is larger than {limit} bytes",
     "no_backup": "there is no backup in {path}",
     "backup_missing": "the backup {path} does not exist",
+    "signing_key_missing": "this device's signing key is not usable ({reason}: {path}), so it "
+    "cannot sign batches or receipts; restore the key file device-signing.key into the data "
+    "folder, or have a coordinator enrol the device again (`fieldreg enroll`)",
     "bad_enrolment_string": "that is not a usable enrolment string ({reason})",
     "fingerprint_mismatch": "the hub's keys do not match the fingerprint in the enrolment "
     "string: this may not be your hub; nothing was changed",
