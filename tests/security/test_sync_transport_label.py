@@ -1,10 +1,9 @@
 """The sync log calls the transport `https` only when it is (issue 9 item 14): a plain
 `http://` hub on 127.0.0.1 is logged as `http`, at the device and at the hub; CamDX says which
-link it used to the security server; rows logged before still read and filter."""
+link it used to the security server (tests/test_sync.py::test_camdx_path_and_client_header);
+rows logged before still read and filter."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from fieldreg.desk.sync_log import LogFilter, filter_attempts
 from fieldreg.store.database import transaction
@@ -24,23 +23,6 @@ def test_a_plain_http_hub_is_logged_as_http_not_https(device: Device, hub: Backg
     assert device.engine().sync_once().complete
     assert [attempt.transport for attempt in device.store.outbox.sync_log()] == ["http"]
     assert hub_transports(hub) == ["http"]
-
-
-def test_camdx_names_the_link_to_its_security_server(tmp_path: Path) -> None:
-    path = "/r1/CAMBODIA/GOV/CAMDX-20201222/FIELDREG/registrations"
-    with BackgroundHub(tmp_path / "hub", mount_path=path) as hub:
-        device = Device(tmp_path / "device")
-        device.enrol(hub.hub, hub.url + path)
-        device.point_at(
-            "",
-            camdx_security_server=hub.url,  # a security server reached over plain HTTP
-            camdx_service_path=path,
-            camdx_client="CAMBODIA/COM/CAMDEV21231832/FIELDREG_DESK",
-        )
-        device.register(1)
-        assert device.engine().sync_once().complete
-        assert [a.transport for a in device.store.outbox.sync_log()] == ["camdx-http"]
-        assert hub_transports(hub) == ["camdx-http"]
 
 
 def test_the_label_follows_the_scheme_of_the_url() -> None:
