@@ -166,8 +166,8 @@ STORE_ERRORS = {
     "signing_key_missing": QT_TRANSLATE_NOOP(
         "StoreErrors",
         "This laptop's signing key is missing or is not this laptop's, so nothing can be sent "
-        "to the hub. Put back the key file device-signing.key from where it was kept, or ask "
-        "a coordinator to enrol this laptop again.",
+        "to the hub. Put back the key file device-signing.key from where it was kept. If it "
+        "is lost, this laptop must be enrolled again: ask the hub administrator.",
     ),
     "invalid_settings": QT_TRANSLATE_NOOP(
         "StoreErrors", "Some settings are not valid. Check the marked fields."

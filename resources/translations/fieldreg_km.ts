@@ -1728,8 +1728,8 @@
         <translation>ឯកសារច្បាប់បម្រុងទុកនោះលែងមានទៀតហើយ។</translation>
     </message>
     <message>
-        <source>This laptop&apos;s signing key is missing or is not this laptop&apos;s, so nothing can be sent to the hub. Put back the key file device-signing.key from where it was kept, or ask a coordinator to enrol this laptop again.</source>
-        <translation>សោចុះហត្ថលេខារបស់កុំព្យូទ័រនេះបាត់ ឬមិនមែនជារបស់កុំព្យូទ័រនេះទេ ដូច្នេះមិនអាចបញ្ជូនអ្វីទៅម៉ាស៊ីនមេបានទេ។ សូមដាក់ឯកសារសោ device-signing.key មកវិញពីកន្លែងដែលបានរក្សាទុកវា ឬសុំអ្នកសម្របសម្រួលឱ្យចុះបញ្ជីកុំព្យូទ័រនេះម្តងទៀត។</translation>
+        <source>This laptop&apos;s signing key is missing or is not this laptop&apos;s, so nothing can be sent to the hub. Put back the key file device-signing.key from where it was kept. If it is lost, this laptop must be enrolled again: ask the hub administrator.</source>
+        <translation>សោចុះហត្ថលេខារបស់កុំព្យូទ័រនេះបាត់ ឬមិនមែនជារបស់កុំព្យូទ័រនេះទេ ដូច្នេះមិនអាចបញ្ជូនអ្វីទៅម៉ាស៊ីនមេបានទេ។ សូមដាក់ឯកសារសោ device-signing.key មកវិញពីកន្លែងដែលបានរក្សាទុកវា។ ប្រសិនបើវាបាត់បង់ កុំព្យូទ័រនេះត្រូវតែចុះបញ្ជីម្តងទៀត៖ សូមសួរអ្នកគ្រប់គ្រងម៉ាស៊ីនមេ។</translation>
     </message>
     <message>
         <source>Some settings are not valid. Check the marked fields.</source>
