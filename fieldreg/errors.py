@@ -74,6 +74,7 @@ ERROR_CODES: dict[str, str] = {
     "draft_too_large": "store",
     "no_backup": "store",
     "backup_missing": "store",
+    "signing_key_missing": "store",
     "bad_enrolment_string": "store",
     "fingerprint_mismatch": "store",
     "bad_certificate": "store",

@@ -61,7 +61,7 @@ class SyncEngine:
         self.client = client
         self.batch_size = client.settings.batch_size or START_BATCH
         self._adaptive = not client.settings.batch_size
-        self._transport = "camdx" if client.settings.uses_camdx else "https"
+        self._transport = client.settings.transport
 
     def sync_once(self) -> SyncReport:
         if self._follow_settings and self.store.sync_settings() != self.client.settings:

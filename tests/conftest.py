@@ -12,6 +12,9 @@ from tests.sync_support import Device
 
 # GUI tests need no display: Qt renders offscreen unless the caller chose a platform.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No test writes a device signing key into the developer's own OS keyring: keyring finds none,
+# so stores keep it in their key file; tests of the keyring path set an in-memory one.
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 
 
 @pytest.fixture

@@ -186,7 +186,7 @@ def test_sync_durations_come_from_the_injected_clock(tmp_path: Path) -> None:
         client = HubClient(device.store.sync_settings())
         engine = SyncEngine(device.store, client, monotonic=FakeMonotonic(step=2.5))
         assert engine.sync_once().complete
-    (attempt,) = [a for a in device.store.outbox.sync_log() if a.transport == "https"]
+    (attempt,) = [a for a in device.store.outbox.sync_log() if a.transport == "http"]
     assert attempt.duration_ms == 2500
 
 

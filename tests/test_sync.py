@@ -213,7 +213,7 @@ def test_removable_media_and_https_together_count_each_record_once(
     assert sorted(hub_ids(hub.hub)) == sorted(ids)
     assert set(device.statuses().values()) == {"synced"}
     log = list(device.store.outbox.sync_log())
-    assert {"file-out", "https", "file-in"} <= {attempt.transport for attempt in log}
+    assert {"file-out", "http", "file-in"} <= {attempt.transport for attempt in log}
     assert sum(a.packets for a in log if a.transport == "file-out") == 30
     assert not list(usb.glob("*.partial"))
 
@@ -250,7 +250,9 @@ def test_camdx_path_and_client_header(tmp_path: Path) -> None:
         assert device.engine().sync_once().complete
         assert sorted(hub_ids(running.hub)) == sorted(ids)
         clients = running.hub.db.execute("SELECT transport, client FROM batches").fetchall()
-        assert clients == [("camdx", "CAMBODIA/COM/CAMDEV21231832/FIELDREG_DESK")]
+        assert clients == [("camdx-http", "CAMBODIA/COM/CAMDEV21231832/FIELDREG_DESK")]
+        # named by the link to the security server, here plain HTTP (issue 9 item 14)
+        assert [a.transport for a in device.store.outbox.sync_log()] == ["camdx-http"]
         assert requests.get(running.url + "/v1/hub", timeout=5).status_code == 404
 
 

@@ -163,6 +163,12 @@ STORE_ERRORS = {
     "invalid_status": QT_TRANSLATE_NOOP("StoreErrors", "That status is not allowed."),
     "no_backup": QT_TRANSLATE_NOOP("StoreErrors", "There is no backup to restore."),
     "backup_missing": QT_TRANSLATE_NOOP("StoreErrors", "That backup file is not there any more."),
+    "signing_key_missing": QT_TRANSLATE_NOOP(
+        "StoreErrors",
+        "This laptop's signing key is missing or is not this laptop's, so nothing can be sent "
+        "to the hub. Put back the key file device-signing.key from where it was kept. If it "
+        "is lost, this laptop must be enrolled again: ask the hub administrator.",
+    ),
     "invalid_settings": QT_TRANSLATE_NOOP(
         "StoreErrors", "Some settings are not valid. Check the marked fields."
     ),
@@ -397,7 +403,12 @@ ROLES = {
 }
 TRANSPORTS = {
     "https": QT_TRANSLATE_NOOP("Choices", "Internet (HTTPS)"),
-    "camdx": QT_TRANSLATE_NOOP("Choices", "CamDX (X-Road)"),
+    "http": QT_TRANSLATE_NOOP("Choices", "Internet (HTTP, not encrypted)"),
+    "camdx-https": QT_TRANSLATE_NOOP("Choices", "CamDX (X-Road), HTTPS to the security server"),
+    "camdx-http": QT_TRANSLATE_NOOP(
+        "Choices", "CamDX (X-Road), HTTP to the security server (not encrypted)"
+    ),
+    "camdx": QT_TRANSLATE_NOOP("Choices", "CamDX (X-Road)"),  # rows logged before item 14
     "file-out": QT_TRANSLATE_NOOP("Choices", "USB: batches written"),
     "file-in": QT_TRANSLATE_NOOP("Choices", "USB: receipts read"),
 }

@@ -140,7 +140,20 @@ def check_store(ctx: _Context) -> str:
     _require(stored.record.name_km == SAMPLE_RECORD["name_km"], "stored record reads back wrong")
     _require(desk.verify_audit().ok, "audit log does not verify")
     ctx.values["registration_id"] = stored.id
-    return "created, unlocked, registered and read back 1 record"
+    return "created, unlocked, registered and read back 1 record; " + _signing_key_home(ctx)
+
+
+def _signing_key_home(ctx: _Context) -> str:
+    """keyring finds its backends through its entry points: a bundle without keyring's
+    metadata would silently never use the OS keyring (build.spec, PyInstaller's hook-keyring)."""
+    from importlib.metadata import entry_points
+
+    from fieldreg.store import signing_key
+
+    backends = {entry.name for entry in entry_points(group="keyring.backends")}
+    _require("SecretService" in backends, "keyring's backends are missing from the bundle")
+    in_file = signing_key.key_path(ctx.values["desk"].data_dir).is_file()
+    return "signing key in " + ("its key file" if in_file else "the OS keyring")
 
 
 def check_receipt(ctx: _Context) -> str:

@@ -102,8 +102,14 @@ Migration = tuple[str, Callable[[Database], None]]
 
 
 def open_database(
-    data_dir: DataDir, *, clock: Callable[[], dt.datetime], migrations: list[Migration] = MIGRATIONS
+    data_dir: DataDir,
+    *,
+    clock: Callable[[], dt.datetime],
+    migrations: list[Migration] = MIGRATIONS,
+    before_migrations: Callable[[Database], object] | None = None,
 ) -> Database:
+    """The store's file, checked and migrated. `before_migrations` runs first, so the backup a
+    migration takes already has what it changed (the signing key moved out of the file)."""
     path = data_dir.db_path
     if not path.exists():
         raise StoreError("not_initialised", path=str(data_dir.root))
@@ -113,6 +119,8 @@ def open_database(
         db = connect(path)
         if crashed:
             check_integrity(db)
+        if before_migrations is not None:
+            before_migrations(db)
         apply_migrations(db, data_dir, backup=True, clock=clock, migrations=migrations)
     except sqlite3.DatabaseError as error:
         raise damaged(data_dir, error) from error

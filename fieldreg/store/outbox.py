@@ -37,7 +37,9 @@ class SyncAttempt:
 
     started_at: str
     ended_at: str
-    transport: str  # https, camdx, file-out, file-in
+    # http, https, camdx-http, camdx-https, file-out, file-in; rows logged before issue 9
+    # item 14 say https for any hub URL, and camdx for CamDX
+    transport: str
     batch_id: str = ""
     packets: int = 0
     accepted: int = 0

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlite_utils import Database
 
 from fieldreg.clock import Clock, iso, utc_now
-from fieldreg.store import audit, crypto, operators
+from fieldreg.store import audit, crypto, operators, signing_key
 from fieldreg.store.administration import DEVICE_SETTINGS
 from fieldreg.store.database import (
     DataDir,
@@ -30,11 +30,15 @@ from fieldreg.store.database import (
     transaction,
     write_meta,
 )
-from fieldreg.store.device_identity import DeviceCertificate, DeviceIdentity
+from fieldreg.store.device_identity import DeviceCertificate, DeviceIdentity, public_bytes
 from fieldreg.store.outbox import Outbox
 from fieldreg.store.session import Session
 from fieldreg.store.sync_settings import SyncSettings
 from fieldreg.transfer.sealing import HubPublicKey, hub_fingerprint
+
+
+def new_signing_key() -> bytes:
+    return Ed25519PrivateKey.generate().private_bytes_raw()
 
 
 class Store:
@@ -45,6 +49,7 @@ class Store:
         self.data_dir = data_dir
         self.clock = clock
         self.kdf = kdf
+        self._raw_signing_key: bytes | None = None  # read once from outside the store file
 
     @classmethod
     def create(
@@ -67,11 +72,14 @@ class Store:
             crypto.recovery_wrapping_key(recovery_key), data_key, "recovery"
         )
         now = clock()
+        device_id = str(uuid.uuid4())
+        key_home = signing_key.keep(root, device_id, new_signing_key())
         with transaction(db):
             meta = {
-                "device_id": str(uuid.uuid4()),
+                "device_id": device_id,
                 "created_at": iso(now),
                 "recovery_wrapped_key": base64.b64encode(recovery_wrap).decode("ascii"),
+                signing_key.HOME_META: key_home,
             }
             for key, value in meta.items():
                 db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", [key, value])
@@ -99,7 +107,11 @@ class Store:
     ) -> Store:
         data_dir = DataDir(root)
         return cls(
-            open_database(data_dir, clock=clock),
+            open_database(
+                data_dir,
+                clock=clock,
+                before_migrations=lambda db: signing_key.move_out_of_store(db, root),
+            ),
             data_dir,
             clock=clock,
             kdf=kdf or crypto.KdfParams(),
@@ -139,24 +151,44 @@ class Store:
         write_meta(self.db, key, value)
 
     def device_identity(self) -> DeviceIdentity:
-        """The device's Ed25519 signing key (made on first use) and its hub certificate, if
-        enrolled. Kept outside the data-key envelope on purpose: sync and receipt checks run
-        while the store is locked, and the key signs but reveals no personal data."""
-        encoded = self._optional_meta("device_signing_key")
-        if encoded is None:
-            with transaction(self.db):
-                encoded = self._optional_meta("device_signing_key")
-                if encoded is None:
-                    raw = Ed25519PrivateKey.generate().private_bytes_raw()
-                    encoded = base64.b64encode(raw).decode("ascii")
-                    self._set_meta("device_signing_key", encoded)
-        key = Ed25519PrivateKey.from_private_bytes(base64.b64decode(encoded))
-        certificate = self._optional_meta("device_certificate")
-        return DeviceIdentity(
-            self.device_id,
-            key,
-            DeviceCertificate.from_bytes(base64.b64decode(certificate)) if certificate else None,
-        )
+        """The device's Ed25519 signing key and its hub certificate, if enrolled. The key is
+        kept outside the store file (fieldreg.store.signing_key) and outside the data-key
+        envelope on purpose: sync and receipt checks run while the store is locked, and the
+        key signs but reveals no personal data. An enrolled store whose key is gone (a copied
+        file without its key) raises `signing_key_missing`: it must not sign as the device."""
+        encoded = self._optional_meta("device_certificate")
+        certificate = DeviceCertificate.from_bytes(base64.b64decode(encoded)) if encoded else None
+        key = Ed25519PrivateKey.from_private_bytes(self._signing_key(certificate is not None))
+        if certificate is not None and public_bytes(key.public_key()) != (
+            certificate.device_public_key
+        ):
+            raise signing_key.missing(
+                self.data_dir.root,
+                self._optional_meta(signing_key.HOME_META),
+                "the key does not match the enrolment",
+            )
+        return DeviceIdentity(self.device_id, key, certificate)
+
+    def _signing_key(self, enrolled: bool) -> bytes:
+        """The raw key from the keyring or the key file, made on first use only while nothing
+        has certified a key: an enrolled store never gets a new one by itself."""
+        if self._raw_signing_key is not None:
+            return self._raw_signing_key
+        root, device_id = self.data_dir.root, self.device_id
+        raw = signing_key.load(root, device_id, self._optional_meta(signing_key.HOME_META))
+        if raw is None and enrolled:
+            raise signing_key.missing(
+                root, self._optional_meta(signing_key.HOME_META), "there is no key"
+            )
+        if raw is None:
+            with transaction(self.db):  # one process makes it; the others wait and read it
+                home = self._optional_meta(signing_key.HOME_META)
+                raw = signing_key.load(root, device_id, home)
+                if raw is None:
+                    raw = new_signing_key()
+                    self._set_meta(signing_key.HOME_META, signing_key.keep(root, device_id, raw))
+        self._raw_signing_key = raw
+        return raw
 
     @property
     def outbox(self) -> Outbox:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,14 @@ class SyncSettings:
         if self.uses_camdx:
             return self.camdx_security_server.rstrip("/") + "/" + self.camdx_service_path.strip("/")
         return self.hub_url.rstrip("/")
+
+    @property
+    def transport(self) -> str:
+        """What the sync log calls this route, from the URL's own scheme: `https` only when it
+        is. Through CamDX it is the link to the security server (`camdx-http`, `camdx-https`);
+        the security servers' own TLS between members is theirs, not ours to claim."""
+        scheme = "https" if urlsplit(self.base_url()).scheme.lower() == "https" else "http"
+        return f"camdx-{scheme}" if self.uses_camdx else scheme
 
     def headers(self) -> dict[str, str]:
         return {"X-Road-Client": self.camdx_client} if self.uses_camdx else {}

@@ -176,6 +176,18 @@
         <translation>អ៊ីនធឺណិត (HTTPS)</translation>
     </message>
     <message>
+        <source>Internet (HTTP, not encrypted)</source>
+        <translation>អ៊ីនធឺណិត (HTTP មិនបានអ៊ិនគ្រីប)</translation>
+    </message>
+    <message>
+        <source>CamDX (X-Road), HTTPS to the security server</source>
+        <translation>CamDX (X-Road), HTTPS ទៅម៉ាស៊ីនមេសុវត្ថិភាព</translation>
+    </message>
+    <message>
+        <source>CamDX (X-Road), HTTP to the security server (not encrypted)</source>
+        <translation>CamDX (X-Road), HTTP ទៅម៉ាស៊ីនមេសុវត្ថិភាព (មិនបានអ៊ិនគ្រីប)</translation>
+    </message>
+    <message>
         <source>CamDX (X-Road)</source>
         <translation>CamDX (X-Road)</translation>
     </message>
@@ -1714,6 +1726,10 @@
     <message>
         <source>That backup file is not there any more.</source>
         <translation>ឯកសារច្បាប់បម្រុងទុកនោះលែងមានទៀតហើយ។</translation>
+    </message>
+    <message>
+        <source>This laptop&apos;s signing key is missing or is not this laptop&apos;s, so nothing can be sent to the hub. Put back the key file device-signing.key from where it was kept. If it is lost, this laptop must be enrolled again: ask the hub administrator.</source>
+        <translation>សោចុះហត្ថលេខារបស់កុំព្យូទ័រនេះបាត់ ឬមិនមែនជារបស់កុំព្យូទ័រនេះទេ ដូច្នេះមិនអាចបញ្ជូនអ្វីទៅម៉ាស៊ីនមេបានទេ។ សូមដាក់ឯកសារសោ device-signing.key មកវិញពីកន្លែងដែលបានរក្សាទុកវា។ ប្រសិនបើវាបាត់បង់ កុំព្យូទ័រនេះត្រូវតែចុះបញ្ជីម្តងទៀត៖ សូមសួរអ្នកគ្រប់គ្រងម៉ាស៊ីនមេ។</translation>
     </message>
     <message>
         <source>Some settings are not valid. Check the marked fields.</source>

@@ -181,10 +181,12 @@ def create_api(hub: Hub) -> FastAPI:
     async def upload_batch(request: Request) -> Response:
         body = await request.body()  # BodyCap has held it to MAX_BATCH_BYTES
         client = request.headers.get("x-road-client", "")
+        # the scheme this request came by (behind a TLS proxy, the one X-Forwarded-Proto names)
+        scheme = "https" if request.url.scheme == "https" else "http"
         receipt = await run_in_threadpool(
             hub.receive_batch,
             body,
-            transport="camdx" if client else "https",
+            transport=f"camdx-{scheme}" if client else scheme,
             client=client,
         )
         return Response(receipt, media_type="application/json")

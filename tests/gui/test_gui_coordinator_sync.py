@@ -93,12 +93,12 @@ def test_sync_log_filters_and_exports_what_the_cli_writes(
     assert model.rowCount() == 4
     assert "4 attempts shown" in screen.count.text()
     newest = [model.data(model.index(0, column)) for column in range(model.columnCount())]
-    assert newest[COLUMNS.index("transport")] == "Internet (HTTPS)"
+    assert newest[COLUMNS.index("transport")] == "Internet (HTTP, not encrypted)"
     assert newest[COLUMNS.index("outcome")].startswith("The hub cannot be reached")
     assert newest[COLUMNS.index("accepted")] == "—"  # a failed try has no counts
     assert screen.detail.text().startswith(f"Batch {model.row_at(0).batch_id}: The hub")
     transports = [model.row_at(row).transport for row in range(4)]
-    assert transports == ["https", "file-in", "file-out", "https"]  # newest first
+    assert transports == ["http", "file-in", "file-out", "http"]  # newest first; hub on http://
 
     screen.outcome.setFocus()
     qtbot.keyClick(screen.outcome, Qt.Key.Key_End)  # Failed

@@ -75,6 +75,9 @@ STORE_ERRORS = {
     "draft_too_large": "the draft is larger than {limit} bytes",
     "no_backup": "there is no backup in {path}",
     "backup_missing": "the backup {path} does not exist",
+    "signing_key_missing": "this device's signing key is not usable ({reason}: {path}), so it "
+    "cannot sign batches or receipts; restore the key file device-signing.key into the data "
+    "folder; if it is lost, the device must be enrolled again: ask the hub administrator",
     "bad_enrolment_string": "that is not a usable enrolment string ({reason})",
     "fingerprint_mismatch": "the hub's keys do not match the fingerprint in the enrolment "
     "string: this may not be your hub; nothing was changed",
