@@ -51,6 +51,48 @@ _INITIAL = [
 ]
 
 
+# A registration id belongs to the device that first delivered it: the primary key decides,
+# inside the ingest transaction, however many hub processes share the database. An existing
+# hub gives each id to the device of its earliest-received packet (ties: lowest version, then
+# device id). A quarantined device's registrations stay out of the export unless asked for.
+_OWNERSHIP = [
+    """CREATE TABLE owners (
+        registration_id TEXT PRIMARY KEY,
+        device_id TEXT NOT NULL,
+        claimed_at TEXT NOT NULL
+    ) WITHOUT ROWID""",
+    "CREATE INDEX owners_by_device ON owners (device_id)",
+    """INSERT INTO owners (registration_id, device_id, claimed_at)
+       SELECT registration_id, device_id, received_at FROM (
+           SELECT registration_id, device_id, received_at, row_number() OVER (
+               PARTITION BY registration_id ORDER BY received_at, version, device_id
+           ) AS n FROM packets
+       ) WHERE n = 1""",
+    "ALTER TABLE devices ADD COLUMN quarantined_at TEXT",
+]
+
+# What the hub's operators did (tokens, revocations, quarantines, exports, imports): the same
+# append-only hash chain as a device's audit log (fieldreg/store/audit.py), in the hub's file.
+_HUB_AUDIT = [
+    """CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT NOT NULL DEFAULT '',
+        details TEXT NOT NULL DEFAULT '{}',
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    )""",
+    """CREATE TRIGGER audit_log_append_only BEFORE UPDATE ON audit_log
+       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    """CREATE TRIGGER audit_log_kept BEFORE DELETE ON audit_log
+       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+]
+
+
 HUB_MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("hub_0001_initial", statements_step(_INITIAL)),
+    ("hub_0002_ownership", statements_step(_OWNERSHIP)),
+    ("hub_0003_hub_audit", statements_step(_HUB_AUDIT)),
 ]

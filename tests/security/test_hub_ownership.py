@@ -1,0 +1,231 @@
+"""A rogue enrolled device against another device's registrations (issue 9, item 1), on a real
+hub on 127.0.0.1 with two real enrolled devices: a registration id belongs to the device that
+first delivered it, so another device's "version 99" or squatted future version is rejected
+per record (`not_owner`), the owner's correction still goes in, and the export shows the
+owner's data. A revoked device's records are marked; a quarantined one's are left out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from fieldreg.transfer.sealing import packet_info
+from sync.engine import SyncReport
+from sync.hub.hub import Hub
+from sync.hub.server import BackgroundHub
+from tests.cli_runner import hub_cli
+from tests.factories import raw_record
+from tests.sync_support import Device
+from ui import messages
+
+
+def send_as(rogue: Device, registration_id: str, version: int, **record: Any) -> SyncReport:
+    """The rogue device's own sync code sends a packet it sealed for someone else's id: one of
+    its outbox rows is rewritten (as a tampered install would), then it syncs as usual."""
+    (own,) = rogue.register()
+    payload = {
+        "id": registration_id,
+        "version": version,
+        "change": "correction",
+        "record": raw_record(**record),
+        "created_at": "2026-11-22T03:00:00.000Z",
+        "operator": "Mallory",
+        "event": "",
+        "device_id": rogue.store.device_id,
+    }
+    assert rogue.session.hub_key is not None
+    sealed = rogue.session.hub_key.seal(payload, _info(rogue, registration_id, version))
+    with sqlite3.connect(rogue.store.data_dir.db_path) as db:
+        db.execute("DROP TRIGGER IF EXISTS outbox_packets_immutable")
+        db.execute(
+            "UPDATE outbox SET registration_id = ?, version = ?, sealed = ?"
+            " WHERE registration_id = ?",
+            [registration_id, version, sealed, own],
+        )
+    return rogue.engine().sync_once()
+
+
+def _info(device: Device, registration_id: str, version: int) -> bytes:
+    return packet_info(device.store.device_id, registration_id, version)
+
+
+def outbox_code(device: Device, registration_id: str, version: int) -> str:
+    with sqlite3.connect(device.store.data_dir.db_path) as db:
+        row = db.execute(
+            "SELECT state, result_code FROM outbox WHERE registration_id = ? AND version = ?",
+            [registration_id, version],
+        ).fetchone()
+    return f"{row[0]}:{row[1]}"
+
+
+def exported(hub: Hub, **options: bool) -> dict[str, dict[str, Any]]:
+    return {row["id"]: row for row in hub.registrations(**options)}
+
+
+def second_device(tmp_path: Path, hub: BackgroundHub) -> Device:
+    rogue = Device(tmp_path / "rogue")
+    rogue.enrol(hub.hub, hub.url)
+    return rogue
+
+
+def test_version_99_from_another_device_is_rejected_and_the_export_keeps_the_owners_data(
+    tmp_path: Path, device: Device, hub: BackgroundHub
+) -> None:
+    (mine,) = device.register(name_en="SOK DARA")
+    assert device.engine().sync_once().complete
+    rogue = second_device(tmp_path, hub)
+    report = send_as(rogue, mine, 99, name_en="MALLORY ROGUE")
+    assert (report.accepted, report.rejected) == (0, 1)
+    assert outbox_code(rogue, mine, 99) == "rejected:not_owner"
+    row = exported(hub.hub)[mine]
+    assert (row["name_en"], row["version"], row["device_id"]) == (
+        "SOK DARA",
+        1,
+        device.store.device_id,
+    )
+
+
+def test_a_squatted_future_version_does_not_block_the_owners_correction(
+    tmp_path: Path, device: Device, hub: BackgroundHub
+) -> None:
+    (mine,) = device.register(name_en="SOK DARA")
+    assert device.engine().sync_once().complete
+    rogue = second_device(tmp_path, hub)
+    assert send_as(rogue, mine, 2, name_en="MALLORY ROGUE").rejected == 1
+    current = device.session.get(mine).record
+    corrected = replace(current, name_en="SOK DARA CORRECTED")
+    assert device.session.correct(mine, corrected, reason="spelling") == 2
+    report = device.engine().sync_once()
+    assert (report.accepted, report.rejected) == (1, 0)
+    assert device.statuses()[mine] == "synced"
+    row = exported(hub.hub)[mine]
+    assert (row["name_en"], row["version"]) == ("SOK DARA CORRECTED", 2)
+
+
+def test_the_device_that_was_second_sees_not_owner_in_its_words(
+    tmp_path: Path, device: Device, hub: BackgroundHub
+) -> None:
+    (mine,) = device.register()
+    rogue = second_device(tmp_path, hub)
+    # the rogue learnt the id before it was sent (a receipt seen in the field) and went first
+    assert send_as(rogue, mine, 1).accepted == 1
+    assert device.engine().sync_once().rejected == 1
+    stored = device.session.get(mine)
+    assert (stored.status, stored.reject_code) == ("rejected", "not_owner")
+    words = messages.rejection_text(stored.reject_code, stored.reject_reason)
+    assert words == messages.SYNC_ERRORS["not_owner"]
+
+
+def test_an_existing_hub_gives_each_id_to_its_first_device(
+    tmp_path: Path, device: Device, hub: BackgroundHub
+) -> None:
+    """A hub database from before ownership, already holding a rogue's version 99: the
+    migration gives the id to the device whose packet came first, and the export and later
+    batches follow it."""
+    (mine,) = device.register(name_en="SOK DARA")
+    assert device.engine().sync_once().complete
+    rogue = second_device(tmp_path, hub)
+    hub_db = hub.hub.data_dir / "hub.db"
+    with sqlite3.connect(hub_db) as db:  # back to the schema before ownership was kept
+        db.execute("DROP TABLE owners")
+        db.execute("ALTER TABLE devices DROP COLUMN quarantined_at")
+        db.execute("DROP TABLE audit_log")
+        db.execute("DELETE FROM _migrations WHERE name != 'hub_0001_initial'")
+        _plant_old_version(db, rogue, mine, 99)  # what the old hub accepted from the rogue
+    reopened = Hub(hub.hub.data_dir)
+    try:
+        row = exported(reopened)[mine]
+        assert (row["name_en"], row["version"]) == ("SOK DARA", 1)
+    finally:
+        reopened.close()
+    with BackgroundHub(tmp_path / "hub-again", hub=Hub(hub.hub.data_dir)) as again:
+        rogue.point_at(again.url)
+        assert send_as(rogue, mine, 100).rejected == 1
+        assert outbox_code(rogue, mine, 100) == "rejected:not_owner"
+
+
+def _plant_old_version(
+    db: sqlite3.Connection, rogue: Device, registration_id: str, version: int
+) -> None:
+    payload = {
+        "id": registration_id,
+        "version": version,
+        "change": "correction",
+        "record": raw_record(name_en="MALLORY ROGUE"),
+        "created_at": "2026-11-22T03:00:00.000Z",
+        "operator": "Mallory",
+        "event": "",
+        "device_id": rogue.store.device_id,
+    }
+    assert rogue.session.hub_key is not None
+    sealed = rogue.session.hub_key.seal(payload, _info(rogue, registration_id, version))
+    later = "2999-01-01T00:00:00.000Z"
+    db.execute(
+        "INSERT INTO batches (batch_id, device_id, sha256, received_at, transport, packets,"
+        " receipt) VALUES ('old-batch', ?, '', ?, 'https', 1, x'')",
+        [rogue.store.device_id, later],
+    )
+    db.execute(
+        "INSERT INTO packets (registration_id, version, device_id, batch_id, received_at,"
+        " sealed, plaintext_sha256, outcome) VALUES (?, ?, ?, 'old-batch', ?, ?, '', 'accepted')",
+        [registration_id, version, rogue.store.device_id, later, sealed],
+    )
+
+
+def _csv_rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_a_revoked_and_quarantined_devices_records_are_marked_and_left_out(
+    tmp_path: Path, device: Device, hub: BackgroundHub
+) -> None:
+    honest = second_device(tmp_path, hub)
+    kept = honest.register(2)
+    assert honest.engine().sync_once().complete
+    suspect = device.register(3)
+    assert device.engine().sync_once().complete
+    hub_dir = hub.hub.data_dir
+    suspect_id = device.store.device_id
+
+    revoked = hub_cli(hub_dir, "devices", "--revoke", suspect_id)
+    assert revoked.returncode == 0, revoked.stderr
+    rows = _csv_rows(hub_cli(hub_dir, "export", "--format", "csv").stdout)
+    assert {row["id"]: row["device_revoked"] for row in rows} == {
+        **dict.fromkeys(kept, "False"),
+        **dict.fromkeys(suspect, "True"),
+    }
+
+    quarantined = hub_cli(hub_dir, "quarantine", suspect_id)
+    assert quarantined.returncode == 0, quarantined.stderr
+    default = [json.loads(line) for line in hub_cli(hub_dir, "export").stdout.splitlines()]
+    assert sorted(row["id"] for row in default) == sorted(kept)
+    everything = hub_cli(hub_dir, "export", "--format", "csv", "--include-quarantined")
+    marked = {row["id"]: row["quarantined"] for row in _csv_rows(everything.stdout)}
+    assert marked == {**dict.fromkeys(kept, "False"), **dict.fromkeys(suspect, "True")}
+
+    released = hub_cli(hub_dir, "quarantine", suspect_id, "--release")
+    assert released.returncode == 0, released.stderr
+    assert set(exported(hub.hub)) == {*kept, *suspect}
+
+
+def test_revoke_with_quarantine_in_one_command(
+    tmp_path: Path, device: Device, hub: BackgroundHub
+) -> None:
+    suspect = device.register(2)
+    assert device.engine().sync_once().complete
+    result = hub_cli(
+        hub.hub.data_dir, "devices", "--revoke", device.store.device_id, "--quarantine"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].endswith("quarantined")
+    assert exported(hub.hub) == {}
+    rows = exported(hub.hub, include_quarantined=True)
+    assert set(rows) == set(suspect)
+    assert all(row["device_revoked"] and row["quarantined"] for row in rows.values())
+    unknown = hub_cli(hub.hub.data_dir, "quarantine", "no-such-device")
+    assert unknown.returncode == 1 and "unknown_device" in unknown.stderr
