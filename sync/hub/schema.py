@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
-from fieldreg.store.schema import statements_step
+from fieldreg.store.schema import AUDIT_LOG_TABLE, statements_step
 
 _INITIAL = [
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -73,22 +73,7 @@ _OWNERSHIP = [
 
 # What the hub's operators did (tokens, revocations, quarantines, exports, imports): the same
 # append-only hash chain as a device's audit log (fieldreg/store/audit.py), in the hub's file.
-_HUB_AUDIT = [
-    """CREATE TABLE audit_log (
-        seq INTEGER PRIMARY KEY,
-        at TEXT NOT NULL,
-        actor TEXT NOT NULL,
-        action TEXT NOT NULL,
-        subject TEXT NOT NULL DEFAULT '',
-        details TEXT NOT NULL DEFAULT '{}',
-        prev_hash TEXT NOT NULL,
-        hash TEXT NOT NULL
-    )""",
-    """CREATE TRIGGER audit_log_append_only BEFORE UPDATE ON audit_log
-       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
-    """CREATE TRIGGER audit_log_kept BEFORE DELETE ON audit_log
-       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
-]
+_HUB_AUDIT = AUDIT_LOG_TABLE
 
 
 HUB_MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [

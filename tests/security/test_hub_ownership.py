@@ -24,10 +24,8 @@ from tests.sync_support import Device
 from ui import messages
 
 
-def send_as(rogue: Device, registration_id: str, version: int, **record: Any) -> SyncReport:
-    """The rogue device's own sync code sends a packet it sealed for someone else's id: one of
-    its outbox rows is rewritten (as a tampered install would), then it syncs as usual."""
-    (own,) = rogue.register()
+def rogue_packet(rogue: Device, registration_id: str, version: int, **record: Any) -> bytes:
+    """A packet the rogue device sealed, honestly labelled as its own, for someone's id."""
     payload = {
         "id": registration_id,
         "version": version,
@@ -39,7 +37,15 @@ def send_as(rogue: Device, registration_id: str, version: int, **record: Any) ->
         "device_id": rogue.store.device_id,
     }
     assert rogue.session.hub_key is not None
-    sealed = rogue.session.hub_key.seal(payload, _info(rogue, registration_id, version))
+    info = packet_info(rogue.store.device_id, registration_id, version)
+    return rogue.session.hub_key.seal(payload, info)
+
+
+def send_as(rogue: Device, registration_id: str, version: int, **record: Any) -> SyncReport:
+    """The rogue device's own sync code sends a packet it sealed for someone else's id: one of
+    its outbox rows is rewritten (as a tampered install would), then it syncs as usual."""
+    (own,) = rogue.register()
+    sealed = rogue_packet(rogue, registration_id, version, **record)
     with sqlite3.connect(rogue.store.data_dir.db_path) as db:
         db.execute("DROP TRIGGER IF EXISTS outbox_packets_immutable")
         db.execute(
@@ -48,10 +54,6 @@ def send_as(rogue: Device, registration_id: str, version: int, **record: Any) ->
             [registration_id, version, sealed, own],
         )
     return rogue.engine().sync_once()
-
-
-def _info(device: Device, registration_id: str, version: int) -> bytes:
-    return packet_info(device.store.device_id, registration_id, version)
 
 
 def outbox_code(device: Device, registration_id: str, version: int) -> str:
@@ -152,18 +154,7 @@ def test_an_existing_hub_gives_each_id_to_its_first_device(
 def _plant_old_version(
     db: sqlite3.Connection, rogue: Device, registration_id: str, version: int
 ) -> None:
-    payload = {
-        "id": registration_id,
-        "version": version,
-        "change": "correction",
-        "record": raw_record(name_en="MALLORY ROGUE"),
-        "created_at": "2026-11-22T03:00:00.000Z",
-        "operator": "Mallory",
-        "event": "",
-        "device_id": rogue.store.device_id,
-    }
-    assert rogue.session.hub_key is not None
-    sealed = rogue.session.hub_key.seal(payload, _info(rogue, registration_id, version))
+    sealed = rogue_packet(rogue, registration_id, version, name_en="MALLORY ROGUE")
     later = "2999-01-01T00:00:00.000Z"
     db.execute(
         "INSERT INTO batches (batch_id, device_id, sha256, received_at, transport, packets,"
