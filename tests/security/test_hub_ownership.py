@@ -22,6 +22,8 @@ from tests.cli_runner import hub_cli
 from tests.factories import raw_record
 from tests.sync_support import Device
 from ui import messages
+from ui.i18n import Formatter
+from ui.screens.registration_rows import COLUMNS, RegistrationTableModel, row_from_registration
 
 
 def rogue_packet(rogue: Device, registration_id: str, version: int, **record: Any) -> bytes:
@@ -119,8 +121,11 @@ def test_the_device_that_was_second_sees_not_owner_in_its_words(
     assert device.engine().sync_once().rejected == 1
     stored = device.session.get(mine)
     assert (stored.status, stored.reject_code) == ("rejected", "not_owner")
-    words = messages.rejection_text(stored.reject_code, stored.reject_reason)
-    assert words == messages.SYNC_ERRORS["not_owner"]
+    # the registrations list shows it like any rejection: "Rejected: <why>", in our words
+    model = RegistrationTableModel(Formatter("en"))
+    model.set_rows([row_from_registration(stored)])
+    status = model.data(model.index(0, COLUMNS.index("status")))
+    assert status == f"Rejected: {messages.SYNC_ERRORS['not_owner']}"
 
 
 def test_an_existing_hub_gives_each_id_to_its_first_device(
