@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import sqlite3
+import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -44,8 +45,14 @@ def rogue_packet(rogue: Device, registration_id: str, version: int, **record: An
 
 
 def send_as(rogue: Device, registration_id: str, version: int, **record: Any) -> SyncReport:
-    """The rogue device's own sync code sends a packet it sealed for someone else's id: one of
-    its outbox rows is rewritten (as a tampered install would), then it syncs as usual."""
+    """The rogue device's own sync code sends a packet it sealed for someone else's id."""
+    plant(rogue, registration_id, version, **record)
+    return rogue.engine().sync_once()
+
+
+def plant(rogue: Device, registration_id: str, version: int, **record: Any) -> None:
+    """One of the rogue's outbox rows rewritten (as a tampered install would) to carry a
+    packet for someone else's id; its next sync sends it."""
     (own,) = rogue.register()
     sealed = rogue_packet(rogue, registration_id, version, **record)
     with sqlite3.connect(rogue.store.data_dir.db_path) as db:
@@ -55,7 +62,6 @@ def send_as(rogue: Device, registration_id: str, version: int, **record: Any) ->
             " WHERE registration_id = ?",
             [registration_id, version, sealed, own],
         )
-    return rogue.engine().sync_once()
 
 
 def outbox_code(device: Device, registration_id: str, version: int) -> str:
@@ -225,3 +231,40 @@ def test_revoke_with_quarantine_in_one_command(
     assert all(row["device_revoked"] and row["quarantined"] for row in rows.values())
     unknown = hub_cli(hub.hub.data_dir, "quarantine", "no-such-device")
     assert unknown.returncode == 1 and "unknown_device" in unknown.stderr
+
+
+def test_two_hub_processes_on_one_database_give_a_raced_id_to_one_device(
+    tmp_path: Path, device: Device, hub: BackgroundHub
+) -> None:
+    """Ownership comes from the database's primary key, not from a lock inside one hub: two
+    hub instances (each with its own connection and its own lock) on one database, and the
+    owner and a rogue sending the same new id to different instances at the same moment.
+    Exactly one of them owns it; the other gets not_owner; the export follows the owner."""
+    rogue = second_device(tmp_path, hub)
+    with BackgroundHub(tmp_path / "unused", hub=Hub(hub.hub.data_dir)) as other:
+        rogue.point_at(other.url)
+        for _ in range(3):
+            (raced,) = device.register(name_en="SOK DARA")
+            plant(rogue, raced, 2, name_en="MALLORY ROGUE")
+            sync_together(device, rogue)
+            codes = {outbox_code(device, raced, 1), outbox_code(rogue, raced, 2)}
+            assert codes == {"acknowledged:None", "rejected:not_owner"}, codes
+            winner = device if outbox_code(device, raced, 1).startswith("ack") else rogue
+            row = exported(hub.hub)[raced]
+            assert row["device_id"] == winner.store.device_id
+
+
+def sync_together(*devices: Device) -> None:
+    """Each device syncs in its own thread, all released at the same moment."""
+    start = threading.Barrier(len(devices), timeout=30)
+
+    def sync(side: Device) -> None:
+        start.wait()
+        side.engine().sync_once()
+
+    threads = [threading.Thread(target=sync, args=(side,)) for side in devices]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+        assert not thread.is_alive(), "a sync did not finish within 60 s"
