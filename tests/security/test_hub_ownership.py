@@ -229,6 +229,8 @@ def test_revoke_with_quarantine_in_one_command(
     rows = exported(hub.hub, include_quarantined=True)
     assert set(rows) == set(suspect)
     assert all(row["device_revoked"] and row["quarantined"] for row in rows.values())
+    (listed,) = hub.hub.devices()
+    assert listed["revoked_at"] and listed["quarantined_at"]
     unknown = hub_cli(hub.hub.data_dir, "quarantine", "no-such-device")
     assert unknown.returncode == 1 and "unknown_device" in unknown.stderr
 
