@@ -116,6 +116,7 @@ ERROR_CODES: dict[str, str] = {
     "unreadable_file": "sync",
     "sync_crashed": "sync",
     "too_large": "sync",
+    "not_owner": "sync",  # per record, in a receipt: another device delivered this id first
     # -- scanning and receipts
     "file_not_found": "scan",
     "unreadable_image": "scan",

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sync.hub.keys import KeyCustody, default_key_file
+from sync.hub.keys import THROWAWAY_PASSPHRASE_FILE, KeyCustody, default_key_file
 
 REPO = Path(__file__).resolve().parent.parent
 PASSPHRASE = "tent-desk-passphrase-1"
@@ -21,11 +21,14 @@ def cli_custody(hub_dir: Path) -> KeyCustody:
 
 def hub_env(hub_dir: Path) -> dict[str, str]:
     """The environment `fieldreg-hub` runs with in tests: this checkout, the hub's folder and
-    its passphrase."""
+    its passphrase (the random one a test's BackgroundHub keeps in its folder, if it made the
+    keys, else the one a coordinator would have set)."""
+    throwaway = hub_dir / THROWAWAY_PASSPHRASE_FILE
+    passphrase = throwaway.read_text().strip() if throwaway.exists() else HUB_PASSPHRASE
     return {
         "PATH": "/usr/bin:/bin",
         "FIELDREG_HUB_DATA_DIR": str(hub_dir),
-        "FIELDREG_HUB_PASSPHRASE": HUB_PASSPHRASE,
+        "FIELDREG_HUB_PASSPHRASE": passphrase,
         "PYTHONPATH": str(REPO),
     }
 

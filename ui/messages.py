@@ -264,6 +264,11 @@ SYNC_ERRORS = {
     "bad_header": QT_TRANSLATE_NOOP("SyncErrors", "The batch file is damaged."),
     "not_a_batch": QT_TRANSLATE_NOOP("SyncErrors", "That file is not a FieldReg batch."),
     "refused": QT_TRANSLATE_NOOP("SyncErrors", "The hub refused the request."),
+    "not_owner": QT_TRANSLATE_NOOP(
+        "SyncErrors",
+        "The hub refused this registration: another laptop sent a registration with the same "
+        "id first. Ask the campaign's hub administrator.",
+    ),
     "sync_crashed": QT_TRANSLATE_NOOP(
         "SyncErrors",
         "Sending stopped on an unexpected error. Registrations stay safe on this laptop; "
@@ -479,6 +484,14 @@ def sync_error(code: str) -> str:
     if code in ERROR_CODES:
         return code_text(code)
     return QCoreApplication.translate(SYNC_CONTEXT, SYNC_REFUSED).format(code=code)
+
+
+def rejection_text(code: str | None, reason: str | None) -> str:
+    """Why the hub rejected one registration: our words for a code we know, else the hub's
+    own reason (the receipt's text, in English)."""
+    if code and code in SYNC_ERRORS:
+        return sync_error(code)
+    return reason or ""
 
 
 def file_error(error: OSError) -> str:

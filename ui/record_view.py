@@ -97,8 +97,9 @@ class RecordSummary(QWidget):
         if stored.event:
             registered += f" · {stored.event}"
         status = messages.choice(messages.STATUSES, stored.status)
-        if stored.status == "rejected" and stored.reject_reason:
-            status += f": {stored.reject_reason}"
+        rejection = messages.rejection_text(stored.reject_code, stored.reject_reason)
+        if stored.status == "rejected" and rejection:
+            status += f": {rejection}"
         values = {
             "name_km": record.name_km,
             "name_en": record.name_en,

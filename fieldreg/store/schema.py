@@ -6,6 +6,25 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
+# The append-only, hash-chained audit log (fieldreg/store/audit.py). Part of the shipped first
+# step, so never edited; the hub's own log (sync/hub/schema.py) is the same table.
+AUDIT_LOG_TABLE = [
+    """CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT NOT NULL DEFAULT '',
+        details TEXT NOT NULL DEFAULT '{}',
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    )""",
+    """CREATE TRIGGER audit_log_append_only BEFORE UPDATE ON audit_log
+       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    """CREATE TRIGGER audit_log_kept BEFORE DELETE ON audit_log
+       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+]
+
 _INITIAL = [
     """CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
     """CREATE TABLE operators (
@@ -63,20 +82,7 @@ _INITIAL = [
         updated_at TEXT NOT NULL,
         ciphertext BLOB NOT NULL
     )""",
-    """CREATE TABLE audit_log (
-        seq INTEGER PRIMARY KEY,
-        at TEXT NOT NULL,
-        actor TEXT NOT NULL,
-        action TEXT NOT NULL,
-        subject TEXT NOT NULL DEFAULT '',
-        details TEXT NOT NULL DEFAULT '{}',
-        prev_hash TEXT NOT NULL,
-        hash TEXT NOT NULL
-    )""",
-    """CREATE TRIGGER audit_log_append_only BEFORE UPDATE ON audit_log
-       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
-    """CREATE TRIGGER audit_log_kept BEFORE DELETE ON audit_log
-       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    *AUDIT_LOG_TABLE,
 ]
 
 

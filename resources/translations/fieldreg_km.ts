@@ -1871,6 +1871,10 @@
         <translation>ម៉ាស៊ីនមេបានបដិសេធសំណើ។</translation>
     </message>
     <message>
+        <source>The hub refused this registration: another laptop sent a registration with the same id first. Ask the campaign&apos;s hub administrator.</source>
+        <translation>ម៉ាស៊ីនមេបានបដិសេធការចុះឈ្មោះនេះ៖ កុំព្យូទ័រផ្សេងទៀតបានផ្ញើការចុះឈ្មោះដែលមានលេខសម្គាល់ដូចគ្នាមុន។ សូមសួរអ្នកគ្រប់គ្រងម៉ាស៊ីនមេរបស់យុទ្ធនាការ។</translation>
+    </message>
+    <message>
         <source>Sending stopped on an unexpected error. Registrations stay safe on this laptop; it will try again by itself.</source>
         <translation>ការបញ្ជូនបានឈប់ដោយសារបញ្ហាមិនបានរំពឹងទុក។ ការចុះឈ្មោះនៅតែមានសុវត្ថិភាពនៅលើកុំព្យូទ័រនេះ ហើយវានឹងព្យាយាមម្តងទៀតដោយខ្លួនឯង។</translation>
     </message>

@@ -13,9 +13,9 @@ import json
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from fieldreg.data_dir import choose_data_dir
 from fieldreg.errors import FieldRegError
@@ -24,6 +24,7 @@ from fieldreg.files import SHARED, write_text_atomic
 from fieldreg.qr_image import write_qr_png
 from fieldreg.record import Registration
 from fieldreg.store.operators import check_passphrase
+from sync.hub import audit
 from sync.hub.hub import Hub, HubError
 from sync.hub.keys import KEY_FILE_NAME, HubKeyError, KeyCustody, default_key_file
 from sync.hub.media import import_batches_for_hub
@@ -46,6 +47,8 @@ EXPORT_COLUMNS = [
     "received_at",
     "batch_id",
     "transport",
+    "device_revoked",
+    "quarantined",
 ]
 
 
@@ -58,7 +61,7 @@ environment:
 """
 PASSPHRASE_VARIABLE = "FIELDREG_HUB_PASSPHRASE"
 # the commands that need no private key: the hub opens locked for them
-LOCKED_COMMANDS = frozenset({"devices"})
+LOCKED_COMMANDS = frozenset({"devices", "quarantine", "audit"})
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -111,10 +114,27 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--qr", type=Path, metavar="FILE.png", help="also write it as a QR image")
     devices = command("devices", "list devices, or revoke one")
     devices.add_argument("--revoke", metavar="DEVICE_ID")
+    devices.add_argument(
+        "--quarantine",
+        action="store_true",
+        help="with --revoke: also keep the device's registrations out of the export",
+    )
+    quarantine = command(
+        "quarantine", "keep a device's registrations out of the export, or let them back in"
+    )
+    quarantine.add_argument("device_id", metavar="DEVICE_ID")
+    quarantine.add_argument("--release", action="store_true", help="let them back in")
     imports = command("import", "batch files in, receipt files out")
     imports.add_argument("dir", type=Path)
     export = command("export", "the decrypted registrations received")
     export.add_argument("--format", choices=["json", "csv"], default="json")
+    export.add_argument(
+        "--include-quarantined",
+        action="store_true",
+        help="also export quarantined devices' registrations (marked in the quarantined column)",
+    )
+    audit_log = command("audit", "list what the hub's operators did, or verify the log")
+    audit_log.add_argument("--verify", action="store_true", help="check the hash chain")
     return parser
 
 
@@ -186,29 +206,76 @@ def cmd_token(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
 
 
 def cmd_devices(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
+    if args.quarantine and not args.revoke:
+        sys.stderr.write("fieldreg-hub: --quarantine goes with --revoke DEVICE_ID\n")
+        return 2
     if args.revoke:
         if not hub.revoke(args.revoke):
             raise HubError(404, "unknown_device", f"no active device {args.revoke}")
         out.write(f"device {args.revoke} revoked\n")
+        if args.quarantine:
+            hub.quarantine(args.revoke)
+            out.write(f"device {args.revoke} quarantined\n")
         return 0
     for device in hub.devices():
         out.write(json.dumps(device) + "\n")
     return 0
 
 
+def cmd_quarantine(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
+    changed = hub.quarantine(args.device_id, release=args.release)
+    state = "released from quarantine" if args.release else "quarantined"
+    out.write(f"device {args.device_id} {state}" + ("" if changed else " already") + "\n")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
-    rows = hub.registrations()
-    if args.format == "json":
-        for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        return 0
-    write_csv(out, EXPORT_COLUMNS, rows)
+    written = 0
+
+    def counted() -> Iterator[dict[str, Any]]:
+        nonlocal written
+        for row in hub.registrations(include_quarantined=args.include_quarantined):
+            yield row
+            written += 1  # the writer came back for more: this row is out
+
+    try:
+        if args.format == "json":
+            for row in counted():
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        else:
+            write_csv(out, EXPORT_COLUMNS, counted())
+    finally:  # an export cut short is audited with what it handed over
+        hub.record_action(
+            audit.EXPORT,
+            format=args.format,
+            registrations=written,
+            include_quarantined=args.include_quarantined,
+        )
     return 0
 
 
 def cmd_import(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
-    for line in import_batches_for_hub(hub, args.dir):
+    lines = import_batches_for_hub(hub, args.dir)
+    for line in lines:
         out.write(line + "\n")
+    received = sum(line.endswith("receipt written") for line in lines)
+    hub.record_action(audit.IMPORT, batch_files=len(lines), receipts_written=received)
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
+    if not args.verify:
+        for entry in hub.audit_entries():
+            out.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        return 0
+    check = hub.verify_audit()
+    if not check.ok:
+        sys.stderr.write(
+            f"fieldreg-hub: audit log broken at entry {check.broken_at} ({check.problem} does"
+            f" not match); {check.entries} entries before it verify\n"
+        )
+        return 1
+    out.write(f"audit log OK: {check.entries} entries verified\n")
     return 0
 
 
@@ -233,6 +300,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         "devices": cmd_devices,
         "export": cmd_export,
         "import": cmd_import,
+        "quarantine": cmd_quarantine,
+        "audit": cmd_audit,
     }
     try:
         code = handlers[args.command](args, hub, out)

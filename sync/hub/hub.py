@@ -48,6 +48,7 @@ from fieldreg.transfer.wire import (
     decode_batch,
     encode_receipt,
 )
+from sync.hub import audit
 from sync.hub.keys import HubKeys, KeyCustody
 from sync.hub.schema import HUB_MIGRATIONS
 
@@ -55,6 +56,7 @@ HUB_DB = "hub.db"
 TOKEN_TTL = dt.timedelta(hours=24)
 # what one batch's packets may inflate to in all (each is capped at MAX_PACKET_PLAINTEXT_BYTES)
 MAX_BATCH_PLAINTEXT_BYTES = 64 * 1024 * 1024
+NOT_OWNER_REASON = "this registration belongs to another device"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +136,9 @@ class Hub:
 
     # -- enrolment -------------------------------------------------------------------------
 
-    def issue_token(self, hub_url: str, ttl: dt.timedelta = TOKEN_TTL) -> str:
+    def issue_token(
+        self, hub_url: str, ttl: dt.timedelta = TOKEN_TTL, *, actor: str | None = None
+    ) -> str:
         token = secrets.token_urlsafe(18)
         now = self.clock()
         with self._lock, transaction(self.db):
@@ -142,6 +146,8 @@ class Hub:
                 "INSERT INTO tokens (token_hash, created_at, expires_at) VALUES (?, ?, ?)",
                 [_token_hash(token), iso(now), iso(now + ttl)],
             )
+            # the hash's prefix names the token without letting anyone enrol with it
+            self._audit(actor, audit.TOKEN_ISSUED, _token_hash(token)[:16], expires=iso(now + ttl))
         return format_enrolment(hub_url, token, self.fingerprint)
 
     def enrol(self, token: str, device_id: str, device_public_key: bytes) -> DeviceCertificate:
@@ -180,22 +186,78 @@ class Hub:
 
     def devices(self) -> list[dict[str, Any]]:
         rows = self.db.execute(
-            "SELECT d.device_id, d.enrolled_at, d.revoked_at, count(p.registration_id)"
-            " FROM devices d LEFT JOIN packets p ON p.device_id = d.device_id"
+            "SELECT d.device_id, d.enrolled_at, d.revoked_at, count(p.registration_id),"
+            " d.quarantined_at FROM devices d LEFT JOIN packets p ON p.device_id = d.device_id"
             " AND p.outcome = 'accepted' GROUP BY d.device_id ORDER BY d.enrolled_at"
         )
         return [
-            {"device_id": r[0], "enrolled_at": r[1], "revoked_at": r[2], "accepted": r[3]}
+            {
+                "device_id": r[0],
+                "enrolled_at": r[1],
+                "revoked_at": r[2],
+                "accepted": r[3],
+                "quarantined_at": r[4],
+            }
             for r in rows
         ]
 
-    def revoke(self, device_id: str) -> bool:
+    def revoke(self, device_id: str, *, actor: str | None = None) -> bool:
         with self._lock, transaction(self.db):
             changed = self.db.execute(
                 "UPDATE devices SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL",
                 [iso(self.clock()), device_id],
             ).rowcount
+            if changed:
+                self._audit(actor, audit.DEVICE_REVOKED, device_id)
         return bool(changed)
+
+    def quarantine(
+        self, device_id: str, *, release: bool = False, actor: str | None = None
+    ) -> bool:
+        """Keep a device's registrations out of the export (or let them back in); False when
+        it already was so. An unknown device is refused."""
+        with self._lock, transaction(self.db):
+            known = self.db.execute(
+                "SELECT quarantined_at FROM devices WHERE device_id = ?", [device_id]
+            ).fetchone()
+            if known is None:
+                raise HubError(404, "unknown_device", f"no device {device_id}")
+            if (known[0] is None) != release:
+                self.db.execute(
+                    "UPDATE devices SET quarantined_at = ? WHERE device_id = ?",
+                    [None if release else iso(self.clock()), device_id],
+                )
+                action = audit.DEVICE_RELEASED if release else audit.DEVICE_QUARANTINED
+                self._audit(actor, action, device_id)
+                return True
+        return False
+
+    # -- the hub's audit log ---------------------------------------------------------------
+
+    def _audit(self, actor: str | None, action: str, subject: str = "", **details: Any) -> None:
+        """One entry in the hub's audit log; the caller holds the lock and the transaction.
+        `actor` None is the OS user running this process."""
+        audit.record(
+            self.db,
+            at=iso(self.clock()),
+            actor=audit.os_user() if actor is None else actor,
+            action=action,
+            subject=subject,
+            details=details,
+        )
+
+    def record_action(
+        self, action: str, subject: str = "", *, actor: str | None = None, **details: Any
+    ) -> None:
+        """Audit an operator's action that changes nothing in the hub (an export, an import)."""
+        with self._lock, transaction(self.db):
+            self._audit(actor, action, subject, **details)
+
+    def audit_entries(self) -> list[dict[str, Any]]:
+        return audit.entries(self.db)
+
+    def verify_audit(self) -> audit.chain.AuditCheck:
+        return audit.verify(self.db)
 
     # -- batches ---------------------------------------------------------------------------
 
@@ -281,6 +343,9 @@ class Hub:
     ) -> PacketResult:
         packet = checked.packet
         key = (packet.registration_id, packet.version)
+        if self._owner(packet.registration_id, device_id, now) != device_id:
+            # not stored: a version from a device that does not own the id squats nothing
+            return PacketResult(*key, "rejected", "not_owner", NOT_OWNER_REASON)
         stored = self.db.execute(
             "SELECT plaintext_sha256, outcome, code, reason FROM packets"
             " WHERE registration_id = ? AND version = ?",
@@ -313,6 +378,19 @@ class Hub:
         )
         return PacketResult(*key, outcome, checked.code, checked.reason)
 
+    def _owner(self, registration_id: str, device_id: str, now: str) -> str:
+        """The device the id belongs to: the first to deliver it. The primary key settles a
+        race between hub processes; the loser's insert does nothing and it reads the winner."""
+        self.db.execute(
+            "INSERT INTO owners (registration_id, device_id, claimed_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (registration_id) DO NOTHING",
+            [registration_id, device_id, now],
+        )
+        row = self.db.execute(
+            "SELECT device_id FROM owners WHERE registration_id = ?", [registration_id]
+        ).fetchone()
+        return str(row[0])
+
     def _open(self, device_id: str, packet: Packet) -> bytes | None:
         try:
             return self.keys.sealing.open(
@@ -325,16 +403,34 @@ class Hub:
 
     # -- export ----------------------------------------------------------------------------
 
-    def registrations(self) -> Iterator[dict[str, Any]]:
-        """The accepted registrations, latest version of each, decrypted."""
+    def registrations(self, *, include_quarantined: bool = False) -> Iterator[dict[str, Any]]:
+        """The accepted registrations, decrypted: of each id, the latest version its owning
+        device sent (versions other devices sent before ownership was kept never count).
+        Each row says whether that device is revoked or quarantined; a quarantined device's
+        rows are left out unless asked for."""
         rows = self.db.execute(
             "SELECT p.registration_id, p.version, p.device_id, p.batch_id, p.received_at,"
-            " p.sealed, b.transport FROM packets p JOIN batches b ON b.batch_id = p.batch_id"
-            " WHERE p.outcome = 'accepted' AND p.version = (SELECT max(version) FROM packets q"
-            " WHERE q.registration_id = p.registration_id AND q.outcome = 'accepted')"
-            " ORDER BY p.registration_id"
+            " p.sealed, b.transport, d.revoked_at IS NOT NULL, d.quarantined_at IS NOT NULL"
+            " FROM owners o JOIN packets p ON p.registration_id = o.registration_id"
+            " AND p.device_id = o.device_id JOIN batches b ON b.batch_id = p.batch_id"
+            " JOIN devices d ON d.device_id = o.device_id"
+            " WHERE p.outcome = 'accepted' AND (? OR d.quarantined_at IS NULL)"
+            " AND p.version = (SELECT max(version) FROM packets q"
+            " WHERE q.registration_id = o.registration_id AND q.device_id = o.device_id"
+            " AND q.outcome = 'accepted') ORDER BY o.registration_id",
+            [include_quarantined],
         )
-        for registration_id, version, device_id, batch_id, received_at, sealed, transport in rows:
+        for (
+            registration_id,
+            version,
+            device_id,
+            batch_id,
+            received_at,
+            sealed,
+            transport,
+            revoked,
+            quarantined,
+        ) in rows:
             opened = self.keys.sealing.open(
                 sealed, packet_info(device_id, registration_id, version)
             )
@@ -350,6 +446,8 @@ class Hub:
                 "received_at": received_at,
                 "batch_id": batch_id,
                 "transport": transport,
+                "device_revoked": bool(revoked),
+                "quarantined": bool(quarantined),
             }
 
     def counts(self) -> dict[str, int]:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
-from fieldreg.store.schema import statements_step
+from fieldreg.store.schema import AUDIT_LOG_TABLE, statements_step
 
 _INITIAL = [
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -51,6 +51,33 @@ _INITIAL = [
 ]
 
 
+# A registration id belongs to the device that first delivered it: the primary key decides,
+# inside the ingest transaction, however many hub processes share the database. An existing
+# hub gives each id to the device of its earliest-received packet (ties: lowest version, then
+# device id). A quarantined device's registrations stay out of the export unless asked for.
+_OWNERSHIP = [
+    """CREATE TABLE owners (
+        registration_id TEXT PRIMARY KEY,
+        device_id TEXT NOT NULL,
+        claimed_at TEXT NOT NULL
+    ) WITHOUT ROWID""",
+    "CREATE INDEX owners_by_device ON owners (device_id)",
+    """INSERT INTO owners (registration_id, device_id, claimed_at)
+       SELECT registration_id, device_id, received_at FROM (
+           SELECT registration_id, device_id, received_at, row_number() OVER (
+               PARTITION BY registration_id ORDER BY received_at, version, device_id
+           ) AS n FROM packets
+       ) WHERE n = 1""",
+    "ALTER TABLE devices ADD COLUMN quarantined_at TEXT",
+]
+
+# What the hub's operators did (tokens, revocations, quarantines, exports, imports): the same
+# append-only hash chain as a device's audit log (fieldreg/store/audit.py), in the hub's file.
+_HUB_AUDIT = AUDIT_LOG_TABLE
+
+
 HUB_MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("hub_0001_initial", statements_step(_INITIAL)),
+    ("hub_0002_ownership", statements_step(_OWNERSHIP)),
+    ("hub_0003_hub_audit", statements_step(_HUB_AUDIT)),
 ]

@@ -125,6 +125,8 @@ HUB_ERRORS = {
     "bad_receipt": "the hub's receipt was unreadable; nothing was marked as sent",
     "not_a_hub": "that address does not answer like a FieldReg hub",
     "refused": "the hub refused the request",
+    "not_owner": "the hub refused this registration: another device sent a registration with "
+    "the same id first; ask the hub's administrator",
     "bad_device_key": "the hub did not accept this device's key",
     "bad_signature": "the hub says the batch signature is wrong",
     "batch_conflict": "the hub already has this batch with other contents",

@@ -32,6 +32,7 @@ class ListRow:
     event: str
     status: str  # draft, pending, synced, rejected
     reject_reason: str = ""
+    reject_code: str = ""
 
     def search_text(self) -> str:
         digits = ascii_digits(self.phone).replace(" ", "")
@@ -51,6 +52,7 @@ def row_from_registration(stored: StoredRegistration) -> ListRow:
         stored.event,
         stored.status,
         stored.reject_reason or "",
+        stored.reject_code or "",
     )
 
 
@@ -128,7 +130,8 @@ class RegistrationTableModel(QAbstractTableModel):
             return self._formatter.date_time(row.when)
         if column == "status":
             text = messages.choice(messages.STATUSES, row.status)
-            return f"{text}: {row.reject_reason}" if row.reject_reason else text
+            why = messages.rejection_text(row.reject_code, row.reject_reason)
+            return f"{text}: {why}" if why else text
         if column in ("id_number", "phone"):
             return self._formatter.digits(getattr(row, column))
         return getattr(row, column)
