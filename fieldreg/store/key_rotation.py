@@ -19,7 +19,7 @@ from sqlite_utils import Database
 from fieldreg.store import crypto
 from fieldreg.store.database import read_meta, write_meta
 
-REPROTECT_CHUNK = 500  # rows per transaction: ~30 ms here, so a registration waits at most that
+REPROTECT_CHUNK = 250  # rows per transaction, like register_many: a registration waits one chunk
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +139,8 @@ def reprotect_chunk(db: Database, ring: KeyRing, limit: int = REPROTECT_CHUNK) -
     """Inside a transaction: re-encrypt up to `limit` rows of each kind under the current key.
     Returns True when nothing is left, after deleting the retired keys."""
     left = _reencrypt_versions(db, ring, limit)
-    left |= _reindex_registrations(db, ring, limit)
+    if not left:  # the versions' pass re-indexes as it goes: this picks up the rest
+        left = _reindex_registrations(db, ring, limit)
     left |= _reencrypt_drafts(db, ring, limit)
     if left or not ring.retired:
         return not left
@@ -155,48 +156,59 @@ def _old_keys(ring: KeyRing, generation: int) -> crypto.DataKeys:
 
 
 def _reencrypt_versions(db: Database, ring: KeyRing, limit: int) -> bool:
+    """Versions under an earlier key, re-encrypted; a registration whose current version this
+    is gets its blind indexes under the current index key in the same pass (the old ones
+    would let a holder of the old data key test a guessed phone number against a copy)."""
     rows = db.execute(
-        "SELECT registration_id, version, key_generation, ciphertext FROM registration_versions"
-        " WHERE key_generation < ? LIMIT ?",
-        [ring.generation, limit],
+        "SELECT v.registration_id, v.version, v.key_generation, v.ciphertext,"
+        " r.version = v.version AND r.key_generation < ? FROM registration_versions v"
+        " JOIN registrations r ON r.id = v.registration_id WHERE v.key_generation < ? LIMIT ?",
+        [ring.generation, ring.generation, limit],
     ).fetchall()
-    for registration_id, version, gen, ciphertext in rows:
+    versions, registrations = [], []
+    for registration_id, version, gen, ciphertext, current in rows:
         aad = crypto.version_aad(registration_id, version)
         plaintext = crypto.open_sealed(_old_keys(ring, gen).record_key, ciphertext, aad)
-        db.execute(
-            "UPDATE registration_versions SET ciphertext = ?, key_generation = ?"
-            " WHERE registration_id = ? AND version = ?",
-            [
-                crypto.seal(ring.current.record_key, plaintext, aad),
-                ring.generation,
-                registration_id,
-                version,
-            ],
-        )
+        new = crypto.seal(ring.current.record_key, plaintext, aad)
+        versions.append((new, ring.generation, registration_id, version))
+        if current:
+            registrations.append((*_indexes(ring, plaintext), ring.generation, registration_id))
+    db.conn.executemany(
+        "UPDATE registration_versions SET ciphertext = ?, key_generation = ?"
+        " WHERE registration_id = ? AND version = ?",
+        versions,
+    )
+    _set_indexes(db, registrations)
     return len(rows) == limit
 
 
+def _indexes(ring: KeyRing, plaintext: bytes) -> tuple[bytes | None, bytes]:
+    record = json.loads(plaintext)["record"]
+    return ring.current.record_indexes(record["id_type"], record["id_number"], record["phone"])
+
+
+def _set_indexes(db: Database, rows: list[tuple[bytes | None, bytes, int, str]]) -> None:
+    db.conn.executemany(
+        "UPDATE registrations SET id_index = ?, phone_index = ?, key_generation = ? WHERE id = ?",
+        rows,
+    )
+
+
 def _reindex_registrations(db: Database, ring: KeyRing, limit: int) -> bool:
-    """Blind indexes under the current index key (the old one would let a holder of the old
-    data key test a guessed phone number against a copied file)."""
+    """Registrations still indexed under an earlier key whose current version is already
+    under the current one (a correction made mid-way, a chunk cut short)."""
     rows = db.execute(
         "SELECT r.id, r.version, v.key_generation, v.ciphertext FROM registrations r JOIN"
         " registration_versions v ON v.registration_id = r.id AND v.version = r.version"
         " WHERE r.key_generation < ? LIMIT ?",
         [ring.generation, limit],
     ).fetchall()
+    updates = []
     for registration_id, version, gen, ciphertext in rows:
         aad = crypto.version_aad(registration_id, version)
-        record = json.loads(crypto.open_sealed(_old_keys(ring, gen).record_key, ciphertext, aad))
-        record = record["record"]
-        id_index, phone_index = ring.current.record_indexes(
-            record["id_type"], record["id_number"], record["phone"]
-        )
-        db.execute(
-            "UPDATE registrations SET id_index = ?, phone_index = ?, key_generation = ?"
-            " WHERE id = ?",
-            [id_index, phone_index, ring.generation, registration_id],
-        )
+        plaintext = crypto.open_sealed(_old_keys(ring, gen).record_key, ciphertext, aad)
+        updates.append((*_indexes(ring, plaintext), ring.generation, registration_id))
+    _set_indexes(db, updates)
     return len(rows) == limit
 
 

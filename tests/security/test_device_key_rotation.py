@@ -23,6 +23,7 @@ from fieldreg.errors import FieldRegError
 from fieldreg.store import crypto
 from fieldreg.store.session import Session
 from fieldreg.store.store import Store
+from tests.cli_runner import fieldreg, init_store
 from tests.factories import FAST_KDF, PASSPHRASE, new_store, raw_record
 
 VANNA = "vanna-field-notebook-7"
@@ -320,3 +321,26 @@ def test_kill_9_in_the_middle_of_re_encryption_loses_nothing(
     late = _copy(tmp_path / "store", tmp_path / "late")
     assert _attack(late, "Vanna", VANNA)[1:] == (set(), set())
     reopened.close()
+
+
+def test_fieldreg_operator_disable_rotates_and_re_protects_every_record(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    init_store(data)
+    added = fieldreg(data, "operator", "add", "Vanna", FIELDREG_NEW_PASSPHRASE=VANNA)
+    assert added.returncode == 0, added.stderr
+    lines = "\n".join(json.dumps(raw_record()) for _ in range(3)).encode()
+    registered = fieldreg(
+        data, "register", "-", input=lines, FIELDREG_PASSPHRASE=VANNA, FIELDREG_OPERATOR="Vanna"
+    )
+    assert registered.returncode == 0, registered.stderr
+    early = _copy(data, tmp_path / "early")
+    assert len(_attack(early, "Vanna", VANNA)[1]) == 3
+
+    disabled = fieldreg(data, "operator", "disable", "Vanna", "--operator", "Sokha")
+    assert disabled.returncode == 0, disabled.stderr
+    assert "Vanna is disabled" in disabled.stdout
+    assert "records re-protected under the new key (3 of 3)" in disabled.stderr
+    late = _copy(data, tmp_path / "late")
+    assert _attack(late, "Vanna", VANNA)[1:] == (set(), set())
+    listed = fieldreg(data, "list", "--operator", "Sokha")
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) == 3
