@@ -23,7 +23,7 @@ def main() -> int:
         bench_gazetteer = importlib.import_module("benchmarks.bench_gazetteer")
         print()
         print(bench_gazetteer.run())
-    for name in ("bench_scan", "bench_sync", "bench_startup", "bench_ui"):
+    for name in ("bench_scan", "bench_sync", "bench_startup", "bench_ui", "bench_rotation"):
         if importlib.util.find_spec(f"benchmarks.{name}") is not None:
             print()
             print(importlib.import_module(f"benchmarks.{name}").run(quick=True))

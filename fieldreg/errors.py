@@ -63,6 +63,7 @@ ERROR_CODES: dict[str, str] = {
     "backoff": "store",
     "locked_out": "store",
     "operator_disabled": "store",
+    "operator_needs_reset": "store",
     "wrong_recovery_key": "store",
     "not_coordinator": "store",
     "not_permitted": "store",

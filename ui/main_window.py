@@ -204,6 +204,7 @@ class MainWindow(QMainWindow):
             self.nav_buttons[key].setVisible(operator.is_coordinator)
         self._render_who()
         self._refresh_device_count()
+        self.operators.continue_reprotection()  # a rotation left unfinished resumes here
         today = self.services.today_iso()
         if self.day_event is not None and self.day_event.day == today:
             self._begin_work()

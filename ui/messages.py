@@ -121,6 +121,11 @@ STORE_ERRORS = {
         "a new passphrase, or use the recovery key.",
     ),
     "operator_disabled": QT_TRANSLATE_NOOP("StoreErrors", "This account is disabled."),
+    "operator_needs_reset": QT_TRANSLATE_NOOP(
+        "StoreErrors",
+        "The data key of this laptop was changed and this account has no key for it yet. "
+        "Ask a coordinator to set a new passphrase for it.",
+    ),
     "wrong_recovery_key": QT_TRANSLATE_NOOP(
         "StoreErrors", "That recovery key does not open this store."
     ),

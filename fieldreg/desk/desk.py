@@ -51,6 +51,7 @@ from fieldreg.store.administration import DEVICE_SETTINGS
 from fieldreg.store.audit import AuditCheck
 from fieldreg.store.crypto import KdfParams
 from fieldreg.store.database import DB_FILENAME, StoreError, storage_boundary
+from fieldreg.store.key_rotation import Progress, Rotation
 from fieldreg.store.operators import Operator
 from fieldreg.store.outbox import SyncAttempt
 from fieldreg.store.session import DraftInfo, Session, StoredRegistration
@@ -362,13 +363,36 @@ class Desk:
 
     @_storage_boundary
     def reset_operator(self, name: str, passphrase: str) -> OperatorsChanged:
-        self._unlocked.reset_operator(name, passphrase)
-        return OperatorsChanged(self._opened.operators())
+        """A new passphrase; the data key is rotated so the old passphrase reads nothing more."""
+        return self._operators_changed(self._unlocked.reset_operator(name, passphrase))
 
     @_storage_boundary
     def set_operator_disabled(self, name: str, disabled: bool) -> OperatorsChanged:
-        self._unlocked.set_operator_disabled(name, disabled)
-        return OperatorsChanged(self._opened.operators())
+        """Disabling rotates the data key: a copy of the file and the old passphrase read
+        nothing once the re-encryption (`reprotect`) has finished."""
+        return self._operators_changed(self._unlocked.set_operator_disabled(name, disabled))
+
+    def _operators_changed(self, rotation: Rotation | None) -> OperatorsChanged:
+        operators = self._opened.operators()
+        if rotation is None:
+            return OperatorsChanged(operators)
+        return OperatorsChanged(
+            operators,
+            self._unlocked.rotation_progress(),
+            rotation.new_recovery_key,
+            tuple(rotation.needs_reset),
+        )
+
+    @_storage_boundary
+    def rotation_progress(self) -> Progress | None:
+        """How far re-protecting records under the current data key is; None when locked."""
+        return self._session.rotation_progress() if self._session else None
+
+    @_storage_boundary
+    def reprotect(self) -> Progress:
+        """Re-encrypt one short chunk under the current data key (after a rotation). Call
+        again until `finished`; registering between two calls waits for one chunk at most."""
+        return self._unlocked.reprotect()
 
     @_storage_boundary
     def recover_operator(self, recovery_key: str, name: str, passphrase: str) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from fieldreg.record import Registration
+from fieldreg.store.key_rotation import Progress
 from fieldreg.store.operators import Operator
 from fieldreg.store.session import RecordVersion, StoredRegistration
 from fieldreg.store.sync_settings import SyncSettings
@@ -118,7 +119,15 @@ class DraftSaved:
 
 @dataclass(frozen=True, slots=True)
 class OperatorsChanged:
+    """After a disable or a reset the data key was rotated: `reprotecting` says how far the
+    re-encryption is (the front end keeps calling `Desk.reprotect` until it is finished);
+    `new_recovery_key` is set when the old one could not be carried over (show it once, as
+    at init); `needs_reset` names operators who lost access and need a new passphrase."""
+
     operators: list[Operator]
+    reprotecting: Progress | None = None
+    new_recovery_key: str | None = None
+    needs_reset: tuple[str, ...] = ()
     changes: Changes = Changes(operators=True)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from fieldreg.clock import Clock, iso
-from fieldreg.store import audit, crypto, operators
+from fieldreg.store import audit, crypto, key_rotation, operators
 from fieldreg.store.database import StoreError, transaction, write_meta
 from fieldreg.store.sync_settings import SyncSettings
 
@@ -19,10 +19,14 @@ class Administration:
     """Mixed into Session, which provides these attributes."""
 
     db: Database
-    _keys: crypto.DataKeys
+    _ring: key_rotation.KeyRing
+    _key_pair: crypto.KeyPair
     operator: operators.Operator
     clock: Clock
     _kdf: crypto.KdfParams
+
+    def _fresh_keys(self) -> key_rotation.KeyRing:
+        raise NotImplementedError  # Session's
 
     # -- operators (coordinators only) -----------------------------------------------------
 
@@ -39,7 +43,7 @@ class Administration:
                 name=name,
                 role=role,
                 passphrase=passphrase,
-                data_key=self._keys.data_key,
+                data_key=self._fresh_keys().current.data_key,
                 kdf=self._kdf,
                 now=now,
             )
@@ -52,17 +56,20 @@ class Administration:
                 details={"role": role},
             )
 
-    def reset_operator(self, name: str, passphrase: str) -> None:
-        """New passphrase for an operator who forgot theirs or is locked out."""
+    def reset_operator(self, name: str, passphrase: str) -> key_rotation.Rotation:
+        """New passphrase for an operator who forgot theirs or is locked out. Whoever knows the
+        old one (it may have leaked) must not read on: the data key is rotated."""
         self._require_coordinator("operator_reset")
         if operators.get(self.db, name) is None:
             raise StoreError("unknown_operator", name=name)
+        operators.check_passphrase(passphrase, name)
         with transaction(self.db):
-            operators.set_passphrase(
+            rotation = self._rotate(leaving=name)
+            pair = operators.set_passphrase(
                 self.db,
                 name=name,
                 passphrase=passphrase,
-                data_key=self._keys.data_key,
+                data_key=rotation.ring.current.data_key,
                 kdf=self._kdf,
             )
             audit.append(
@@ -72,19 +79,30 @@ class Administration:
                 action="operator_reset",
                 subject=name,
             )
+        self._ring = rotation.ring  # only once committed
+        if name == self.operator.name:
+            self._key_pair = pair
+        return rotation
 
-    def set_operator_disabled(self, name: str, disabled: bool) -> None:
+    def set_operator_disabled(self, name: str, disabled: bool) -> key_rotation.Rotation | None:
         """Stop (or allow again) an operator's logins; their registrations stay. A coordinator
-        cannot disable themself, so the device always keeps one who can undo it."""
+        cannot disable themself, so the device always keeps one who can undo it. Disabling
+        rotates the data key (the answer says what follows); enabling gives them the current
+        one again."""
         self._require_coordinator("operator_disable")
         if operators.get(self.db, name) is None:
             raise StoreError("unknown_operator", name=name)
         if name == self.operator.name:
             raise StoreError("not_permitted", action="disable_self")
+        rotation = None
         with transaction(self.db):
             self.db.execute(
                 "UPDATE operators SET disabled = ? WHERE name = ?", [int(disabled), name]
             )
+            if disabled:
+                rotation = self._rotate(leaving=name)
+            else:
+                operators.seal_for(self.db, name, self._fresh_keys().current.data_key)
             audit.append(
                 self.db,
                 at=iso(self.clock()),
@@ -92,6 +110,48 @@ class Administration:
                 action="operator_disable" if disabled else "operator_enable",
                 subject=name,
             )
+        if rotation is not None:
+            self._ring = rotation.ring  # only once committed
+        return rotation
+
+    def _rotate(self, *, leaving: str) -> key_rotation.Rotation:
+        """Inside the caller's transaction: a new data key for everyone but `leaving`."""
+        rotation = key_rotation.rotate(self.db, self._fresh_keys(), leaving=leaving)
+        audit.append(
+            self.db,
+            at=iso(self.clock()),
+            actor=self.operator.name,
+            action="key_rotated",
+            subject=leaving,
+            details={
+                "generation": rotation.ring.generation,
+                "needs_reset": rotation.needs_reset,
+                "new_recovery_key": rotation.new_recovery_key is not None,
+            },
+        )
+        return rotation
+
+    def rotation_progress(self) -> key_rotation.Progress:
+        return key_rotation.progress(self.db, self._fresh_keys())
+
+    def reprotect(self, limit: int = key_rotation.REPROTECT_CHUNK) -> key_rotation.Progress:
+        """Re-encrypt one chunk under the current data key (any operator may: it reveals
+        nothing). The last one drops the earlier keys and checkpoints the WAL, so no page
+        still holding them stays beside the file."""
+        with transaction(self.db):
+            ring = self._fresh_keys()
+            finished = key_rotation.reprotect_chunk(self.db, ring, limit)
+            if finished and ring.retired:
+                audit.append(
+                    self.db,
+                    at=iso(self.clock()),
+                    actor=self.operator.name,
+                    action="reprotected",
+                    details={"generation": ring.generation},
+                )
+        if finished and ring.retired:
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return self.rotation_progress()
 
     def set_device_setting(self, key: str, value: int) -> None:
         """A coordinator's device-wide setting (e.g. idle_lock_minutes), audited."""

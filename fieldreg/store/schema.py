@@ -129,6 +129,32 @@ _SYNC = [
 ]
 
 
+# Data-key rotation (issue 9 item 6): operator key pairs, and a key generation on every
+# encrypted row so re-encryption can run in chunks after the new key is in place.
+_KEY_ROTATION = [
+    # The operator's key pair: the public half in clear, the private half wrapped under the
+    # passphrase's Argon2id key, and the data key sealed to the public half (NULL while the
+    # operator is disabled). wrapped_key (the data key under the passphrase) is emptied when
+    # the operator's key pair is made, at their first login after this step.
+    "ALTER TABLE operators ADD COLUMN public_key BLOB",
+    "ALTER TABLE operators ADD COLUMN wrapped_private BLOB",
+    "ALTER TABLE operators ADD COLUMN sealed_key BLOB",
+    "ALTER TABLE registration_versions ADD COLUMN key_generation INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE registrations ADD COLUMN key_generation INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE drafts ADD COLUMN key_generation INTEGER NOT NULL DEFAULT 0",
+    "CREATE INDEX registration_versions_by_generation ON registration_versions (key_generation)",
+    "CREATE INDEX registrations_by_generation ON registrations (key_generation)",
+    # A version stays what it was written as; re-encryption under a newer key may replace its
+    # ciphertext, and only together with a higher key generation.
+    "DROP TRIGGER registration_versions_immutable",
+    """CREATE TRIGGER registration_versions_immutable BEFORE UPDATE ON registration_versions
+       WHEN NOT (NEW.registration_id IS OLD.registration_id AND NEW.version IS OLD.version
+                 AND NEW.created_at IS OLD.created_at AND NEW.operator IS OLD.operator
+                 AND NEW.change IS OLD.change AND NEW.key_generation > OLD.key_generation)
+       BEGIN SELECT RAISE(ABORT, 'registration versions are immutable'); END""",
+]
+
+
 def statements_step(statements: list[str]) -> Callable[[Database], None]:
     def step(db: Database) -> None:
         for statement in statements:
@@ -140,4 +166,5 @@ def statements_step(statements: list[str]) -> Callable[[Database], None]:
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0001_initial", statements_step(_INITIAL)),
     ("0002_sync", statements_step(_SYNC)),
+    ("0003_key_rotation", statements_step(_KEY_ROTATION)),
 ]

@@ -18,7 +18,7 @@ from sqlite_utils import Database
 from fieldreg.clock import Clock, iso
 from fieldreg.gazetteer import load_gazetteer
 from fieldreg.record import Registration, ValidationResult, validate
-from fieldreg.store import audit, crypto, operators
+from fieldreg.store import audit, crypto, key_rotation, operators
 from fieldreg.store.administration import Administration
 from fieldreg.store.database import StoreError, transaction
 from fieldreg.transfer.sealing import HubPublicKey, packet_info
@@ -80,14 +80,6 @@ class DraftInfo:
     event: str
 
 
-def _version_aad(registration_id: str, version: int) -> bytes:
-    return f"fieldreg/v1/registration/{registration_id}/{version}".encode("ascii")
-
-
-def _draft_aad(draft_id: str) -> bytes:
-    return f"fieldreg/v1/draft/{draft_id}".encode("ascii")
-
-
 def check_event(event: str) -> str:
     if len(event) > MAX_EVENT_LENGTH or any(ord(char) < 32 or ord(char) == 127 for char in event):
         raise StoreError("invalid_event")
@@ -98,7 +90,7 @@ class Session(Administration):
     def __init__(
         self,
         db: Database,
-        keys: crypto.DataKeys,
+        unlocked: operators.Unlocked,
         operator: operators.Operator,
         *,
         device_id: str,
@@ -107,7 +99,8 @@ class Session(Administration):
         hub_key: HubPublicKey | None = None,
     ) -> None:
         self.db = db
-        self._keys = keys
+        self._key_pair = unlocked.key_pair
+        self._ring = key_rotation.load_ring(db, unlocked.data_key)
         self.operator = operator
         self.device_id = device_id
         self.clock = clock
@@ -123,23 +116,57 @@ class Session(Administration):
     def validate(self, raw: Any) -> ValidationResult:
         return validate(raw, today=self.today(), villages=load_gazetteer())
 
+    @property
+    def _keys(self) -> crypto.DataKeys:
+        return self._ring.current
+
+    def _fresh_keys(self) -> key_rotation.KeyRing:
+        """The key ring, reloaded if another session rotated or finished re-encrypting since:
+        the new data key is sealed to this operator's key pair (none if disabled or reset)."""
+        row = self.db.execute(
+            "SELECT (SELECT value FROM meta WHERE key = 'key_generation'),"
+            " (SELECT value FROM meta WHERE key = 'retired_keys')"
+        ).fetchone()
+        current = self._ring.generation == int(row[0] or 0)
+        if current and bool(row[1]) == bool(self._ring.retired):
+            return self._ring
+        data_key = self._ring.current.data_key
+        if not current:
+            sealed = self.db.execute(
+                "SELECT sealed_key FROM operators WHERE name = ? AND NOT disabled",
+                [self.operator.name],
+            ).fetchone()
+            if sealed is None or sealed[0] is None:
+                raise StoreError("locked")
+            data_key = self._key_pair.open(sealed[0], f"operator/{self.operator.name}")
+        self._ring = key_rotation.load_ring(self.db, data_key)
+        return self._ring
+
+    def _keys_for(self, generation: int) -> crypto.DataKeys:
+        keys = self._ring.keys(generation) or self._fresh_keys().keys(generation)
+        if keys is None:
+            raise StoreError("locked")
+        return keys
+
     def indexes(self, record: Registration) -> tuple[bytes | None, bytes]:
-        id_index = (
-            self._keys.blind_index(f"id/{record.id_type}", record.id_number)
-            if record.id_number
-            else None
-        )
-        return id_index, self._keys.blind_index("phone", record.phone)
+        return self._keys.record_indexes(record.id_type, record.id_number, record.phone)
 
     def find_duplicates(
         self, record: Registration, *, exclude: str | None = None
     ) -> list[DuplicateMatch]:
-        """Existing registrations with the same ID number or phone, by exact blind-index match."""
-        id_index, phone_index = self.indexes(record)
+        """Existing registrations with the same ID number or phone, by exact blind-index match.
+        While a re-encryption runs, rows indexed under an earlier key are looked up too."""
+        ring = self._fresh_keys()
+        pairs = [
+            keys.record_indexes(record.id_type, record.id_number, record.phone)
+            for keys in ring.all_keys()
+        ]
+        ids, phones = [pair[0] for pair in pairs], [pair[1] for pair in pairs]
+        marks = ", ".join("?" * len(pairs))
         rows = self.db.execute(
-            "SELECT id, 'id_number' FROM registrations WHERE id_index = ?"
-            " UNION ALL SELECT id, 'phone' FROM registrations WHERE phone_index = ?",
-            [id_index, phone_index],
+            f"SELECT id, 'id_number' FROM registrations WHERE id_index IN ({marks})"
+            f" UNION ALL SELECT id, 'phone' FROM registrations WHERE phone_index IN ({marks})",
+            [*ids, *phones],
         )
         return [DuplicateMatch(row[0], row[1]) for row in rows if row[0] != exclude]
 
@@ -199,10 +226,11 @@ class Session(Administration):
     ) -> str:
         registration_id = str(uuid6.uuid7())
         now = iso(self.clock())
+        self._fresh_keys()
         id_index, phone_index = self.indexes(record)
         self.db.execute(
             "INSERT INTO registrations (id, created_at, operator, event, device_id, version,"
-            " id_index, phone_index) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
+            " id_index, phone_index, key_generation) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)",
             [
                 registration_id,
                 now,
@@ -211,6 +239,7 @@ class Session(Administration):
                 self.device_id,
                 id_index,
                 phone_index,
+                self._ring.generation,
             ],
         )
         self._insert_version(registration_id, 1, now, "created", record, note)
@@ -238,13 +267,22 @@ class Session(Administration):
         plaintext = json.dumps(
             {"record": record.to_json(), "note": note}, ensure_ascii=False, separators=(",", ":")
         ).encode("utf-8")
+        ring = self._fresh_keys()
         ciphertext = crypto.seal(
-            self._keys.record_key, plaintext, _version_aad(registration_id, version)
+            ring.current.record_key, plaintext, crypto.version_aad(registration_id, version)
         )
         self.db.execute(
             "INSERT INTO registration_versions (registration_id, version, created_at, operator,"
-            " change, ciphertext) VALUES (?, ?, ?, ?, ?, ?)",
-            [registration_id, version, now, self.operator.name, change, ciphertext],
+            " change, ciphertext, key_generation) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                registration_id,
+                version,
+                now,
+                self.operator.name,
+                change,
+                ciphertext,
+                ring.generation,
+            ],
         )
 
     def _seal(
@@ -299,9 +337,13 @@ class Session(Administration):
 
     # -- reading ---------------------------------------------------------------------------
 
-    def _decrypt(self, registration_id: str, version: int, ciphertext: bytes) -> dict[str, Any]:
+    def _decrypt(
+        self, registration_id: str, version: int, ciphertext: bytes, generation: int
+    ) -> dict[str, Any]:
         plaintext = crypto.open_sealed(
-            self._keys.record_key, ciphertext, _version_aad(registration_id, version)
+            self._keys_for(generation).record_key,
+            ciphertext,
+            crypto.version_aad(registration_id, version),
         )
         return dict(json.loads(plaintext))
 
@@ -317,8 +359,9 @@ class Session(Administration):
             code,
             reason,
             ciphertext,
+            generation,
         ) = row
-        payload = self._decrypt(registration_id, version, ciphertext)
+        payload = self._decrypt(registration_id, version, ciphertext, generation)
         return StoredRegistration(
             registration_id,
             created_at,
@@ -334,7 +377,7 @@ class Session(Administration):
 
     _SELECT = (
         "SELECT r.id, r.created_at, r.operator, r.event, r.device_id, r.version, r.sync_status,"
-        " r.sync_code, r.sync_reason, v.ciphertext FROM registrations r JOIN"
+        " r.sync_code, r.sync_reason, v.ciphertext, v.key_generation FROM registrations r JOIN"
         " registration_versions v ON v.registration_id = r.id AND v.version = r.version"
     )
 
@@ -361,13 +404,13 @@ class Session(Administration):
 
     def history(self, registration_id: str) -> list[RecordVersion]:
         rows = self.db.execute(
-            "SELECT version, created_at, operator, change, ciphertext FROM registration_versions"
-            " WHERE registration_id = ? ORDER BY version",
+            "SELECT version, created_at, operator, change, ciphertext, key_generation"
+            " FROM registration_versions WHERE registration_id = ? ORDER BY version",
             [registration_id],
         ).fetchall()
         versions = []
-        for version, created_at, operator, change, ciphertext in rows:
-            payload = self._decrypt(registration_id, version, ciphertext)
+        for version, created_at, operator, change, ciphertext, generation in rows:
+            payload = self._decrypt(registration_id, version, ciphertext, generation)
             versions.append(
                 RecordVersion(
                     version,
@@ -391,9 +434,9 @@ class Session(Administration):
             raise StoreError("not_permitted", action="correct")
         version = current.version + 1
         now = iso(self.clock())
-        id_index, phone_index = self.indexes(record)
         with transaction(self.db):
             self._insert_version(registration_id, version, now, "correction", record, reason)
+            id_index, phone_index = self.indexes(record)
             self._seal(
                 registration_id,
                 version,
@@ -405,8 +448,9 @@ class Session(Administration):
             )
             self.db.execute(
                 "UPDATE registrations SET version = ?, id_index = ?, phone_index = ?,"
-                " sync_status = 'pending', sync_code = NULL, sync_reason = NULL WHERE id = ?",
-                [version, id_index, phone_index, registration_id],
+                " key_generation = ?, sync_status = 'pending', sync_code = NULL,"
+                " sync_reason = NULL WHERE id = ?",
+                [version, id_index, phone_index, self._ring.generation, registration_id],
             )
             audit.append(
                 self.db,
@@ -428,22 +472,34 @@ class Session(Administration):
         if len(plaintext) > MAX_DRAFT_BYTES:
             raise StoreError("draft_too_large", limit=MAX_DRAFT_BYTES)
         draft_id = draft_id or str(uuid6.uuid7())
-        ciphertext = crypto.seal(self._keys.record_key, plaintext, _draft_aad(draft_id))
         with transaction(self.db):
+            ring = self._fresh_keys()
+            ciphertext = crypto.seal(ring.current.record_key, plaintext, crypto.draft_aad(draft_id))
             self.db.execute(
-                "INSERT INTO drafts (id, operator, event, updated_at, ciphertext)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+                "INSERT INTO drafts (id, operator, event, updated_at, ciphertext, key_generation)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
                 " event = excluded.event, updated_at = excluded.updated_at,"
-                " ciphertext = excluded.ciphertext",
-                [draft_id, self.operator.name, check_event(event), iso(self.clock()), ciphertext],
+                " ciphertext = excluded.ciphertext, key_generation = excluded.key_generation",
+                [
+                    draft_id,
+                    self.operator.name,
+                    check_event(event),
+                    iso(self.clock()),
+                    ciphertext,
+                    ring.generation,
+                ],
             )
         return draft_id
 
     def load_draft(self, draft_id: str) -> dict[str, Any]:
-        row = self.db.execute("SELECT ciphertext FROM drafts WHERE id = ?", [draft_id]).fetchone()
+        row = self.db.execute(
+            "SELECT ciphertext, key_generation FROM drafts WHERE id = ?", [draft_id]
+        ).fetchone()
         if row is None:
             raise StoreError("not_found", id=draft_id[:40])
-        plaintext = crypto.open_sealed(self._keys.record_key, row[0], _draft_aad(draft_id))
+        plaintext = crypto.open_sealed(
+            self._keys_for(row[1]).record_key, row[0], crypto.draft_aad(draft_id)
+        )
         return dict(json.loads(plaintext))
 
     def drafts(self) -> list[DraftInfo]:

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlite_utils import Database
 
 from fieldreg.clock import Clock, iso, utc_now
-from fieldreg.store import audit, crypto, operators, signing_key
+from fieldreg.store import audit, crypto, key_rotation, operators, signing_key
 from fieldreg.store.administration import DEVICE_SETTINGS
 from fieldreg.store.database import (
     DataDir,
@@ -31,6 +31,7 @@ from fieldreg.store.database import (
     write_meta,
 )
 from fieldreg.store.device_identity import DeviceCertificate, DeviceIdentity, public_bytes
+from fieldreg.store.operators import Unlocked
 from fieldreg.store.outbox import Outbox
 from fieldreg.store.session import Session
 from fieldreg.store.sync_settings import SyncSettings
@@ -68,9 +69,6 @@ class Store:
         data_dir = DataDir(root)
         db = create_database(data_dir)
         data_key, recovery_key = crypto.new_key(), crypto.new_recovery_key()
-        recovery_wrap = crypto.wrap_key(
-            crypto.recovery_wrapping_key(recovery_key), data_key, "recovery"
-        )
         now = clock()
         device_id = str(uuid.uuid4())
         key_home = signing_key.keep(root, device_id, new_signing_key())
@@ -78,11 +76,12 @@ class Store:
             meta = {
                 "device_id": device_id,
                 "created_at": iso(now),
-                "recovery_wrapped_key": base64.b64encode(recovery_wrap).decode("ascii"),
                 signing_key.HOME_META: key_home,
             }
             for key, value in meta.items():
                 db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", [key, value])
+            recovery_public = crypto.KeyPair.from_recovery_key(recovery_key).public_bytes()
+            key_rotation.set_recovery_seal(db, recovery_public, data_key)
             operators.insert(
                 db,
                 name=operator,
@@ -248,24 +247,18 @@ class Store:
 
     def unlock(self, operator: str, passphrase: str) -> Session:
         """Log in offline. Wrong passphrases raise `wrong_passphrase`, `backoff`, `locked_out`."""
-        data_key = operators.login(self.db, operator, passphrase, self.clock())
-        return self._session(operator, data_key)
+        unlocked = operators.login(self.db, operator, passphrase, self.clock())
+        return self._session(operator, unlocked)
 
     def recover(self, recovery_key: str, operator: str, new_passphrase: str) -> Session:
         """Use the recovery key to set a coordinator's passphrase (creating the coordinator if
         needed) and clear its lock-out."""
-        wrapped = base64.b64decode(self._meta("recovery_wrapped_key"))
-        try:
-            data_key = crypto.unwrap_key(
-                crypto.recovery_wrapping_key(recovery_key), wrapped, "recovery"
-            )
-        except crypto.WrongKey:
-            raise StoreError("wrong_recovery_key") from None
         now = self.clock()
         existing = operators.get(self.db, operator)
         with transaction(self.db):
+            data_key = self._recovered_data_key(recovery_key)
             if existing is None:
-                operators.insert(
+                pair = operators.insert(
                     self.db,
                     name=operator,
                     role="coordinator",
@@ -277,7 +270,7 @@ class Store:
             elif not existing.is_coordinator:
                 raise StoreError("not_coordinator", name=operator)
             else:
-                operators.set_passphrase(
+                pair = operators.set_passphrase(
                     self.db,
                     name=operator,
                     passphrase=new_passphrase,
@@ -285,14 +278,33 @@ class Store:
                     kdf=self.kdf,
                 )
             audit.append(self.db, at=iso(now), actor=operator, action="recovery_key_used")
-        return self._session(operator, data_key)
+        return self._session(operator, Unlocked(data_key, pair))
 
-    def _session(self, operator_name: str, data_key: bytes) -> Session:
+    def _recovered_data_key(self, recovery_key: str) -> bytes:
+        """Inside a transaction: the data key opened by the recovery key. A store from before
+        rotation has it wrapped under the key itself: the key pair derived from the recovery
+        key takes over now, so later rotations can seal to its public half."""
+        try:
+            sealed = self._optional_meta("recovery_sealed_key")
+            if sealed is not None:
+                pair = crypto.KeyPair.from_recovery_key(recovery_key)
+                return pair.open(crypto.unb64(sealed), "recovery")
+            wrapped = base64.b64decode(self._meta("recovery_wrapped_key"))
+            data_key = crypto.unwrap_key(
+                crypto.recovery_wrapping_key(recovery_key), wrapped, "recovery"
+            )
+        except crypto.WrongKey:
+            raise StoreError("wrong_recovery_key") from None
+        public = crypto.KeyPair.from_recovery_key(recovery_key).public_bytes()
+        key_rotation.set_recovery_seal(self.db, public, data_key)
+        return data_key
+
+    def _session(self, operator_name: str, unlocked: Unlocked) -> Session:
         operator = operators.get(self.db, operator_name)
         assert operator is not None
         return Session(
             self.db,
-            crypto.DataKeys.from_data_key(data_key),
+            unlocked,
             operator,
             device_id=self.device_id,
             clock=self.clock,

@@ -830,6 +830,22 @@
         <translation>បានកំណត់ពាក្យសម្ងាត់ថ្មីសម្រាប់ {name}។</translation>
     </message>
     <message>
+        <source>These users have no key for the new data key yet and need a new passphrase: {names}</source>
+        <translation>អ្នកប្រើទាំងនេះមិនទាន់មានសោសម្រាប់សោទិន្នន័យថ្មីនៅឡើយទេ ហើយត្រូវការពាក្យសម្ងាត់ថ្មី៖ {names}</translation>
+    </message>
+    <message>
+        <source>The old recovery key no longer opens this laptop. Write down the new one now, keep it away from the laptop and destroy the old one:</source>
+        <translation>សោស្តារចាស់មិនអាចបើកកុំព្យូទ័រនេះបានទៀតទេ។ សូមសរសេរសោថ្មីទុកឥឡូវនេះ រក្សាវាឱ្យឆ្ងាយពីកុំព្យូទ័រ ហើយបំផ្លាញសោចាស់ចោល៖</translation>
+    </message>
+    <message>
+        <source>All records are protected by the new key.</source>
+        <translation>កំណត់ត្រាទាំងអស់ត្រូវបានការពារដោយសោថ្មីហើយ។</translation>
+    </message>
+    <message>
+        <source>Records are being re-protected ({done} of {total}).</source>
+        <translation>កំពុងការពារកំណត់ត្រាឡើងវិញ ({done} ក្នុងចំណោម {total})។</translation>
+    </message>
+    <message>
         <source>Users of this laptop</source>
         <translation>អ្នកប្រើប្រាស់កុំព្យូទ័រនេះ</translation>
     </message>
@@ -1638,6 +1654,10 @@
     <message>
         <source>This account is disabled.</source>
         <translation>គណនីនេះត្រូវបានបិទ។</translation>
+    </message>
+    <message>
+        <source>The data key of this laptop was changed and this account has no key for it yet. Ask a coordinator to set a new passphrase for it.</source>
+        <translation>សោទិន្នន័យរបស់កុំព្យូទ័រនេះត្រូវបានប្តូរ ហើយគណនីនេះមិនទាន់មានសោសម្រាប់វានៅឡើយទេ។ សូមស្នើអ្នកសម្របសម្រួលឱ្យកំណត់ពាក្យសម្ងាត់ថ្មីសម្រាប់គណនីនេះ។</translation>
     </message>
     <message>
         <source>That recovery key does not open this store.</source>

@@ -14,7 +14,7 @@ from fieldreg.store.database import StoreError
 from fieldreg.store.store import Store
 from fieldreg.store.sync_settings import SyncSettings
 from sync.background import SyncState, SyncStatusSource
-from tests.factories import FAST_KDF, PASSPHRASE
+from tests.factories import FAST_KDF, PASSPHRASE, raw_record
 from tests.gui.conftest import choose_event, log_in, start_working, type_text, wait_idle
 
 REGISTRAR_PASSPHRASE = "vanna-passphrase-1"
@@ -345,3 +345,28 @@ def test_a_locked_out_coordinator_resets_with_the_recovery_key(
     window.show_work("operators")
     wait_idle(qtbot, window)
     assert window.operators.table.item(0, 2).text() == "Active"  # the lock-out is cleared
+
+
+def test_disabling_re_protects_the_records_on_the_store_worker_and_says_how_far(
+    qtbot, make_window, store
+) -> None:
+    add_registrar(store)
+    vanna = store.unlock("Vanna", REGISTRAR_PASSPHRASE)
+    for _ in range(3):
+        record = vanna.validate(raw_record()).record
+        assert record is not None
+        vanna.register(record)
+    window = make_window()
+    start_working(qtbot, window)
+    window.show_work("operators")
+    wait_idle(qtbot, window)
+    screen = window.operators
+    progress: list[tuple[int, int, bool]] = []
+    screen.reprotection.progressed.connect(lambda p: progress.append((p.done, p.total, p.finished)))
+    select_user(qtbot, screen, "Vanna")
+    qtbot.mouseClick(screen.disable_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(progress) and progress[-1][2], timeout=20_000)
+    wait_idle(qtbot, window)
+    assert progress[-1] == (3, 3, True)
+    assert screen.rotation_message.text() == "All records are protected by the new key."
+    assert ("reprotected", "") in audit_actions(store)

@@ -8,6 +8,7 @@ import getpass
 import logging
 import os
 import sys
+from typing import TextIO
 
 from fieldreg.desk import Desk
 from fieldreg.store.operators import Operator
@@ -45,8 +46,28 @@ def operator_name(args: argparse.Namespace, desk: Desk) -> str:
 
 
 def login(args: argparse.Namespace, desk: Desk) -> Operator:
+    """Log in; a re-encryption left unfinished (after a rotation) is finished first."""
     name = operator_name(args, desk)
     passphrase = secret("FIELDREG_PASSPHRASE", f"Passphrase for {name}: ")
     operator = desk.unlock(name, passphrase)
     log.info("operator %s unlocked the store", name)
+    reprotect_all(desk, sys.stderr)
     return operator
+
+
+def reprotect_all(desk: Desk, err: TextIO) -> None:
+    """Re-encrypt, chunk after chunk, whatever is not yet under the current data key,
+    saying how far it is on stderr. Interrupted, it carries on at the next login."""
+    progress = desk.rotation_progress()
+    if progress is None or progress.finished:
+        return
+    step = max(1, progress.total // 10)
+    said = -step
+    while not progress.finished:
+        if progress.done - said >= step:
+            err.write(f"records are being re-protected ({progress.done} of {progress.total})\n")
+            err.flush()
+            said = progress.done
+        progress = desk.reprotect()
+    err.write(f"records re-protected under the new key ({progress.total} of {progress.total})\n")
+    log.info("re-protection finished, %d registration versions", progress.total)

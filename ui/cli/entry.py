@@ -93,13 +93,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write the recovery key as a QR image here (nothing is written without it)",
     )
 
-    operator = command("operator", "add or reset operators, or use the recovery key")
+    operator = command(
+        "operator", "add, reset, disable or enable operators, or use the recovery key"
+    )
     operator_commands = operator.add_subparsers(
         dest="operator_command", metavar="ACTION", required=True
     )
     for action, help_text in (
         ("add", "add an operator (coordinators only)"),
-        ("reset", "set a new passphrase for an operator (coordinators)"),
+        ("reset", "set a new passphrase for an operator (coordinators; changes the data key)"),
+        ("disable", "stop an operator's logins (coordinators; changes the data key)"),
+        ("enable", "let a disabled operator log in again (coordinators)"),
         ("recover", "set a coordinator's passphrase with the recovery key"),
         ("list", "list operators"),
     ):

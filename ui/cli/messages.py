@@ -63,6 +63,10 @@ STORE_ERRORS = {
     "locked_out": "the account {name} is locked after repeated wrong passphrases; "
     "a coordinator can reset it (`fieldreg operator reset`) or use the recovery key",
     "operator_disabled": "the account {name} is disabled",
+    "operator_needs_reset": (
+        "the data key was changed and {name} has no key for it yet:"
+        " a coordinator must run `fieldreg operator reset {name}`"
+    ),
     "locked": "the session is locked: log in again",
     "wrong_recovery_key": "that recovery key does not open this store",
     "not_coordinator": "{name} is not a coordinator",

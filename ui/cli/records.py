@@ -14,11 +14,12 @@ from typing import TextIO
 
 from fieldreg import json_input
 from fieldreg.desk import Desk
+from fieldreg.desk.results import OperatorsChanged
 from fieldreg.exports import write_csv
 from fieldreg.qr_image import write_qr_png
 from fieldreg.record import RECORD_KEYS
 from ui.cli import messages as cli_messages
-from ui.cli.common import EXIT_ERROR, EXIT_OK, CliError, login, secret
+from ui.cli.common import EXIT_ERROR, EXIT_OK, CliError, login, reprotect_all, secret
 
 log = logging.getLogger("fieldreg")
 MAX_REPORTED_ERRORS = 50
@@ -67,7 +68,7 @@ def cmd_init(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
     return EXIT_OK
 
 
-def cmd_operator(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
+def cmd_operator(args: argparse.Namespace, desk: Desk, out: TextIO, err: TextIO) -> int:
     action = args.operator_command
     if action == "list":
         for op in desk.operators():
@@ -88,15 +89,41 @@ def cmd_operator(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
         out.write(f"{args.name} can now log in with the new passphrase.\n")
         return EXIT_OK
     login(args, desk)
+    if action in ("disable", "enable"):
+        changed = desk.set_operator_disabled(args.name, action == "disable")
+        out.write(
+            f"{args.name} is disabled and cannot log in. Their registrations stay.\n"
+            if action == "disable"
+            else f"{args.name} can log in again.\n"
+        )
+        return _after_rotation(changed, desk, out, err)
     passphrase = secret(
         "FIELDREG_NEW_PASSPHRASE", f"New passphrase for {args.name}: ", confirm=True
     )
     if action == "add":
         desk.add_operator(args.name, args.role, passphrase)
         out.write(f"Operator {args.name} added ({args.role}).\n")
-    else:
-        desk.reset_operator(args.name, passphrase)
-        out.write(f"{args.name} can now log in with the new passphrase.\n")
+        return EXIT_OK
+    changed = desk.reset_operator(args.name, passphrase)
+    out.write(f"{args.name} can now log in with the new passphrase.\n")
+    return _after_rotation(changed, desk, out, err)
+
+
+def _after_rotation(changed: OperatorsChanged, desk: Desk, out: TextIO, err: TextIO) -> int:
+    """The data key was replaced: say what that means, then re-encrypt every record."""
+    if changed.new_recovery_key:
+        out.write(
+            "The data key was changed, and this store's recovery key was from before such\n"
+            "changes existed: it no longer opens the store. NEW RECOVERY KEY (shown once:\n"
+            "print or copy it now, keep it away from this laptop, destroy the old one):\n\n"
+            f"    {changed.new_recovery_key}\n\n"
+        )
+    for name in changed.needs_reset:
+        err.write(
+            f"fieldreg: {name} has no key for the new data key yet (no login since the last"
+            f" update): set a new passphrase with `fieldreg operator reset {name}`\n"
+        )
+    reprotect_all(desk, err)
     return EXIT_OK
 
 
@@ -188,7 +215,7 @@ def cmd_restore(desk: Desk, out: TextIO) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Desk, TextIO, TextIO], int]] = {
     "init": lambda args, desk, out, _err: cmd_init(args, desk, out),
-    "operator": lambda args, desk, out, _err: cmd_operator(args, desk, out),
+    "operator": cmd_operator,
     "register": cmd_register,
     "list": lambda args, desk, out, _err: cmd_list(args, desk, out),
     "audit": lambda _args, desk, out, _err: cmd_audit(desk, out),

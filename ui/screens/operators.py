@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
 
 from fieldreg.desk import Desk
 from fieldreg.desk.results import Changes, OperatorsChanged
+from fieldreg.store.key_rotation import Progress
 from fieldreg.store.operators import LOCK_OUT_AFTER, ROLES, Operator
 from ui import messages
+from ui.reprotection import Reprotection
 from ui.services import Services
 from ui.widgets import LabelledField, button, primary_button, read_only_rows, set_role, text_label
 
@@ -39,6 +41,7 @@ class OperatorsScreen(QWidget):
         self._operators: list[Operator] = []
         self._me = ""  # the coordinator logged in: cannot disable themself
         self._noted = ""  # the user the message under the table is about
+        self._notes = ""  # what the last rotation asks of the coordinator
         self.title = text_label("title")
         self.table = QTableWidget(0, 3)
         read_only_rows(self.table)
@@ -48,6 +51,17 @@ class OperatorsScreen(QWidget):
         selected_row = QHBoxLayout()
         selected_row.addWidget(self.disable_message, 1)
         selected_row.addWidget(self.disable_button)
+        # after a disable or a reset: the data key was changed, records follow in chunks
+        self.rotation_message = text_label("hint")
+        self.new_recovery_key = text_label()
+        self.new_recovery_key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_role(self.new_recovery_key, "secret")
+        self.new_recovery_key.hide()
+        self.reprotection = Reprotection(services.executor, self)
+        self.reprotection.progressed.connect(self._show_progress)
+        self.reprotection.failed.connect(
+            lambda error: self.rotation_message.setText(messages.error_text(error))
+        )
 
         self.add_group = QGroupBox()
         self.new_name = QLineEdit()
@@ -91,6 +105,8 @@ class OperatorsScreen(QWidget):
         column.addWidget(self.title)
         column.addWidget(self.table, 1)
         column.addLayout(selected_row)
+        column.addWidget(self.rotation_message)
+        column.addWidget(self.new_recovery_key)
         column.addLayout(forms, 2)
 
         self.add_button.clicked.connect(lambda: self.add_operator())
@@ -187,6 +203,7 @@ class OperatorsScreen(QWidget):
             self.disable_message.setText(text.format(name=name))
             set_role(self.disable_message, "success")
             self._show(changed.operators)
+            self._follow_rotation(changed)
 
         def failed(error: Exception) -> None:
             self.disable_message.setText(messages.error_text(error))
@@ -249,12 +266,53 @@ class OperatorsScreen(QWidget):
             self.reset_repeat.clear()
             self.reset_message.setText(self.tr("New passphrase set for {name}.").format(name=name))
             self._show(changed.operators)
+            self._follow_rotation(changed)
 
         def failed(error: Exception) -> None:
             self.reset_button.setEnabled(True)
             self.reset_message.setText(messages.error_text(error))
 
         self._services.executor.op(self, reset).success(done).failure(failed).run()
+
+    def _follow_rotation(self, changed: OperatorsChanged) -> None:
+        """The data key was changed: say what that means and re-protect the records."""
+        if changed.reprotecting is None:
+            return
+        notes = []
+        if changed.needs_reset:
+            notes.append(
+                self.tr(
+                    "These users have no key for the new data key yet and need a new "
+                    "passphrase: {names}"
+                ).format(names=", ".join(changed.needs_reset))
+            )
+        if changed.new_recovery_key:
+            notes.append(
+                self.tr(
+                    "The old recovery key no longer opens this laptop. Write down the new one "
+                    "now, keep it away from the laptop and destroy the old one:"
+                )
+            )
+            self.new_recovery_key.setText(changed.new_recovery_key)
+            self.new_recovery_key.show()
+        self._notes = "\n".join(notes)
+        self._show_progress(changed.reprotecting)
+        self.continue_reprotection()
+
+    def continue_reprotection(self) -> None:
+        """Re-protect whatever a rotation left (also after a login: it resumes there)."""
+        self.reprotection.start()
+
+    def _show_progress(self, progress: Progress) -> None:
+        if progress.finished and not self._notes and not self.rotation_message.text():
+            return  # nothing was rotated: nothing to say
+        if progress.finished:
+            text = self.tr("All records are protected by the new key.")
+        else:
+            text = self.tr("Records are being re-protected ({done} of {total}).").format(
+                done=progress.done, total=progress.total
+            )
+        self.rotation_message.setText("\n".join(filter(None, [self._notes, text])))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
