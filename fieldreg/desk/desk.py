@@ -12,6 +12,7 @@ thread. Network work (contacting a hub) happens outside it, between two of its c
 from __future__ import annotations
 
 import functools
+import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any, ParamSpec, TypeVar
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from fieldreg.clock import Clock, utc_now
+from fieldreg.desk.disk_space import DiskLimits, DiskSpace, disk_space, space_to_register
 from fieldreg.desk.results import (
     BatchChecked,
     Corrected,
@@ -41,6 +43,7 @@ from fieldreg.desk.results import (
 )
 from fieldreg.desk.settings import check_sync_settings
 from fieldreg.desk.sync_log import LogFilter, filter_attempts
+from fieldreg.errors import FieldRegError
 from fieldreg.exports import sync_log_text
 from fieldreg.files import SHARED, write_atomic, write_text_atomic
 from fieldreg.gazetteer import load_gazetteer
@@ -69,6 +72,8 @@ from fieldreg.transfer.enrolment import (
 P = ParamSpec("P")
 T = TypeVar("T")
 IDLE_LOCK = "idle_lock_minutes"
+BACKUP_EVERY = "backup_every"
+log = logging.getLogger(__name__)
 
 
 def _storage_boundary(method: Callable[P, T]) -> Callable[P, T]:
@@ -92,13 +97,16 @@ class Desk:
         clock: Clock = utc_now,
         kdf: KdfParams | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        disk: DiskLimits | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.clock = clock
         self._kdf = kdf
         self._monotonic = monotonic
+        self._disk = disk or DiskLimits()
         self._store: Store | None = None
         self._session: Session | None = None
+        self._since_backup = 0  # registrations made through this Desk since its last backup
 
     # -- the store and the session ---------------------------------------------------------
 
@@ -149,9 +157,14 @@ class Desk:
         return self._session.operator
 
     def lock(self) -> None:
+        """Log out; what was registered since the last backup is backed up first."""
+        if self._since_backup:
+            self._rolling_backup("logout")
         self._session = None
 
     def close(self) -> None:
+        if self._since_backup and self._store is not None:
+            self._rolling_backup("close")
         self._session = None
         if self._store is not None:
             self._store.close()
@@ -190,6 +203,7 @@ class Desk:
         result = session.validate(raw)
         if result.record is None:
             return Invalid(dict(result.errors))
+        space = space_to_register(self.data_dir, self._disk)
         try:
             new_id = session.register(
                 result.record,
@@ -203,7 +217,8 @@ class Desk:
             found = [(session.get(m.registration_id), m.field) for m in error.detail["matches"]]
             me = session.operator
             return DuplicatesFound(found, me.is_coordinator or found[0][0].operator == me.name)
-        return Registered(session.get(new_id))
+        self._registered(1)
+        return Registered(session.get(new_id), disk_low=space.low)
 
     @_storage_boundary
     def check_batch(
@@ -257,9 +272,42 @@ class Desk:
         """Finalise records already checked by `check_batch`, durable in chunks; `on_commit`
         hears each chunk's ids once it is on disk. Duplicates are looked up again under the
         write lock, so a record another desk process saved meanwhile is not let through."""
-        return self._unlocked.register_many(
+        session = self._unlocked
+        space_to_register(self.data_dir, self._disk)
+        ids = session.register_many(
             records, event=event, duplicate_reason=duplicate_reason, on_commit=on_commit
         )
+        self._registered(len(ids))
+        return ids
+
+    # -- free space and rolling backups -----------------------------------------------------
+
+    def disk_space(self) -> DiskSpace:
+        """Free space on the store's disk, for the status bar (no store or login needed)."""
+        return disk_space(self.data_dir, self._disk)
+
+    def _registered(self, count: int) -> None:
+        """After `count` new registrations: a rolling backup each time the device's total
+        passes a multiple of its `backup_every` setting."""
+        self._since_backup += count
+        store = self._opened
+        every = store.device_setting(BACKUP_EVERY)
+        made = store.registrations_made()
+        if made // every != (made - count) // every:
+            self._rolling_backup(f"after-{made}")
+
+    def _rolling_backup(self, label: str) -> Path | None:
+        """Take a rolling backup; never fail the use case that asked for it, since its records
+        are already saved. A disk too full for the copy keeps the last backups as they are."""
+        try:
+            with storage_boundary(self.data_dir):
+                path = self._opened.take_backup(label, keep_free=self._disk.floor)
+        except (FieldRegError, OSError) as error:
+            log.warning("backup %s not taken: %s", label, getattr(error, "code", error))
+            return None
+        self._since_backup = 0
+        log.info("backup %s taken", path.name)
+        return path
 
     # -- drafts ----------------------------------------------------------------------------
 

@@ -68,6 +68,7 @@ class DuplicatesFound:
 @dataclass(frozen=True, slots=True)
 class Registered:
     stored: StoredRegistration
+    disk_low: bool = False  # saved, but the disk is nearly full: the screen warns
     changes: Changes = Changes(registrations=True, drafts=True, outbox=True)
 
 
