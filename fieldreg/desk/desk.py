@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fieldreg.clock import Clock, utc_now
 from fieldreg.desk.disk_space import DiskLimits, DiskSpace, disk_space, space_to_register
 from fieldreg.desk.results import (
+    BackupRestored,
     BatchChecked,
     Corrected,
     Created,
@@ -53,9 +54,17 @@ from fieldreg.record import Registration, ValidationResult
 from fieldreg.store.administration import DEVICE_SETTINGS
 from fieldreg.store.audit import AuditCheck
 from fieldreg.store.crypto import KdfParams
-from fieldreg.store.database import DB_FILENAME, StoreError, storage_boundary
+from fieldreg.store.database import DB_FILENAME, DataDir, StoreError, storage_boundary
 from fieldreg.store.operators import Operator
 from fieldreg.store.outbox import SyncAttempt
+from fieldreg.store.salvage import (
+    Salvaged,
+    coordinators,
+    login_for_repair,
+    restore,
+    salvage,
+    store_is_healthy,
+)
 from fieldreg.store.session import DraftInfo, Session, StoredRegistration
 from fieldreg.store.store import Store
 from fieldreg.store.sync_settings import SyncSettings
@@ -432,11 +441,15 @@ class Desk:
             store.device_setting(IDLE_LOCK),
             store.sync_settings(),
             store.trusted_hub_signing_key() is not None,
+            store.device_setting(BACKUP_EVERY),
         )
 
     @_storage_boundary
-    def save_device_settings(self, idle_lock_minutes: int, sync: SyncSettings) -> SettingsSaved:
-        """Checked, coordinators only, audited; only what changed is written."""
+    def save_device_settings(
+        self, idle_lock_minutes: int, sync: SyncSettings, *, backup_every: int | None = None
+    ) -> SettingsSaved:
+        """Checked, coordinators only, audited; only what changed is written. `backup_every`:
+        a rolling backup after every this many registrations (unchanged when None)."""
         session = self._unlocked
         if not session.operator.is_coordinator:
             raise StoreError("not_permitted", action="settings")
@@ -448,6 +461,8 @@ class Desk:
             session.set_device_setting(IDLE_LOCK, idle_lock_minutes)
         if current.sync != sync:
             session.set_sync_settings(sync)
+        if backup_every is not None and current.backup_every != backup_every:
+            session.set_device_setting(BACKUP_EVERY, backup_every)
         return SettingsSaved(self.device_settings())
 
     # -- enrolment with a hub --------------------------------------------------------------
@@ -531,10 +546,39 @@ class Desk:
         store.check_integrity()
         return store.registration_count()
 
-    def restore_latest_backup(self) -> tuple[Path, Path]:
-        """Replace a damaged store file with its newest backup: (backup used, damaged copy)."""
+    def restore_latest_backup(
+        self, operator: str, passphrase: str, *, force: bool = False
+    ) -> BackupRestored:
+        """Replace the store file with its newest backup (the old file kept aside). A
+        coordinator's login; a store that reads without damage only with `force`; audited in
+        the restored file."""
         self.close()
-        return Store.restore_latest_backup(self.data_dir, clock=self.clock)
+        data_dir, now = DataDir(self.data_dir), self.clock()
+        backups = data_dir.backups()
+        if not backups:
+            raise StoreError("no_backup", path=str(data_dir.backup_dir))
+        with storage_boundary(self.data_dir):
+            login_for_repair(data_dir, operator, passphrase, now, backups[0])
+            if not force and data_dir.db_path.exists() and store_is_healthy(data_dir, now):
+                raise StoreError("store_healthy", path=str(data_dir.db_path))
+            aside = restore(data_dir, backups[0], actor=operator, forced=force, now=now)
+        return BackupRestored(backups[0], aside)
+
+    def salvage(self, operator: str, passphrase: str, *, out: Path | None = None) -> Salvaged:
+        """Rebuild the store from every row that still reads (see fieldreg.store.salvage):
+        in place, the damaged file kept aside, or into the data directory `out`. A
+        coordinator's login; audited in the new file."""
+        self.close()
+        data_dir, now = DataDir(self.data_dir), self.clock()
+        if not data_dir.db_path.exists():
+            raise StoreError("not_initialised", path=str(self.data_dir))
+        with storage_boundary(self.data_dir):
+            login_for_repair(data_dir, operator, passphrase, now, None)
+            return salvage(data_dir, actor=operator, now=now, out=DataDir(out) if out else None)
+
+    def repair_coordinators(self) -> list[str]:
+        """Who may restore or salvage, read even from a store that does not open."""
+        return coordinators(DataDir(self.data_dir))
 
 
 def _render(kind: str, content: ReceiptContent, paper: str) -> bytes:
