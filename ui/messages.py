@@ -94,7 +94,8 @@ STORE_ERRORS = {
     "damaged": QT_TRANSLATE_NOOP(
         "StoreErrors",
         "The store file is damaged. A coordinator can restore the last backup "
-        "(fieldreg restore-backup).",
+        "(fieldreg restore-backup) or rebuild the store from every record that still reads "
+        "(fieldreg salvage).",
     ),
     "newer_version": QT_TRANSLATE_NOOP(
         "StoreErrors", "This store was written by a newer FieldReg. Install the newer version."

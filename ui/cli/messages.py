@@ -207,8 +207,9 @@ def store_error(code: str, detail: dict[str, Any]) -> str:
     if code == "damaged":
         backup = detail.get("backup")
         text += (
-            f"; the last good backup is {backup}: restore it with `fieldreg restore-backup`"
+            f"; the last good backup is {backup}: a coordinator can restore it with "
+            "`fieldreg restore-backup`"
             if backup
             else "; there is no backup to restore"
-        )
+        ) + "; or rebuild the store from every record that still reads with `fieldreg salvage`"
     return text
