@@ -228,7 +228,7 @@ def _tables(source: sqlite3.Connection) -> list[str]:
 
 def _columns(source: sqlite3.Connection, fresh: Database, table: str) -> list[str]:
     old = {row[1] for row in source.execute(f"PRAGMA table_info({table})")}
-    return [c.name for c in fresh[table].columns if c.name in old]  # type: ignore[union-attr]
+    return [c.name for c in fresh[table].columns if c.name in old]
 
 
 def _max_rowid(source: sqlite3.Connection, table: str) -> int | None:
