@@ -50,6 +50,8 @@ ERROR_CODES: dict[str, str] = {
     "already_initialised": "store",
     "damaged": "store",
     "disk_full": "store",
+    "disk_nearly_full": "store",
+    "store_healthy": "store",
     "store_busy": "store",
     "newer_version": "store",
     "locked": "store",

@@ -321,6 +321,9 @@ class MainWindow(QMainWindow):
         self.services.executor.op(self, lambda desk: desk.registration_count()).success(
             self.status.sync.set_device_count
         ).run()
+        self.services.executor.op(self, lambda desk: desk.disk_space()).success(
+            self.status.set_disk_space
+        ).run()
 
     def open_registration(self, registration_id: str) -> None:
         dialog = RecordDetailDialog(registration_id, self.services, self.gazetteer, self)

@@ -94,7 +94,8 @@ STORE_ERRORS = {
     "damaged": QT_TRANSLATE_NOOP(
         "StoreErrors",
         "The store file is damaged. A coordinator can restore the last backup "
-        "(fieldreg restore-backup).",
+        "(fieldreg restore-backup) or rebuild the store from every record that still reads "
+        "(fieldreg salvage).",
     ),
     "newer_version": QT_TRANSLATE_NOOP(
         "StoreErrors", "This store was written by a newer FieldReg. Install the newer version."
@@ -159,7 +160,18 @@ STORE_ERRORS = {
         "StoreErrors", "There is already a FieldReg store here."
     ),
     "disk_full": QT_TRANSLATE_NOOP(
-        "StoreErrors", "The disk is full: nothing was saved. Free some space and try again."
+        "StoreErrors",
+        "The laptop's disk is full. Everything saved before is kept, but nothing more can be "
+        "saved. Ask a coordinator to free some space, then try again.",
+    ),
+    "disk_nearly_full": QT_TRANSLATE_NOOP(
+        "StoreErrors",
+        "The laptop's disk is almost full ({free_mb} MB free), so registering has stopped "
+        "before anything is lost. Ask a coordinator to free some space, then try again.",
+    ),
+    "store_healthy": QT_TRANSLATE_NOOP(
+        "StoreErrors",
+        "The store is not damaged. Restoring a backup would lose what was saved since.",
     ),
     "store_busy": QT_TRANSLATE_NOOP(
         "StoreErrors", "The store is in use by another program. Try again in a moment."

@@ -7,6 +7,7 @@ import shiboken6
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QStatusBar, QWidget
 
+from fieldreg.desk.disk_space import DiskSpace
 from sync.background import SyncState, SyncStatusSource
 from ui.i18n import Formatter
 from ui.widgets import button, text_label
@@ -133,12 +134,42 @@ class AppStatusBar(QStatusBar):
         self.busy.setTextVisible(False)
         self.busy.hide()
         self.sync = SyncIndicator(source, formatter)
+        self._formatter = formatter
+        self._space: DiskSpace | None = None
+        self.disk = text_label(wrap=False)
+        self.disk.setObjectName("disk_space")
+        self.disk.hide()
         self.addWidget(self.who, 1)
         self.addPermanentWidget(self.busy)
+        self.addPermanentWidget(self.disk)
         self.addPermanentWidget(self.sync)
 
     def set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)
+
+    def set_disk_space(self, space: DiskSpace) -> None:
+        """Free space on the store's disk; red, with a word, once it is below the warning."""
+        self._space = space
+        self._render_disk()
+
+    def _render_disk(self) -> None:
+        space = self._space
+        if space is None:
+            return
+        amount = self._formatter.number(space.free_mb)
+        if space.low:
+            text = self.tr("Disk almost full: {mb} MB free").format(mb=amount)
+        else:
+            text = self.tr("Disk: {mb} MB free").format(mb=amount)
+        self.disk.setText(text)
+        self.disk.setAccessibleName(text)
+        self.disk.setStyleSheet("color: #a4001d; font-weight: bold;" if space.low else "")
+        self.disk.show()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._render_disk()
+        super().changeEvent(event)
 
     def set_who(self, text: str) -> None:
         self.who.setText(text)

@@ -12,6 +12,7 @@ thread. Network work (contacting a hub) happens outside it, between two of its c
 from __future__ import annotations
 
 import functools
+import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -20,7 +21,9 @@ from typing import Any, ParamSpec, TypeVar
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from fieldreg.clock import Clock, utc_now
+from fieldreg.desk.disk_space import DiskLimits, DiskSpace, disk_space, space_to_register
 from fieldreg.desk.results import (
+    BackupRestored,
     BatchChecked,
     Corrected,
     Created,
@@ -41,6 +44,7 @@ from fieldreg.desk.results import (
 )
 from fieldreg.desk.settings import check_sync_settings
 from fieldreg.desk.sync_log import LogFilter, filter_attempts
+from fieldreg.errors import FieldRegError
 from fieldreg.exports import sync_log_text
 from fieldreg.files import SHARED, write_atomic, write_text_atomic
 from fieldreg.gazetteer import load_gazetteer
@@ -50,10 +54,18 @@ from fieldreg.record import Registration, ValidationResult
 from fieldreg.store.administration import DEVICE_SETTINGS
 from fieldreg.store.audit import AuditCheck
 from fieldreg.store.crypto import KdfParams
-from fieldreg.store.database import DB_FILENAME, StoreError, storage_boundary
+from fieldreg.store.database import DB_FILENAME, DataDir, StoreError, storage_boundary
 from fieldreg.store.key_rotation import Progress, Rotation
 from fieldreg.store.operators import Operator
 from fieldreg.store.outbox import SyncAttempt
+from fieldreg.store.salvage import (
+    Salvaged,
+    coordinators,
+    login_for_repair,
+    restore,
+    salvage,
+    store_is_healthy,
+)
 from fieldreg.store.session import DraftInfo, Session, StoredRegistration
 from fieldreg.store.store import Store
 from fieldreg.store.sync_settings import SyncSettings
@@ -70,6 +82,8 @@ from fieldreg.transfer.enrolment import (
 P = ParamSpec("P")
 T = TypeVar("T")
 IDLE_LOCK = "idle_lock_minutes"
+BACKUP_EVERY = "backup_every"
+log = logging.getLogger(__name__)
 
 
 def _storage_boundary(method: Callable[P, T]) -> Callable[P, T]:
@@ -93,13 +107,16 @@ class Desk:
         clock: Clock = utc_now,
         kdf: KdfParams | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        disk: DiskLimits | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.clock = clock
         self._kdf = kdf
         self._monotonic = monotonic
+        self._disk = disk or DiskLimits()
         self._store: Store | None = None
         self._session: Session | None = None
+        self._since_backup = 0  # registrations made through this Desk since its last backup
 
     # -- the store and the session ---------------------------------------------------------
 
@@ -150,9 +167,14 @@ class Desk:
         return self._session.operator
 
     def lock(self) -> None:
+        """Log out; what was registered since the last backup is backed up first."""
+        if self._since_backup:
+            self._rolling_backup("logout")
         self._session = None
 
     def close(self) -> None:
+        if self._since_backup and self._store is not None:
+            self._rolling_backup("close")
         self._session = None
         if self._store is not None:
             self._store.close()
@@ -191,6 +213,7 @@ class Desk:
         result = session.validate(raw)
         if result.record is None:
             return Invalid(dict(result.errors))
+        space = space_to_register(self.data_dir, self._disk)
         try:
             new_id = session.register(
                 result.record,
@@ -204,7 +227,8 @@ class Desk:
             found = [(session.get(m.registration_id), m.field) for m in error.detail["matches"]]
             me = session.operator
             return DuplicatesFound(found, me.is_coordinator or found[0][0].operator == me.name)
-        return Registered(session.get(new_id))
+        self._registered(1)
+        return Registered(session.get(new_id), disk_low=space.low)
 
     @_storage_boundary
     def check_batch(
@@ -258,9 +282,42 @@ class Desk:
         """Finalise records already checked by `check_batch`, durable in chunks; `on_commit`
         hears each chunk's ids once it is on disk. Duplicates are looked up again under the
         write lock, so a record another desk process saved meanwhile is not let through."""
-        return self._unlocked.register_many(
+        session = self._unlocked
+        space_to_register(self.data_dir, self._disk)
+        ids = session.register_many(
             records, event=event, duplicate_reason=duplicate_reason, on_commit=on_commit
         )
+        self._registered(len(ids))
+        return ids
+
+    # -- free space and rolling backups -----------------------------------------------------
+
+    def disk_space(self) -> DiskSpace:
+        """Free space on the store's disk, for the status bar (no store or login needed)."""
+        return disk_space(self.data_dir, self._disk)
+
+    def _registered(self, count: int) -> None:
+        """After `count` new registrations: a rolling backup each time the device's total
+        passes a multiple of its `backup_every` setting."""
+        self._since_backup += count
+        store = self._opened
+        every = store.device_setting(BACKUP_EVERY)
+        made = store.registrations_made()
+        if made // every != (made - count) // every:
+            self._rolling_backup(f"after-{made}")
+
+    def _rolling_backup(self, label: str) -> Path | None:
+        """Take a rolling backup; never fail the use case that asked for it, since its records
+        are already saved. A disk too full for the copy keeps the last backups as they are."""
+        try:
+            with storage_boundary(self.data_dir):
+                path = self._opened.take_backup(label, keep_free=self._disk.floor)
+        except (FieldRegError, OSError) as error:
+            log.warning("backup %s not taken: %s", label, getattr(error, "code", error))
+            return None
+        self._since_backup = 0
+        log.info("backup %s taken", path.name)
+        return path
 
     # -- drafts ----------------------------------------------------------------------------
 
@@ -408,11 +465,15 @@ class Desk:
             store.device_setting(IDLE_LOCK),
             store.sync_settings(),
             store.trusted_hub_signing_key() is not None,
+            store.device_setting(BACKUP_EVERY),
         )
 
     @_storage_boundary
-    def save_device_settings(self, idle_lock_minutes: int, sync: SyncSettings) -> SettingsSaved:
-        """Checked, coordinators only, audited; only what changed is written."""
+    def save_device_settings(
+        self, idle_lock_minutes: int, sync: SyncSettings, *, backup_every: int | None = None
+    ) -> SettingsSaved:
+        """Checked, coordinators only, audited; only what changed is written. `backup_every`:
+        a rolling backup after every this many registrations (unchanged when None)."""
         session = self._unlocked
         if not session.operator.is_coordinator:
             raise StoreError("not_permitted", action="settings")
@@ -424,6 +485,8 @@ class Desk:
             session.set_device_setting(IDLE_LOCK, idle_lock_minutes)
         if current.sync != sync:
             session.set_sync_settings(sync)
+        if backup_every is not None and current.backup_every != backup_every:
+            session.set_device_setting(BACKUP_EVERY, backup_every)
         return SettingsSaved(self.device_settings())
 
     # -- enrolment with a hub --------------------------------------------------------------
@@ -507,10 +570,39 @@ class Desk:
         store.check_integrity()
         return store.registration_count()
 
-    def restore_latest_backup(self) -> tuple[Path, Path]:
-        """Replace a damaged store file with its newest backup: (backup used, damaged copy)."""
+    def restore_latest_backup(
+        self, operator: str, passphrase: str, *, force: bool = False
+    ) -> BackupRestored:
+        """Replace the store file with its newest backup (the old file kept aside). A
+        coordinator's login; a store that reads without damage only with `force`; audited in
+        the restored file."""
         self.close()
-        return Store.restore_latest_backup(self.data_dir, clock=self.clock)
+        data_dir, now = DataDir(self.data_dir), self.clock()
+        backups = data_dir.backups()
+        if not backups:
+            raise StoreError("no_backup", path=str(data_dir.backup_dir))
+        with storage_boundary(self.data_dir):
+            login_for_repair(data_dir, operator, passphrase, now, backups[0])
+            if not force and data_dir.db_path.exists() and store_is_healthy(data_dir, now):
+                raise StoreError("store_healthy", path=str(data_dir.db_path))
+            aside = restore(data_dir, backups[0], actor=operator, forced=force, now=now)
+        return BackupRestored(backups[0], aside)
+
+    def salvage(self, operator: str, passphrase: str, *, out: Path | None = None) -> Salvaged:
+        """Rebuild the store from every row that still reads (see fieldreg.store.salvage):
+        in place, the damaged file kept aside, or into the data directory `out`. A
+        coordinator's login; audited in the new file."""
+        self.close()
+        data_dir, now = DataDir(self.data_dir), self.clock()
+        if not data_dir.db_path.exists():
+            raise StoreError("not_initialised", path=str(self.data_dir))
+        with storage_boundary(self.data_dir):
+            login_for_repair(data_dir, operator, passphrase, now, None)
+            return salvage(data_dir, actor=operator, now=now, out=DataDir(out) if out else None)
+
+    def repair_coordinators(self) -> list[str]:
+        """Who may restore or salvage, read even from a store that does not open."""
+        return coordinators(DataDir(self.data_dir))
 
 
 def _render(kind: str, content: ReceiptContent, paper: str) -> bytes:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Any
 
 from fieldreg.record import Registration
@@ -69,6 +70,7 @@ class DuplicatesFound:
 @dataclass(frozen=True, slots=True)
 class Registered:
     stored: StoredRegistration
+    disk_low: bool = False  # saved, but the disk is nearly full: the screen warns
     changes: Changes = Changes(registrations=True, drafts=True, outbox=True)
 
 
@@ -138,6 +140,7 @@ class DeviceSettings:
     idle_lock_minutes: int
     sync: SyncSettings
     enrolled: bool
+    backup_every: int = 200  # registrations between rolling backups
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,3 +181,9 @@ class ReceiptsImported:
     problems: list[FileProblem]  # the rest: files that did not verify or did not fit
     state: MediaState
     changes: Changes = Changes(registrations=True, outbox=True, sync_log=True)
+
+
+@dataclass(frozen=True, slots=True)
+class BackupRestored:
+    backup: Path  # the backup now in place
+    aside: Path  # the file it replaced, kept

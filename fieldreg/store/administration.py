@@ -11,7 +11,10 @@ from fieldreg.store.database import StoreError, transaction, write_meta
 from fieldreg.store.sync_settings import SyncSettings
 
 # device-wide settings a coordinator sets: name -> (default, maximum)
-DEVICE_SETTINGS = {"idle_lock_minutes": (10, 240)}
+DEVICE_SETTINGS = {
+    "idle_lock_minutes": (10, 240),
+    "backup_every": (200, 100_000),  # a rolling backup after every this many registrations
+}
 MIN_DEVICE_SETTING = 1  # an idle lock of 0 minutes would mean never locking
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,7 +24,8 @@ from fieldreg.store.schema import MIGRATIONS
 
 DB_FILENAME = "fieldreg.db"
 BACKUP_DIRNAME = "backups"
-BACKUPS_KEPT = 3
+BACKUPS_KEPT = 5  # rolling and pre-migration backups alike, newest first
+FULL_MARGIN_BYTES = 1 << 20  # an I/O error with less free than this is a full disk
 
 
 class StoreError(FieldRegError):
@@ -46,7 +48,11 @@ class DataDir:
         """Backups, newest first."""
         if not self.backup_dir.is_dir():
             return []
-        return sorted(self.backup_dir.glob("fieldreg-*.db"), reverse=True)
+        found = [
+            (path.stat().st_mtime_ns, path.name, path)
+            for path in self.backup_dir.glob("fieldreg-*.db")
+        ]
+        return [path for _mtime, _name, path in sorted(found, reverse=True)]
 
 
 def connect(path: Path) -> Database:
@@ -108,23 +114,37 @@ def open_database(
     migrations: list[Migration] = MIGRATIONS,
     before_migrations: Callable[[Database], object] | None = None,
 ) -> Database:
-    """The store's file, checked and migrated. `before_migrations` runs first, so the backup a
-    migration takes already has what it changed (the signing key moved out of the file)."""
+    """Open the store, letting SQLite recover first: after a stop mid-way (a crash, or a full
+    disk mid-checkpoint) the WAL holds the newest pages and the main file may be shorter than
+    its header says until the WAL is checkpointed. Only then is the file checked. A checkpoint
+    that meets a full disk is `disk_full` (free space and open again), never `damaged`.
+    `before_migrations` runs before any migration, so the backup a migration takes already has
+    what it changed (the signing key moved out of the file)."""
     path = data_dir.db_path
     if not path.exists():
         raise StoreError("not_initialised", path=str(data_dir.root))
     try:
-        _check_size(path)
+        _check_header(path)
         crashed = wal_left_behind(path)
         db = connect(path)
+        if not crashed or _checkpoint(db):
+            _check_size(path)
         if crashed:
             check_integrity(db)
         if before_migrations is not None:
             before_migrations(db)
         apply_migrations(db, data_dir, backup=True, clock=clock, migrations=migrations)
-    except sqlite3.DatabaseError as error:
-        raise damaged(data_dir, error) from error
+    except sqlite3.Error as error:
+        raise storage_error(data_dir, error) from error
     return db
+
+
+def _checkpoint(db: Database) -> bool:
+    """Copy the WAL's pages into the main file without waiting on anyone (PASSIVE). True when
+    all of them moved; False when another connection still needs some (then the WAL covers
+    the file's tail, and the integrity check is what tells damage apart)."""
+    busy, in_log, moved = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    return not busy and in_log == moved
 
 
 def damaged(data_dir: DataDir, error: sqlite3.DatabaseError) -> StoreError:
@@ -143,7 +163,9 @@ def storage_error(data_dir: DataDir, error: sqlite3.Error) -> StoreError:
     boundary. A full disk and a busy file are not damage: say so, keep the backup advice for
     real damage."""
     code = getattr(error, "sqlite_errorcode", None)
-    if code == sqlite3.SQLITE_FULL:
+    if code == sqlite3.SQLITE_FULL or (
+        code is not None and code & 0xFF == sqlite3.SQLITE_IOERR and disk_is_full(data_dir.root)
+    ):
         return StoreError("disk_full", path=str(data_dir.root))
     if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
         return StoreError("store_busy", path=str(data_dir.db_path))
@@ -162,6 +184,23 @@ def storage_boundary(root: Path) -> Iterator[None]:
         raise storage_error(DataDir(root), error) from error
 
 
+def free_bytes(root: Path) -> int:
+    """Free space on the disk holding the data directory (its parent before it exists)."""
+    for folder in (root, *root.parents):
+        if folder.exists():
+            return shutil.disk_usage(folder).free
+    return 0
+
+
+def disk_is_full(root: Path) -> bool:
+    """Some writes fail as an I/O error (a truncate, the shared-memory file) rather than as
+    SQLITE_FULL; with less than this left, the cause is the full disk."""
+    try:
+        return free_bytes(root) < FULL_MARGIN_BYTES
+    except OSError:
+        return False
+
+
 def wal_left_behind(path: Path) -> bool:
     """A clean close checkpoints and removes the WAL; one left behind means the last run
     stopped mid-way (or another process has the store open): then the file gets checked."""
@@ -169,12 +208,18 @@ def wal_left_behind(path: Path) -> bool:
     return wal.exists() and wal.stat().st_size > 0
 
 
-def _check_size(path: Path) -> None:
-    """Cheap truncation check: the header says how many pages the file must have."""
+def _check_header(path: Path) -> None:
     with open(path, "rb") as handle:
         header = handle.read(100)
     if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
         raise sqlite3.DatabaseError("file is not a database")
+
+
+def _check_size(path: Path) -> None:
+    """Cheap truncation check: the header says how many pages the file must have. Valid only
+    when no WAL frames remain to be checkpointed (see open_database)."""
+    with open(path, "rb") as handle:
+        header = handle.read(100)
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
@@ -226,10 +271,28 @@ def apply_migrations(
     return [name for name, _ in pending]
 
 
-def take_backup(db: Database, data_dir: DataDir, label: str, now: dt.datetime) -> Path:
-    """Copy the live file with SQLite's backup API (consistent even mid-WAL); keep the newest 3."""
+def take_backup(
+    db: Database, data_dir: DataDir, label: str, now: dt.datetime, *, keep_free: int = 0
+) -> Path:
+    """Copy the live file with SQLite's backup API (consistent even mid-WAL, and the same
+    bytes as the store: personal fields stay encrypted), owner-only; keep the newest few.
+    Refused (`disk_nearly_full`) when the copy would leave less than `keep_free` bytes free:
+    a backup must never be what fills the disk."""
     data_dir.backup_dir.mkdir(mode=0o700, exist_ok=True)
-    target = data_dir.backup_dir / f"fieldreg-{now:%Y%m%dT%H%M%S}-{label}.db"
+    size = sum(
+        Path(str(data_dir.db_path) + suffix).stat().st_size
+        for suffix in ("", "-wal")
+        if Path(str(data_dir.db_path) + suffix).exists()
+    )
+    free = free_bytes(data_dir.root)
+    if keep_free and free - size < keep_free:
+        raise StoreError("disk_nearly_full", path=str(data_dir.root), free_mb=free >> 20)
+    stem = f"fieldreg-{now:%Y%m%dT%H%M%S}-{label}"
+    target = data_dir.backup_dir / f"{stem}.db"
+    for n in range(2, 100):  # the same second and label twice (a fast test, a fast hand)
+        if not target.exists():
+            break
+        target = data_dir.backup_dir / f"{stem}-{n}.db"
     with atomic_path(target) as partial, contextlib.closing(sqlite3.connect(partial)) as copy:
         db.conn.backup(copy)
     for old in data_dir.backups()[BACKUPS_KEPT:]:

@@ -27,6 +27,7 @@ from fieldreg.store.database import (
     open_database,
     read_meta,
     restore_backup,
+    take_backup,
     transaction,
     write_meta,
 )
@@ -142,6 +143,16 @@ class Store:
     def registration_count(self) -> int:
         """How many registrations the device holds (a count reveals nobody)."""
         return int(self.db.execute("SELECT count(*) FROM registrations").fetchone()[0])
+
+    def registrations_made(self) -> int:
+        """How many registrations this file has ever held: rows are never deleted, so the
+        largest rowid counts them without reading the table (cheap at 100,000)."""
+        row = self.db.execute("SELECT max(rowid) FROM registrations").fetchone()
+        return int(row[0] or 0)
+
+    def take_backup(self, label: str, *, keep_free: int) -> Path:
+        """A rolling backup of the live file (see database.take_backup)."""
+        return take_backup(self.db, self.data_dir, label, self.clock(), keep_free=keep_free)
 
     def _optional_meta(self, key: str) -> str | None:
         return read_meta(self.db, key)

@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="km">
 <context>
+    <name>AppStatusBar</name>
+    <message>
+        <source>Disk almost full: {mb} MB free</source>
+        <translation>ថាសជិតពេញហើយ៖ នៅសល់ទំនេរ {mb} MB</translation>
+    </message>
+    <message>
+        <source>Disk: {mb} MB free</source>
+        <translation>ថាស៖ ទំនេរ {mb} MB</translation>
+    </message>
+</context>
+<context>
     <name>Choices</name>
     <message>
         <source>Khmer national ID card</source>
@@ -1147,6 +1158,10 @@
         <translation>សូមកែប្រអប់ដែលមានសញ្ញាក្រហម។</translation>
     </message>
     <message>
+        <source>Saved. The laptop&apos;s disk is almost full: ask a coordinator to free some space soon.</source>
+        <translation>បានរក្សាទុកហើយ។ ថាសរបស់កុំព្យូទ័រជិតពេញហើយ៖ សូមស្នើអ្នកសម្របសម្រួលឱ្យសម្អាតទំហំផ្ទុកខ្លះឱ្យបានឆាប់។</translation>
+    </message>
+    <message>
         <source>The scanned code is not an ID card or a FieldReg code. It says: {seen}</source>
         <translation>កូដដែលបានស្កេនមិនមែនជាអត្តសញ្ញាណប័ណ្ណ ឬកូដ FieldReg ទេ។ វាសរសេរថា៖ {seen}</translation>
     </message>
@@ -1612,8 +1627,8 @@
         <translation>មិនទាន់មានឃ្លាំងទិន្នន័យ FieldReg នៅទីនេះទេ។</translation>
     </message>
     <message>
-        <source>The store file is damaged. A coordinator can restore the last backup (fieldreg restore-backup).</source>
-        <translation>ឯកសារឃ្លាំងទិន្នន័យបានខូច។ អ្នកសម្របសម្រួលអាចស្តារច្បាប់បម្រុងទុកចុងក្រោយ (fieldreg restore-backup)។</translation>
+        <source>The store file is damaged. A coordinator can restore the last backup (fieldreg restore-backup) or rebuild the store from every record that still reads (fieldreg salvage).</source>
+        <translation>ឯកសារឃ្លាំងទិន្នន័យបានខូច។ អ្នកសម្របសម្រួលអាចស្តារច្បាប់បម្រុងទុកចុងក្រោយ (fieldreg restore-backup) ឬកសាងឃ្លាំងទិន្នន័យឡើងវិញពីកំណត់ត្រាទាំងអស់ដែលនៅតែអានបាន (fieldreg salvage)។</translation>
     </message>
     <message>
         <source>This store was written by a newer FieldReg. Install the newer version.</source>
@@ -1724,8 +1739,16 @@
         <translation>មានឃ្លាំងទិន្នន័យ FieldReg នៅទីនេះរួចហើយ។</translation>
     </message>
     <message>
-        <source>The disk is full: nothing was saved. Free some space and try again.</source>
-        <translation>ថាសពេញហើយ៖ គ្មានអ្វីត្រូវបានរក្សាទុកទេ។ សូមធ្វើឱ្យមានទំហំទំនេរខ្លះ ហើយព្យាយាមម្តងទៀត។</translation>
+        <source>The laptop&apos;s disk is full. Everything saved before is kept, but nothing more can be saved. Ask a coordinator to free some space, then try again.</source>
+        <translation>ថាសរបស់កុំព្យូទ័រពេញហើយ។ អ្វីៗដែលបានរក្សាទុកពីមុននៅតែមានដដែល ប៉ុន្តែមិនអាចរក្សាទុកអ្វីបន្ថែមទៀតបានទេ។ សូមស្នើអ្នកសម្របសម្រួលឱ្យសម្អាតទំហំផ្ទុកខ្លះ រួចព្យាយាមម្តងទៀត។</translation>
+    </message>
+    <message>
+        <source>The laptop&apos;s disk is almost full ({free_mb} MB free), so registering has stopped before anything is lost. Ask a coordinator to free some space, then try again.</source>
+        <translation>ថាសរបស់កុំព្យូទ័រជិតពេញហើយ (នៅសល់ទំនេរ {free_mb} MB) ដូច្នេះការចុះឈ្មោះត្រូវបានផ្អាកសិន មុនពេលមានអ្វីបាត់បង់។ សូមស្នើអ្នកសម្របសម្រួលឱ្យសម្អាតទំហំផ្ទុកខ្លះ រួចព្យាយាមម្តងទៀត។</translation>
+    </message>
+    <message>
+        <source>The store is not damaged. Restoring a backup would lose what was saved since.</source>
+        <translation>ឃ្លាំងទិន្នន័យមិនបានខូចទេ។ ការស្តារច្បាប់បម្រុងទុកនឹងធ្វើឱ្យបាត់បង់អ្វីដែលបានរក្សាទុកចាប់តាំងពីពេលនោះមក។</translation>
     </message>
     <message>
         <source>The store is in use by another program. Try again in a moment.</source>

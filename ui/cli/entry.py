@@ -131,7 +131,23 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("audit_command", choices=["verify"])
 
     command("check", "read the whole store file and report damage")
-    command("restore-backup", "replace a damaged store with its newest backup")
+    restore = command(
+        "restore-backup", "replace a damaged store with its newest backup (coordinators)"
+    )
+    restore.add_argument(
+        "--force", action="store_true", help="restore even though the store reads without damage"
+    )
+    salvage = command(
+        "salvage",
+        "rebuild a damaged store from every record that still reads (coordinators); "
+        "the damaged file is kept aside",
+    )
+    salvage.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="build the new store in this data directory and leave the damaged one as it is",
+    )
 
     enroll = command("enroll", "enrol this device with a hub (coordinators)")
     enroll.add_argument("enrolment_string", help="the FRENROLL1:... string from the hub")
@@ -197,9 +213,11 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         return open_window(data_dir, demo=args.demo)
     desk = Desk(data_dir)
     try:
-        if args.command in ("init", "restore-backup"):
+        if args.command == "init":
             return records.COMMANDS[args.command](args, desk, out, err)
         _setup_logging(data_dir)
+        if args.command == "restore-backup":  # the live file may be missing or unreadable
+            return records.COMMANDS[args.command](args, desk, out, err)
         if args.command == "scan":  # works without a store; verifies receipts if there is one
             return cli_scan.cmd_scan(args, desk, out, err)
         if not desk.store_exists():

@@ -90,8 +90,12 @@ STORE_ERRORS = {
     "invalid_settings": "the sync settings are not valid ({fields})",
     "invalid_folder": "that folder does not exist (was the USB stick removed?)",
     "invalid_input": "the input is not usable",
-    "disk_full": "the disk holding {path} is full: nothing was saved; free some space and "
-    "try again",
+    "disk_full": "the disk holding {path} is full: everything saved before is kept, but "
+    "nothing more can be saved; free some space, then try again",
+    "disk_nearly_full": "only {free_mb} MB is free on the disk holding {path}: registering "
+    "stops here so nothing is lost; free some space (or ask a coordinator), then try again",
+    "store_healthy": "the store file {path} reads without damage: restoring a backup would "
+    "lose what was saved since; add --force to restore it anyway",
     "store_busy": "the store {path} is busy in another program: try again in a moment",
     **HUB_KEY_ERRORS,
 }
@@ -214,8 +218,9 @@ def store_error(code: str, detail: dict[str, Any]) -> str:
     if code == "damaged":
         backup = detail.get("backup")
         text += (
-            f"; the last good backup is {backup}: restore it with `fieldreg restore-backup`"
+            f"; the last good backup is {backup}: a coordinator can restore it with "
+            "`fieldreg restore-backup`"
             if backup
             else "; there is no backup to restore"
-        )
+        ) + "; or rebuild the store from every record that still reads with `fieldreg salvage`"
     return text

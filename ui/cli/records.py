@@ -1,5 +1,5 @@
-"""`fieldreg init | operator | register | list | audit | check | restore-backup`: arguments
-in, the Desk's use cases, words out (ui/cli/messages.py)."""
+"""`fieldreg init | operator | register | list | audit | check | restore-backup | salvage`:
+arguments in, the Desk's use cases, words out (ui/cli/messages.py)."""
 
 from __future__ import annotations
 
@@ -206,10 +206,41 @@ def cmd_check(desk: Desk, out: TextIO) -> int:
     return EXIT_OK
 
 
-def cmd_restore(desk: Desk, out: TextIO) -> int:
-    backup, aside = desk.restore_latest_backup()
-    out.write(f"Restored {backup.name}. The damaged file was kept as {aside}.\n")
-    log.info("restored backup %s", backup.name)
+def _repair_login(args: argparse.Namespace, desk: Desk) -> tuple[str, str]:
+    """A coordinator's name and passphrase for a store that may not open: the name from
+    --operator, FIELDREG_OPERATOR, or the only coordinator the file (or its backup) names."""
+    name = args.operator or os.environ.get("FIELDREG_OPERATOR")
+    if not name:
+        found = desk.repair_coordinators()
+        if len(found) != 1:
+            raise CliError("give --operator NAME (a coordinator) or set FIELDREG_OPERATOR")
+        name = found[0]
+    return name, secret("FIELDREG_PASSPHRASE", f"Passphrase for {name} (a coordinator): ")
+
+
+def cmd_restore(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
+    name, passphrase = _repair_login(args, desk)
+    restored = desk.restore_latest_backup(name, passphrase, force=args.force)
+    out.write(
+        f"Restored {restored.backup.name}. The file it replaced was kept as {restored.aside}.\n"
+    )
+    log.info("restored backup %s", restored.backup.name)
+    return EXIT_OK
+
+
+def cmd_salvage(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
+    name, passphrase = _repair_login(args, desk)
+    result = desk.salvage(name, passphrase, out=args.out)
+    out.write(
+        f"Salvaged {result.registrations} registration(s); {result.registrations_lost} could "
+        f"not be read and are lost from this laptop (those already sealed for the hub still "
+        f"reach it). New store: {result.path}.\n"
+        + (f"The damaged file was kept as {result.aside}.\n" if result.aside else "")
+    )
+    for table in sorted(result.rows):
+        lost = result.rows_lost.get(table, 0)
+        out.write(f"  {table}: {result.rows[table]} row(s) recovered, {lost} unreadable\n")
+    log.info("salvaged %d registrations, %d lost", result.registrations, result.registrations_lost)
     return EXIT_OK
 
 
@@ -220,5 +251,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Desk, TextIO, TextIO], int]] =
     "list": lambda args, desk, out, _err: cmd_list(args, desk, out),
     "audit": lambda _args, desk, out, _err: cmd_audit(desk, out),
     "check": lambda _args, desk, out, _err: cmd_check(desk, out),
-    "restore-backup": lambda _args, desk, out, _err: cmd_restore(desk, out),
+    "restore-backup": lambda args, desk, out, _err: cmd_restore(args, desk, out),
+    "salvage": lambda args, desk, out, _err: cmd_salvage(args, desk, out),
 }

@@ -301,6 +301,13 @@ class RegisterScreen(QWidget):
         self.draft_id = None
         self._saved_revision = self._revision
         self.notice.hide()
+        if outcome.disk_low:  # saved; say so before the disk stops the next one
+            self._show_notice(
+                self.tr(
+                    "Saved. The laptop's disk is almost full: ask a coordinator to free "
+                    "some space soon."
+                )
+            )
         self._show_saved(outcome.stored)
         self._render_draft_state()
         self.fields.first_editor().setFocus()
