@@ -3,6 +3,7 @@ connection; and the audit entry every export leaves. Part of the unlocked Sessio
 
 from __future__ import annotations
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlite_utils import Database
 
 from fieldreg.clock import Clock, iso
@@ -23,6 +24,7 @@ class Administration:
     operator: operators.Operator
     clock: Clock
     _kdf: crypto.KdfParams
+    _audit_key: bytes | None
 
     # -- operators (coordinators only) -----------------------------------------------------
 
@@ -45,6 +47,7 @@ class Administration:
             )
             audit.append(
                 self.db,
+                key=self._audit_key,
                 at=iso(now),
                 actor=self.operator.name,
                 action="operator_add",
@@ -67,6 +70,7 @@ class Administration:
             )
             audit.append(
                 self.db,
+                key=self._audit_key,
                 at=iso(self.clock()),
                 actor=self.operator.name,
                 action="operator_reset",
@@ -87,6 +91,7 @@ class Administration:
             )
             audit.append(
                 self.db,
+                key=self._audit_key,
                 at=iso(self.clock()),
                 actor=self.operator.name,
                 action="operator_disable" if disabled else "operator_enable",
@@ -102,6 +107,7 @@ class Administration:
             write_meta(self.db, f"setting/{key}", str(value))
             audit.append(
                 self.db,
+                key=self._audit_key,
                 at=iso(self.clock()),
                 actor=self.operator.name,
                 action="setting",
@@ -116,6 +122,7 @@ class Administration:
             write_meta(self.db, "sync_settings", settings.to_json())
             audit.append(
                 self.db,
+                key=self._audit_key,
                 at=iso(self.clock()),
                 actor=self.operator.name,
                 action="setting",
@@ -127,11 +134,18 @@ class Administration:
                 },
             )
 
+    def verify_audit(self, hub_key: Ed25519PublicKey | None, device_id: str) -> audit.AuditCheck:
+        """The whole check, seals included (coordinators only): the chain, its seals under the
+        audit key, and the anchors the hub acknowledged."""
+        self._require_coordinator("audit_verify")
+        return audit.verify_unlocked(self.db, self._audit_key, hub_key=hub_key, device_id=device_id)
+
     def note_export(self, what: str, count: int) -> None:
         """Exports carry personal data out of the store: the audit log says who and how much."""
         with transaction(self.db):
             audit.append(
                 self.db,
+                key=self._audit_key,
                 at=iso(self.clock()),
                 actor=self.operator.name,
                 action="export",

@@ -22,6 +22,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 KEY_BYTES = 32
 NONCE_BYTES = 12
 RECOVERY_KEY_BYTES = 20  # 160 bits, 32 base32 characters
+# meta rows holding a secret wrapped under the data key: a data-key rotation re-wraps each one
+WRAPPED_UNDER_DATA_KEY: tuple[str, ...] = ("audit_key",)
 
 
 class WrongKey(Exception):

@@ -105,6 +105,7 @@ class Session(Administration):
         clock: Clock,
         kdf: crypto.KdfParams,
         hub_key: HubPublicKey | None = None,
+        audit_key: bytes | None = None,
     ) -> None:
         self.db = db
         self._keys = keys
@@ -113,6 +114,7 @@ class Session(Administration):
         self.clock = clock
         self._kdf = kdf
         self.hub_key = hub_key  # None until enrolled: then every finalised version is sealed
+        self._audit_key = audit_key  # seals every audit entry this session writes
 
     # -- validation and duplicates -------------------------------------------------------
 
@@ -218,6 +220,7 @@ class Session(Administration):
         details = {"duplicate_of": [m.registration_id for m in matches]} if matches else None
         audit.append(
             self.db,
+            key=self._audit_key,
             at=now,
             actor=self.operator.name,
             action="register",
@@ -410,6 +413,7 @@ class Session(Administration):
             )
             audit.append(
                 self.db,
+                key=self._audit_key,
                 at=now,
                 actor=self.operator.name,
                 action="correct",

@@ -91,6 +91,7 @@ class Store:
                 action="init",
                 details={"device_id": meta["device_id"]},
             )
+            audit.open_key(db, data_key)
         return cls(db, data_dir, clock=clock, kdf=kdf), recovery_key
 
     @classmethod
@@ -258,6 +259,8 @@ class Store:
     def _session(self, operator_name: str, data_key: bytes) -> Session:
         operator = operators.get(self.db, operator_name)
         assert operator is not None
+        with transaction(self.db):
+            audit_key = audit.open_key(self.db, data_key)
         return Session(
             self.db,
             crypto.DataKeys.from_data_key(data_key),
@@ -266,6 +269,7 @@ class Store:
             clock=self.clock,
             kdf=self.kdf,
             hub_key=self.hub_sealing_key(),
+            audit_key=audit_key,
         )
 
     def check_integrity(self) -> None:
@@ -276,4 +280,7 @@ class Store:
             raise damaged(self.data_dir, error) from error
 
     def verify_audit(self) -> audit.AuditCheck:
-        return audit.verify(self.db)
+        """The hash chain and the hub's anchors; the seals need the key (Session.verify_audit)."""
+        return audit.verify(
+            self.db, hub_key=self.trusted_hub_signing_key(), device_id=self.device_id
+        )

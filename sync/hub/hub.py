@@ -43,6 +43,7 @@ from fieldreg.transfer.sealing import (
     packet_info,
 )
 from fieldreg.transfer.wire import (
+    AuditAnchor,
     Packet,
     PacketResult,
     Receipt,
@@ -51,6 +52,7 @@ from fieldreg.transfer.wire import (
     batch_signature_valid,
     decode_batch,
     encode_receipt,
+    sign_anchor,
 )
 from sync.hub.schema import HUB_MIGRATIONS
 
@@ -230,7 +232,9 @@ class Hub:
                 if seen[0] != digest:
                     raise HubError(409, "batch_conflict", "this batch id came with other bytes")
                 return bytes(seen[1])
-            return self._ingest(batch.batch_id, batch.device_id, checked, digest, transport, client)
+            return self._ingest(
+                batch.batch_id, batch.device_id, checked, digest, transport, client, batch.audit
+            )
 
     def _device_key(self, device_id: str) -> Ed25519PublicKey:
         """The key of an enrolled, unrevoked device (the caller holds the lock)."""
@@ -269,12 +273,17 @@ class Hub:
         digest: str,
         transport: str,
         client: str,
+        audit: AuditAnchor | None = None,
     ) -> bytes:
         now = iso(self.clock())
         with transaction(self.db):
             results = tuple(self._ingest_packet(batch_id, device_id, p, now) for p in packets)
+            signed = None
+            if audit is not None:  # a batch of the previous release carries none
+                self._keep_anchor(device_id, audit, batch_id, now)
+                signed = sign_anchor(self._signing, device_id, audit)
             receipt = encode_receipt(
-                Receipt(batch_id, device_id, digest, now, results), self._signing
+                Receipt(batch_id, device_id, digest, now, results, signed), self._signing
             )
             self.db.execute(
                 "INSERT INTO batches (batch_id, device_id, sha256, received_at, transport,"
@@ -282,6 +291,31 @@ class Hub:
                 [batch_id, device_id, digest, now, transport, client, len(packets), receipt],
             )
         return receipt
+
+    def _keep_anchor(self, device_id: str, audit: AuditAnchor, batch_id: str, now: str) -> None:
+        """Keep the device's newest head; a known seq with another hash is counted: the
+        device's log was rewritten (or its file rolled back) after the hub saw it."""
+        self.db.execute(
+            "INSERT INTO device_audit_anchors (device_id, seq, head, batch_id, received_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET"
+            " conflicts = conflicts + (excluded.seq = seq AND excluded.head != head),"
+            " seq = max(seq, excluded.seq),"
+            " head = iif(excluded.seq > seq, excluded.head, head),"
+            " batch_id = iif(excluded.seq > seq, excluded.batch_id, batch_id),"
+            " received_at = iif(excluded.seq > seq, excluded.received_at, received_at)",
+            [device_id, audit.seq, audit.head, batch_id, now],
+        )
+
+    def audit_anchor(self, device_id: str) -> dict[str, Any] | None:
+        """The newest audit head a device sent, for an operator comparing it with the device."""
+        row = self.db.execute(
+            "SELECT seq, head, batch_id, received_at, conflicts FROM device_audit_anchors"
+            " WHERE device_id = ?",
+            [device_id],
+        ).fetchone()
+        if row is None:
+            return None
+        return dict(zip(("seq", "head", "batch_id", "received_at", "conflicts"), row, strict=True))
 
     def _ingest_packet(
         self, batch_id: str, device_id: str, checked: _CheckedPacket, now: str
