@@ -188,13 +188,26 @@ class Hub:
         return certificate
 
     def devices(self) -> list[dict[str, Any]]:
+        """Each device, how many records it delivered, and the newest audit-chain head it sent
+        (`audit_seq`, `audit_head`, `audit_conflicts`): what `fieldreg audit verify` on the
+        device must still find in its log."""
         rows = self.db.execute(
-            "SELECT d.device_id, d.enrolled_at, d.revoked_at, count(p.registration_id)"
+            "SELECT d.device_id, d.enrolled_at, d.revoked_at, count(p.registration_id),"
+            " a.seq, a.head, coalesce(a.conflicts, 0)"
             " FROM devices d LEFT JOIN packets p ON p.device_id = d.device_id"
-            " AND p.outcome = 'accepted' GROUP BY d.device_id ORDER BY d.enrolled_at"
+            " AND p.outcome = 'accepted' LEFT JOIN device_audit_anchors a"
+            " ON a.device_id = d.device_id GROUP BY d.device_id ORDER BY d.enrolled_at"
         )
         return [
-            {"device_id": r[0], "enrolled_at": r[1], "revoked_at": r[2], "accepted": r[3]}
+            {
+                "device_id": r[0],
+                "enrolled_at": r[1],
+                "revoked_at": r[2],
+                "accepted": r[3],
+                "audit_seq": r[4],
+                "audit_head": r[5],
+                "audit_conflicts": r[6],
+            }
             for r in rows
         ]
 

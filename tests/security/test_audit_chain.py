@@ -200,6 +200,8 @@ def test_the_receipt_carries_the_anchor_signed_by_the_hub(
         "conflicts": 0,
     }
     assert hub.hub.receive_batch(body, transport="https") == answer  # a retry: same receipt
+    [listed] = hub.hub.devices()  # what an operator compares with the device's verify
+    assert (listed["audit_seq"], listed["audit_head"], listed["audit_conflicts"]) == (seq, head, 0)
 
 
 def test_a_batch_and_a_receipt_without_an_anchor_are_still_accepted(
