@@ -36,7 +36,7 @@ from fieldreg.transfer.wire import (
 from sync.hub.media import import_batches_for_hub
 from sync.hub.server import BackgroundHub
 from tests.factories import FAST_KDF, PASSPHRASE, FakeClock
-from tests.security.attack_support import SOCKET_BOUND_S, enrolled_key
+from tests.security.attack_support import SOCKET_BOUND_S, enrolled_key, signed_batch
 from tests.sync_support import Device
 
 Rows = list[list[object]]
@@ -260,3 +260,33 @@ def test_the_audit_key_is_stored_only_wrapped_under_the_data_key(tmp_path: Path)
     files = [path.read_bytes() for path in (tmp_path / "device").glob("fieldreg.db*")]
     assert files and not any(key in data for data in files)
     assert "audit_key" in crypto.WRAPPED_UNDER_DATA_KEY
+
+
+def test_the_hub_keeps_the_newest_head_and_counts_a_rewritten_one(hub: BackgroundHub) -> None:
+    device_id, key = enrolled_key(hub)
+
+    def send(audit_head: object) -> requests.Response:
+        header = {
+            "batch_id": str(uuid.uuid4()),
+            "device_id": device_id,
+            "created_at": "2026-11-21T08:00:00Z",
+            "packets": [],
+            "audit": audit_head,
+        }
+        return requests.post(
+            hub.url + "/v1/batches",
+            data=signed_batch(json.dumps(header).encode(), b"", key),
+            headers={"Content-Type": "application/octet-stream"},
+            timeout=SOCKET_BOUND_S,
+        )
+
+    for head in ([3, "a" * 64], [3, "b" * 64], [2, "c" * 64]):
+        assert send(head).status_code == 200
+    kept = hub.hub.audit_anchor(device_id)
+    assert kept is not None and (kept["seq"], kept["head"], kept["conflicts"]) == (3, "a" * 64, 1)
+    assert send([4, "d" * 64]).status_code == 200
+    kept = hub.hub.audit_anchor(device_id)
+    assert kept is not None and (kept["seq"], kept["head"], kept["conflicts"]) == (4, "d" * 64, 1)
+    for bad in ([0, "a" * 64], [3, "A" * 64], [3, "a" * 63], ["3", "a" * 64], [2**63, "a" * 64]):
+        refused = send(bad)
+        assert (refused.status_code, refused.json()["error"]) == (400, "bad_header")
