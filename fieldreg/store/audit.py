@@ -109,10 +109,16 @@ def open_key(db: Database, data_key: bytes) -> bytes | None:
         key = crypto.new_key()
         wrapped = base64.b64encode(crypto.wrap_key(data_key, key, "audit")).decode("ascii")
         db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", [AUDIT_KEY_META, wrapped])
+        return _seal_head(db, key)
     if _unsealed_tail_is_locked_only(db):
-        seq, entry_hash = head(db)
-        if seq:
-            _insert_seal(db, key, seq, entry_hash)
+        _seal_head(db, key)
+    return key
+
+
+def _seal_head(db: Database, key: bytes) -> bytes:
+    seq, entry_hash = head(db)
+    if seq:
+        _insert_seal(db, key, seq, entry_hash)
     return key
 
 

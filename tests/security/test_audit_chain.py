@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fieldreg.desk import Desk
 from fieldreg.store import audit, crypto
 from fieldreg.store.audit import AuditCheck
+from fieldreg.store.store import Store
 from fieldreg.transfer.media import export_batches, import_receipts
 from fieldreg.transfer.wire import (
     Batch,
@@ -290,3 +291,27 @@ def test_the_hub_keeps_the_newest_head_and_counts_a_rewritten_one(hub: Backgroun
     for bad in ([0, "a" * 64], [3, "A" * 64], [3, "a" * 63], ["3", "a" * 64], [2**63, "a" * 64]):
         refused = send(bad)
         assert (refused.status_code, refused.json()["error"]) == (400, "bad_header")
+
+
+def test_a_store_from_before_the_keyed_chain_is_keyed_at_its_first_unlock(tmp_path: Path) -> None:
+    root = tmp_path / "device"
+    device = Device(root)
+    ids = device.register(2)
+    device.store.close()
+    with closing(sqlite3.connect(root / "fieldreg.db")) as db:  # back to the 0002 schema
+        db.execute("DROP TABLE audit_seals")
+        db.execute("DROP TABLE audit_anchors")
+        db.execute("ALTER TABLE sync_batches DROP COLUMN audit_seq")
+        db.execute("ALTER TABLE sync_batches DROP COLUMN audit_head")
+        db.execute("DELETE FROM meta WHERE key = 'audit_key'")
+        db.execute("DELETE FROM _migrations WHERE name = '0004_audit_key'")
+        db.commit()
+    assert coordinator_check(root).ok  # migrated, keyed and sealed at this first unlock
+    upgraded = Device.__new__(Device)
+    upgraded.store = Store.open(root, kdf=FAST_KDF, clock=FakeClock())
+    assert upgraded.store.db.execute("SELECT count(*) FROM meta WHERE key = 'audit_key'").fetchone()
+    deleted = seq_of(upgraded, "register", ids[0])  # an entry from before the upgrade
+    rewrite_chain(root / "fieldreg.db", lambda rows: [row for row in rows if row[0] != deleted])
+    drop_seals_from(root / "fieldreg.db", len(device_entries(upgraded)) + 1)
+    check = coordinator_check(root)  # its only seal is gone, so nothing vouches for entry 1
+    assert (check.ok, check.broken_at, check.problem) == (False, 1, "unsealed")
