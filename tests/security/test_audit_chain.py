@@ -180,11 +180,8 @@ def test_the_receipt_carries_the_anchor_signed_by_the_hub(
     device: Device, hub: BackgroundHub
 ) -> None:
     device.register(2)
-    outbox = device.store.outbox
-    batch_id = outbox.form_batch(50)
-    assert batch_id is not None
+    batch_id, body = device.formed_batch()
     seq, head = audit.head(device.store.db)
-    body = outbox.batch_bytes(batch_id, device.store.device_identity())
     answer = hub.hub.receive_batch(body, transport="https")
     hub_key = device.store.trusted_hub_signing_key()
     assert hub_key is not None
@@ -225,10 +222,7 @@ def test_a_batch_and_a_receipt_without_an_anchor_are_still_accepted(
     assert hub.hub.audit_anchor(device_id) is None
 
     ids = device.register(2)
-    outbox = device.store.outbox
-    batch_id = outbox.form_batch(50)
-    assert batch_id is not None
-    body = outbox.batch_bytes(batch_id, device.store.device_identity())
+    _, body = device.formed_batch()
     new_receipt = decode_receipt(hub.hub.receive_batch(body, transport="https"), hub_key(device))
     # the same receipt as an old hub would sign it: no anchor
     old_receipt = Receipt(
@@ -239,7 +233,7 @@ def test_a_batch_and_a_receipt_without_an_anchor_are_still_accepted(
         new_receipt.results,
     )
     signed = encode_receipt(old_receipt, hub.hub._signing)
-    counts = outbox.apply_receipt(decode_receipt(signed, hub_key(device)))
+    counts = device.store.outbox.apply_receipt(decode_receipt(signed, hub_key(device)))
     assert counts.accepted == 2 and set(device.statuses().values()) == {"synced"}
     assert device.store.db.execute("SELECT count(*) FROM audit_anchors").fetchone()[0] == 0
     assert all(device.session.get(i).status == "synced" for i in ids)
