@@ -95,8 +95,8 @@ def _insert_seal(db: Database, key: bytes, seq: int, entry_hash: str) -> None:
 
 def open_key(db: Database, data_key: bytes) -> bytes | None:
     """At unlock, inside a transaction: the audit key (made and wrapped under the data key the
-    first time) and the head sealed. Returns None when the key is
-    gone although seals exist: then nothing is sealed and `verify` reports it."""
+    first time) and the head sealed. Returns None when the key is gone although seals exist,
+    or does not unwrap: then nothing is sealed and `verify` reports `no_key`."""
     stored = db.execute("SELECT value FROM meta WHERE key = ?", [AUDIT_KEY_META]).fetchone()
     if stored is not None:
         try:
