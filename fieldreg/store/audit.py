@@ -151,9 +151,10 @@ def anchors(db: Database) -> dict[int, AuditAnchor]:
 
 
 def keep_anchor(db: Database, anchor: AuditAnchor, *, batch_id: str, at: str) -> None:
-    """An anchor from a verified receipt; call inside the transaction applying it."""
+    """An anchor from a verified receipt; call inside the transaction applying it. The hub's
+    word replaces an anchor for the same entry: it is the witness the log is checked against."""
     db.execute(
-        "INSERT OR IGNORE INTO audit_anchors (seq, head, batch_id, acknowledged_at, signature)"
+        "INSERT OR REPLACE INTO audit_anchors (seq, head, batch_id, acknowledged_at, signature)"
         " VALUES (?, ?, ?, ?, ?)",
         [anchor.seq, anchor.head, batch_id, at, anchor.signature.hex()],
     )

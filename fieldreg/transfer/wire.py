@@ -8,10 +8,10 @@ The header names the batch, the device and each packet (registration id, version
 the device signs everything before the signature. A receipt is JSON signed by the hub.
 
 Since issue 9 item 12 a batch header may carry `audit`: [seq, head], the head of the device's
-audit hash chain when the batch was formed; the hub signs it back as the receipt's
-`audit_anchor`. Both keys are optional, so devices and hubs of the previous release still
-talk: an old hub ignores the header key, and an old device never sends one (so it never gets
-a receipt with an anchor, which it could not verify).
+audit hash chain when the batch was formed; the receipt's `audit_anchor` is the newest head
+the hub holds for that device, signed. Both keys are optional, so devices and hubs of the
+previous release still talk: an old hub ignores the header key, and an old device never sends
+one (so it never gets a receipt with an anchor, which it could not verify).
 """
 
 from __future__ import annotations
@@ -205,7 +205,7 @@ class Receipt:
     batch_sha256: str
     received_at: str
     results: tuple[PacketResult, ...]
-    audit_anchor: AuditAnchor | None = None  # the batch's audit head, signed by the hub
+    audit_anchor: AuditAnchor | None = None  # the device's newest audit head, signed by the hub
 
 
 def _receipt_json(receipt: Receipt) -> bytes:

@@ -293,8 +293,8 @@ class Hub:
             results = tuple(self._ingest_packet(batch_id, device_id, p, now) for p in packets)
             signed = None
             if audit is not None:  # a batch of the previous release carries none
-                self._keep_anchor(device_id, audit, batch_id, now)
-                signed = sign_anchor(self._signing, device_id, audit)
+                newest = self._keep_anchor(device_id, audit, batch_id, now)
+                signed = sign_anchor(self._signing, device_id, newest)
             receipt = encode_receipt(
                 Receipt(batch_id, device_id, digest, now, results, signed), self._signing
             )
@@ -305,9 +305,13 @@ class Hub:
             )
         return receipt
 
-    def _keep_anchor(self, device_id: str, audit: AuditAnchor, batch_id: str, now: str) -> None:
-        """Keep the device's newest head; a known seq with another hash is counted: the
-        device's log was rewritten (or its file rolled back) after the hub saw it."""
+    def _keep_anchor(
+        self, device_id: str, audit: AuditAnchor, batch_id: str, now: str
+    ) -> AuditAnchor:
+        """Keep the device's newest head and return it: the receipt signs the newest, not the
+        batch's, so a device whose file was rolled back (or its log cut) learns of an entry
+        its log no longer holds, and its `audit verify` fails. A known seq with another hash
+        is counted as a conflict."""
         self.db.execute(
             "INSERT INTO device_audit_anchors (device_id, seq, head, batch_id, received_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET"
@@ -318,6 +322,10 @@ class Hub:
             " received_at = iif(excluded.seq > seq, excluded.received_at, received_at)",
             [device_id, audit.seq, audit.head, batch_id, now],
         )
+        seq, head = self.db.execute(
+            "SELECT seq, head FROM device_audit_anchors WHERE device_id = ?", [device_id]
+        ).fetchone()
+        return AuditAnchor(seq, head)
 
     def audit_anchor(self, device_id: str) -> dict[str, Any] | None:
         """The newest audit head a device sent, for an operator comparing it with the device."""

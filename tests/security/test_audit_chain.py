@@ -176,6 +176,38 @@ def test_cutting_entries_the_hub_acknowledged_fails_even_with_the_data_key(
     assert len(head) == 64
 
 
+def test_a_store_file_put_back_from_an_older_copy_fails_verify_after_its_next_sync(
+    tmp_path: Path, device: Device, hub: BackgroundHub
+) -> None:
+    """A rollback keeps seals and anchors consistent, so the laptop alone cannot see it; the
+    hub's receipt signs the newest head it holds for the device, which the old log lacks."""
+    root, db_path, old_copy = (
+        tmp_path / "device",
+        tmp_path / "device" / "fieldreg.db",
+        tmp_path / "old.db",
+    )
+    device.register(1)
+    assert device.engine().sync_once().complete
+    with closing(sqlite3.connect(old_copy)) as copy:
+        device.store.db.conn.backup(copy)
+    device.register(5)
+    assert device.engine().sync_once().complete
+    newest = hub.hub.audit_anchor(device.store.device_id)
+    assert newest is not None
+    device.store.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    db_path.write_bytes(old_copy.read_bytes())
+    assert coordinator_check(root).ok  # consistent in itself: nothing on the laptop to see
+    rolled_back = Device.__new__(Device)
+    rolled_back.store = Store.open(root, kdf=FAST_KDF, clock=FakeClock())
+    rolled_back.session = rolled_back.store.unlock("Sokha", PASSPHRASE)
+    rolled_back.register(1)
+    assert rolled_back.engine().sync_once().complete
+    check = coordinator_check(root)
+    assert (check.ok, check.problem, check.anchor_seq) == (False, "anchor", newest["seq"])
+
+
 def test_the_receipt_carries_the_anchor_signed_by_the_hub(
     device: Device, hub: BackgroundHub
 ) -> None:
