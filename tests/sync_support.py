@@ -37,6 +37,12 @@ class Device:
     def engine(self, settings: SyncSettings | None = None) -> SyncEngine:
         return SyncEngine(self.store, HubClient(settings or self.store.sync_settings()))
 
+    def formed_batch(self) -> tuple[str, bytes]:
+        """A new batch of what is pending: its id and its signed bytes."""
+        batch_id = self.store.outbox.form_batch(50)
+        assert batch_id is not None
+        return batch_id, self.store.outbox.batch_bytes(batch_id, self.store.device_identity())
+
     def statuses(self) -> dict[str, str]:
         return {r.id: r.status for r in self.session.registrations()}
 

@@ -561,7 +561,10 @@ class Desk:
 
     @_storage_boundary
     def verify_audit(self) -> AuditCheck:
-        return self._opened.verify_audit()
+        """The audit log's hash chain, its keyed seals and the anchors the hub acknowledged:
+        a coordinator's check, since the seals need the data key."""
+        store = self._opened
+        return self._unlocked.verify_audit(store.trusted_hub_signing_key(), store.device_id)
 
     @_storage_boundary
     def check_integrity(self) -> int:

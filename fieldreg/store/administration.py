@@ -3,6 +3,7 @@ connection; and the audit entry every export leaves. Part of the unlocked Sessio
 
 from __future__ import annotations
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlite_utils import Database
 
 from fieldreg.clock import Clock, iso
@@ -27,6 +28,7 @@ class Administration:
     operator: operators.Operator
     clock: Clock
     _kdf: crypto.KdfParams
+    _audit_key: bytes | None
 
     def _fresh_keys(self) -> key_rotation.KeyRing:
         raise NotImplementedError  # Session's
@@ -52,6 +54,7 @@ class Administration:
             )
             audit.append(
                 self.db,
+                key=self._audit_key,
                 at=iso(now),
                 actor=self.operator.name,
                 action="operator_add",
@@ -77,6 +80,7 @@ class Administration:
             )
             audit.append(
                 self.db,
+                key=self._audit_key,
                 at=iso(self.clock()),
                 actor=self.operator.name,
                 action="operator_reset",
@@ -108,6 +112,7 @@ class Administration:
                 operators.seal_for(self.db, name, self._fresh_keys().current.data_key)
             audit.append(
                 self.db,
+                key=self._audit_key,
                 at=iso(self.clock()),
                 actor=self.operator.name,
                 action="operator_disable" if disabled else "operator_enable",
@@ -122,6 +127,7 @@ class Administration:
         rotation = key_rotation.rotate(self.db, self._fresh_keys(), leaving=leaving)
         audit.append(
             self.db,
+            key=self._audit_key,
             at=iso(self.clock()),
             actor=self.operator.name,
             action="key_rotated",
@@ -147,6 +153,7 @@ class Administration:
             if finished and ring.retired:
                 audit.append(
                     self.db,
+                    key=self._audit_key,
                     at=iso(self.clock()),
                     actor=self.operator.name,
                     action="reprotected",
@@ -165,6 +172,7 @@ class Administration:
             write_meta(self.db, f"setting/{key}", str(value))
             audit.append(
                 self.db,
+                key=self._audit_key,
                 at=iso(self.clock()),
                 actor=self.operator.name,
                 action="setting",
@@ -179,6 +187,7 @@ class Administration:
             write_meta(self.db, "sync_settings", settings.to_json())
             audit.append(
                 self.db,
+                key=self._audit_key,
                 at=iso(self.clock()),
                 actor=self.operator.name,
                 action="setting",
@@ -190,11 +199,18 @@ class Administration:
                 },
             )
 
+    def verify_audit(self, hub_key: Ed25519PublicKey | None, device_id: str) -> audit.AuditCheck:
+        """The whole check, seals included (coordinators only): the chain, its seals under the
+        audit key, and the anchors the hub acknowledged."""
+        self._require_coordinator("audit_verify")
+        return audit.verify_unlocked(self.db, self._audit_key, hub_key=hub_key, device_id=device_id)
+
     def note_export(self, what: str, count: int) -> None:
         """Exports carry personal data out of the store: the audit log says who and how much."""
         with transaction(self.db):
             audit.append(
                 self.db,
+                key=self._audit_key,
                 at=iso(self.clock()),
                 actor=self.operator.name,
                 action="export",

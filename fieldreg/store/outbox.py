@@ -3,7 +3,10 @@
 Everything here works on a locked store: packets are sealed to the hub, so sending them needs
 no personal data. A packet leaves `pending` only on a receipt whose hub signature verified.
 A batch keeps its id and bytes until acknowledged, so every retry (over HTTPS or on a USB
-stick) is the same batch, and the hub answers a repeat with the same receipt.
+stick) is the same batch, and the hub answers a repeat with the same receipt. Each batch
+carries the audit chain's head as it was when the batch was formed (the plain hash chain, so
+no key is needed); the hub's receipt signs back the newest head it holds for this device, and
+the device keeps it as an anchor that its log must still contain.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ import uuid6
 from sqlite_utils import Database
 
 from fieldreg.clock import Clock, iso
+from fieldreg.store import audit
 from fieldreg.store.database import transaction
 from fieldreg.store.device_identity import DeviceIdentity
-from fieldreg.transfer.wire import Batch, Packet, Receipt, encode_batch
+from fieldreg.transfer.wire import AuditAnchor, Batch, Packet, Receipt, encode_batch
 
 MIN_BATCH, MAX_BATCH = 10, 1000
 
@@ -78,9 +82,11 @@ class Outbox:
             if not rows:
                 return None
             batch_id = str(uuid6.uuid7())
+            audit_seq, audit_head = audit.head(self.db)
             self.db.execute(
-                "INSERT INTO sync_batches (batch_id, created_at, packet_count) VALUES (?, ?, ?)",
-                [batch_id, iso(self.clock()), len(rows)],
+                "INSERT INTO sync_batches (batch_id, created_at, packet_count, audit_seq,"
+                " audit_head) VALUES (?, ?, ?, ?, ?)",
+                [batch_id, iso(self.clock()), len(rows), audit_seq or None, audit_head],
             )
             self.db.conn.executemany(
                 "UPDATE outbox SET batch_id = ? WHERE registration_id = ? AND version = ?",
@@ -96,9 +102,10 @@ class Outbox:
 
     def batch_bytes(self, batch_id: str, identity: DeviceIdentity) -> bytes:
         """The signed batch; the same bytes every time for the same batch id."""
-        created_at = self.db.execute(
-            "SELECT created_at FROM sync_batches WHERE batch_id = ?", [batch_id]
-        ).fetchone()[0]
+        created_at, audit_seq, audit_head = self.db.execute(
+            "SELECT created_at, audit_seq, audit_head FROM sync_batches WHERE batch_id = ?",
+            [batch_id],
+        ).fetchone()
         packets = tuple(
             Packet(registration_id, version, sealed)
             for registration_id, version, sealed in self.db.execute(
@@ -107,7 +114,8 @@ class Outbox:
                 [batch_id],
             )
         )
-        batch = Batch(batch_id, identity.device_id, created_at, packets)
+        anchor = AuditAnchor(audit_seq, audit_head) if audit_seq else None  # none before 0004
+        batch = Batch(batch_id, identity.device_id, created_at, packets, anchor)
         return encode_batch(batch, identity.private_key)
 
     def apply_receipt(self, receipt: Receipt) -> ReceiptCounts:
@@ -140,6 +148,8 @@ class Outbox:
                 " WHERE batch_id = ?",
                 [now, receipt.batch_id],
             )
+            if receipt.audit_anchor is not None:  # signed by the hub, for this device
+                audit.keep_anchor(self.db, receipt.audit_anchor, batch_id=receipt.batch_id, at=now)
         return ReceiptCounts(counts["accepted"], counts["duplicate"], counts["rejected"])
 
     def _apply_result(

@@ -155,6 +155,24 @@ _KEY_ROTATION = [
 ]
 
 
+# The audit chain keyed and anchored (issue 9 item 12): a seal is HMAC-SHA256 under the audit
+# key (kept wrapped under the data key as meta `audit_key`) of an entry's (seq, hash); an
+# anchor is an entry's (seq, hash) the hub acknowledged in a signed receipt; each batch keeps
+# the head it carries so that every retry sends the same bytes.
+_AUDIT_KEY = [
+    """CREATE TABLE audit_seals (seq INTEGER PRIMARY KEY, mac TEXT NOT NULL)""",
+    """CREATE TABLE audit_anchors (
+        seq INTEGER PRIMARY KEY,
+        head TEXT NOT NULL,
+        batch_id TEXT NOT NULL,
+        acknowledged_at TEXT NOT NULL,
+        signature TEXT NOT NULL
+    )""",
+    "ALTER TABLE sync_batches ADD COLUMN audit_seq INTEGER",
+    "ALTER TABLE sync_batches ADD COLUMN audit_head TEXT",
+]
+
+
 def statements_step(statements: list[str]) -> Callable[[Database], None]:
     def step(db: Database) -> None:
         for statement in statements:
@@ -167,4 +185,5 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0001_initial", statements_step(_INITIAL)),
     ("0002_sync", statements_step(_SYNC)),
     ("0003_key_rotation", statements_step(_KEY_ROTATION)),
+    ("0004_audit_key", statements_step(_AUDIT_KEY)),
 ]

@@ -97,6 +97,7 @@ class Session(Administration):
         clock: Clock,
         kdf: crypto.KdfParams,
         hub_key: HubPublicKey | None = None,
+        audit_key: bytes | None = None,
     ) -> None:
         self.db = db
         self._key_pair = unlocked.key_pair
@@ -106,6 +107,7 @@ class Session(Administration):
         self.clock = clock
         self._kdf = kdf
         self.hub_key = hub_key  # None until enrolled: then every finalised version is sealed
+        self._audit_key = audit_key  # seals every audit entry this session writes
 
     # -- validation and duplicates -------------------------------------------------------
 
@@ -247,6 +249,7 @@ class Session(Administration):
         details = {"duplicate_of": [m.registration_id for m in matches]} if matches else None
         audit.append(
             self.db,
+            key=self._audit_key,
             at=now,
             actor=self.operator.name,
             action="register",
@@ -454,6 +457,7 @@ class Session(Administration):
             )
             audit.append(
                 self.db,
+                key=self._audit_key,
                 at=now,
                 actor=self.operator.name,
                 action="correct",

@@ -99,6 +99,7 @@ class Store:
                 action="init",
                 details={"device_id": meta["device_id"]},
             )
+            audit.open_key(db, data_key)
         return cls(db, data_dir, clock=clock, kdf=kdf), recovery_key
 
     @classmethod
@@ -313,6 +314,8 @@ class Store:
     def _session(self, operator_name: str, unlocked: Unlocked) -> Session:
         operator = operators.get(self.db, operator_name)
         assert operator is not None
+        with transaction(self.db):
+            audit_key = audit.open_key(self.db, unlocked.data_key)
         return Session(
             self.db,
             unlocked,
@@ -321,6 +324,7 @@ class Store:
             clock=self.clock,
             kdf=self.kdf,
             hub_key=self.hub_sealing_key(),
+            audit_key=audit_key,
         )
 
     def check_integrity(self) -> None:
@@ -331,4 +335,7 @@ class Store:
             raise damaged(self.data_dir, error) from error
 
     def verify_audit(self) -> audit.AuditCheck:
-        return audit.verify(self.db)
+        """The hash chain and the hub's anchors; the seals need the key (Session.verify_audit)."""
+        return audit.verify(
+            self.db, hub_key=self.trusted_hub_signing_key(), device_id=self.device_id
+        )

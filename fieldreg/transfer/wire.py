@@ -6,6 +6,12 @@ A batch is binary so sealed packets travel without base64's third more bytes:
 
 The header names the batch, the device and each packet (registration id, version, length);
 the device signs everything before the signature. A receipt is JSON signed by the hub.
+
+Since issue 9 item 12 a batch header may carry `audit`: [seq, head], the head of the device's
+audit hash chain when the batch was formed; the receipt's `audit_anchor` is the newest head
+the hub holds for that device, signed. Both keys are optional, so devices and hubs of the
+previous release still talk: an old hub ignores the header key, and an old device never sends
+one (so it never gets a receipt with an anchor, which it could not verify).
 """
 
 from __future__ import annotations
@@ -27,10 +33,13 @@ from fieldreg.errors import FieldRegError
 BATCH_MAGIC = b"FRB1"
 BATCH_CONTEXT = b"FieldReg batch v1\x00"
 RECEIPT_CONTEXT = b"FieldReg receipt v1\x00"
+ANCHOR_CONTEXT = b"FieldReg audit anchor v1\x00"
 SIGNATURE_BYTES = 64
 MAX_HEADER_BYTES = 4 * 1024 * 1024
 # versions are counted per record from 1; the hub stores them as SQLite integers (64-bit)
 MAX_VERSION = 2**31 - 1
+MAX_AUDIT_SEQ = 2**63 - 1
+_HEX = frozenset("0123456789abcdef")
 OUTCOMES = ("accepted", "duplicate", "rejected")
 
 
@@ -51,23 +60,61 @@ class Packet:
 
 
 @dataclass(frozen=True, slots=True)
+class AuditAnchor:
+    """A device's audit chain head: entry `seq` has hash `head`. In a batch it is unsigned (the
+    batch signature covers it); in a receipt `signature` is the hub's over `anchor_statement`."""
+
+    seq: int
+    head: str
+    signature: bytes = b""
+
+
+@dataclass(frozen=True, slots=True)
 class Batch:
     batch_id: str
     device_id: str
     created_at: str
     packets: tuple[Packet, ...]
+    audit: AuditAnchor | None = None
+
+
+def anchor_statement(device_id: str, seq: int, head: str) -> bytes:
+    """What the hub signs for an anchor: this device's chain had hash `head` at entry `seq`."""
+    return ANCHOR_CONTEXT + json.dumps([device_id, seq, head], separators=(",", ":")).encode()
+
+
+def sign_anchor(hub_key: Ed25519PrivateKey, device_id: str, anchor: AuditAnchor) -> AuditAnchor:
+    signature = hub_key.sign(anchor_statement(device_id, anchor.seq, anchor.head))
+    return AuditAnchor(anchor.seq, anchor.head, signature)
+
+
+def anchor_signature_valid(hub_key: Ed25519PublicKey, device_id: str, anchor: AuditAnchor) -> bool:
+    try:
+        hub_key.verify(anchor.signature, anchor_statement(device_id, anchor.seq, anchor.head))
+    except InvalidSignature:
+        return False
+    return True
+
+
+def _audit_head(value: Any) -> AuditAnchor:
+    """[seq, head] from a batch header or a receipt: a positive integer and 64 hex digits."""
+    seq, head = value
+    seq, head = _integer(seq), _text(head)
+    if not 1 <= seq <= MAX_AUDIT_SEQ or len(head) != 64 or not set(head) <= _HEX:
+        raise ValueError("not an audit head")
+    return AuditAnchor(seq, head)
 
 
 def encode_batch(batch: Batch, key: Ed25519PrivateKey) -> bytes:
-    header = json.dumps(
-        {
-            "batch_id": batch.batch_id,
-            "device_id": batch.device_id,
-            "created_at": batch.created_at,
-            "packets": [[p.registration_id, p.version, len(p.sealed)] for p in batch.packets],
-        },
-        separators=(",", ":"),
-    ).encode("ascii")
+    fields: dict[str, Any] = {
+        "batch_id": batch.batch_id,
+        "device_id": batch.device_id,
+        "created_at": batch.created_at,
+        "packets": [[p.registration_id, p.version, len(p.sealed)] for p in batch.packets],
+    }
+    if batch.audit is not None:
+        fields["audit"] = [batch.audit.seq, batch.audit.head]
+    header = json.dumps(fields, separators=(",", ":")).encode("ascii")
     body = BATCH_MAGIC + struct.pack(">I", len(header)) + header
     body += b"".join(p.sealed for p in batch.packets)
     return body + key.sign(BATCH_CONTEXT + body)
@@ -111,6 +158,7 @@ def decode_batch(data: bytes) -> Batch:
         entries = [(_text(i), _integer(v), _integer(n)) for i, v, n in header["packets"]]
         batch_id, device_id = _uuid(header["batch_id"]), _uuid(header["device_id"])
         created_at = _text(header["created_at"])
+        audit = None if header.get("audit") is None else _audit_head(header["audit"])
     except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
         # RecursionError: deeply nested JSON; OverflowError: 1e400 and the like
         raise WireError("bad_header", "header JSON") from None
@@ -123,7 +171,7 @@ def decode_batch(data: bytes) -> Batch:
         offset += length
     if offset != end:
         raise WireError("bad_header", "trailing bytes")
-    return Batch(batch_id, device_id, created_at, tuple(packets))
+    return Batch(batch_id, device_id, created_at, tuple(packets), audit)
 
 
 def batch_signature_valid(data: bytes, device_key: Ed25519PublicKey) -> bool:
@@ -157,10 +205,11 @@ class Receipt:
     batch_sha256: str
     received_at: str
     results: tuple[PacketResult, ...]
+    audit_anchor: AuditAnchor | None = None  # the device's newest audit head, signed by the hub
 
 
 def _receipt_json(receipt: Receipt) -> bytes:
-    body = {
+    body: dict[str, Any] = {
         "batch_id": receipt.batch_id,
         "device_id": receipt.device_id,
         "batch_sha256": receipt.batch_sha256,
@@ -176,6 +225,13 @@ def _receipt_json(receipt: Receipt) -> bytes:
             for r in receipt.results
         ],
     }
+    if receipt.audit_anchor is not None:  # absent from receipts for batches without one
+        anchor = receipt.audit_anchor
+        body["audit_anchor"] = {
+            "seq": anchor.seq,
+            "head": anchor.head,
+            "signature": base64.b64encode(anchor.signature).decode("ascii"),
+        }
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
@@ -202,9 +258,18 @@ def decode_receipt(data: bytes, hub_key: Ed25519PublicKey) -> Receipt:
             str(body["batch_sha256"]),
             str(body["received_at"]),
             results,
+            _signed_anchor(body.get("audit_anchor")),
         )
         signature = base64.b64decode(outer["signature"], validate=True)
-    except (ValueError, KeyError, TypeError, binascii.Error, OverflowError, RecursionError):
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        binascii.Error,
+        OverflowError,
+        RecursionError,
+    ):
         raise WireError("bad_receipt") from None
     if any(r.outcome not in OUTCOMES for r in results):
         raise WireError("bad_receipt", "outcome")
@@ -212,4 +277,15 @@ def decode_receipt(data: bytes, hub_key: Ed25519PublicKey) -> Receipt:
         hub_key.verify(signature, RECEIPT_CONTEXT + _receipt_json(receipt))
     except InvalidSignature:
         raise WireError("receipt_signature") from None
+    anchor = receipt.audit_anchor
+    if anchor is not None and not anchor_signature_valid(hub_key, receipt.device_id, anchor):
+        raise WireError("receipt_signature", "audit anchor")
     return receipt
+
+
+def _signed_anchor(value: Any) -> AuditAnchor | None:
+    if value is None:
+        return None
+    anchor = _audit_head([value["seq"], value["head"]])
+    signature = base64.b64decode(value["signature"], validate=True)
+    return AuditAnchor(anchor.seq, anchor.head, signature)

@@ -39,6 +39,7 @@ from fieldreg.transfer.sealing import (
     packet_info,
 )
 from fieldreg.transfer.wire import (
+    AuditAnchor,
     Packet,
     PacketResult,
     Receipt,
@@ -47,6 +48,7 @@ from fieldreg.transfer.wire import (
     batch_signature_valid,
     decode_batch,
     encode_receipt,
+    sign_anchor,
 )
 from sync.hub import audit
 from sync.hub.keys import HubKeys, KeyCustody
@@ -185,10 +187,15 @@ class Hub:
         return certificate
 
     def devices(self) -> list[dict[str, Any]]:
+        """Each device, how many records it delivered, and the newest audit-chain head it sent
+        (`audit_seq`, `audit_head`, `audit_conflicts`): what `fieldreg audit verify` on the
+        device must still find in its log."""
         rows = self.db.execute(
             "SELECT d.device_id, d.enrolled_at, d.revoked_at, count(p.registration_id),"
-            " d.quarantined_at FROM devices d LEFT JOIN packets p ON p.device_id = d.device_id"
-            " AND p.outcome = 'accepted' GROUP BY d.device_id ORDER BY d.enrolled_at"
+            " d.quarantined_at, a.seq, a.head, coalesce(a.conflicts, 0)"
+            " FROM devices d LEFT JOIN packets p ON p.device_id = d.device_id"
+            " AND p.outcome = 'accepted' LEFT JOIN device_audit_anchors a"
+            " ON a.device_id = d.device_id GROUP BY d.device_id ORDER BY d.enrolled_at"
         )
         return [
             {
@@ -197,6 +204,9 @@ class Hub:
                 "revoked_at": r[2],
                 "accepted": r[3],
                 "quarantined_at": r[4],
+                "audit_seq": r[5],
+                "audit_head": r[6],
+                "audit_conflicts": r[7],
             }
             for r in rows
         ]
@@ -285,7 +295,9 @@ class Hub:
                 if seen[0] != digest:
                     raise HubError(409, "batch_conflict", "this batch id came with other bytes")
                 return bytes(seen[1])
-            return self._ingest(batch.batch_id, batch.device_id, checked, digest, transport, client)
+            return self._ingest(
+                batch.batch_id, batch.device_id, checked, digest, transport, client, batch.audit
+            )
 
     def _device_key(self, device_id: str) -> Ed25519PublicKey:
         """The key of an enrolled, unrevoked device (the caller holds the lock)."""
@@ -324,12 +336,17 @@ class Hub:
         digest: str,
         transport: str,
         client: str,
+        anchor: AuditAnchor | None = None,
     ) -> bytes:
         now = iso(self.clock())
         with transaction(self.db):
             results = tuple(self._ingest_packet(batch_id, device_id, p, now) for p in packets)
+            signed = None
+            if anchor is not None:  # a batch of the previous release carries none
+                newest = self._keep_anchor(device_id, anchor, batch_id, now)
+                signed = sign_anchor(self.keys.signing, device_id, newest)
             receipt = encode_receipt(
-                Receipt(batch_id, device_id, digest, now, results), self.keys.signing
+                Receipt(batch_id, device_id, digest, now, results, signed), self.keys.signing
             )
             self.db.execute(
                 "INSERT INTO batches (batch_id, device_id, sha256, received_at, transport,"
@@ -337,6 +354,39 @@ class Hub:
                 [batch_id, device_id, digest, now, transport, client, len(packets), receipt],
             )
         return receipt
+
+    def _keep_anchor(
+        self, device_id: str, anchor: AuditAnchor, batch_id: str, now: str
+    ) -> AuditAnchor:
+        """Keep the device's newest head and return it: the receipt signs the newest, not the
+        batch's, so a device whose file was rolled back (or its log cut) learns of an entry
+        its log no longer holds, and its `audit verify` fails. A known seq with another hash
+        is counted as a conflict."""
+        self.db.execute(
+            "INSERT INTO device_audit_anchors (device_id, seq, head, batch_id, received_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET"
+            " conflicts = conflicts + (excluded.seq = seq AND excluded.head != head),"
+            " seq = max(seq, excluded.seq),"
+            " head = iif(excluded.seq > seq, excluded.head, head),"
+            " batch_id = iif(excluded.seq > seq, excluded.batch_id, batch_id),"
+            " received_at = iif(excluded.seq > seq, excluded.received_at, received_at)",
+            [device_id, anchor.seq, anchor.head, batch_id, now],
+        )
+        seq, head = self.db.execute(
+            "SELECT seq, head FROM device_audit_anchors WHERE device_id = ?", [device_id]
+        ).fetchone()
+        return AuditAnchor(seq, head)
+
+    def audit_anchor(self, device_id: str) -> dict[str, Any] | None:
+        """The newest audit head a device sent, for an operator comparing it with the device."""
+        row = self.db.execute(
+            "SELECT seq, head, batch_id, received_at, conflicts FROM device_audit_anchors"
+            " WHERE device_id = ?",
+            [device_id],
+        ).fetchone()
+        if row is None:
+            return None
+        return dict(zip(("seq", "head", "batch_id", "received_at", "conflicts"), row, strict=True))
 
     def _ingest_packet(
         self, batch_id: str, device_id: str, checked: _CheckedPacket, now: str

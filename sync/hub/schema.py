@@ -75,9 +75,24 @@ _OWNERSHIP = [
 # append-only hash chain as a device's audit log (fieldreg/store/audit.py), in the hub's file.
 _HUB_AUDIT = AUDIT_LOG_TABLE
 
+# The newest audit-chain head each device has sent (issue 9 item 12): signed back in the
+# receipt, it lets the device prove its log was not cut or rewritten after the hub saw it.
+# `conflicts` counts heads that came for a seq already anchored with another hash.
+_AUDIT_ANCHOR = [
+    """CREATE TABLE device_audit_anchors (
+        device_id TEXT PRIMARY KEY REFERENCES devices (device_id),
+        seq INTEGER NOT NULL,
+        head TEXT NOT NULL,
+        batch_id TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        conflicts INTEGER NOT NULL DEFAULT 0
+    )""",
+]
+
 
 HUB_MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("hub_0001_initial", statements_step(_INITIAL)),
     ("hub_0002_ownership", statements_step(_OWNERSHIP)),
     ("hub_0003_hub_audit", statements_step(_HUB_AUDIT)),
+    ("hub_0005_audit_anchor", statements_step(_AUDIT_ANCHOR)),
 ]

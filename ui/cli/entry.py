@@ -127,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--status", choices=["pending", "synced", "rejected"])
     listing.add_argument("--format", choices=["json", "csv"], default="json")
 
-    audit = command("audit", "check the audit log")
+    audit = command("audit", "check the audit log (coordinators: it needs the data key)")
     audit.add_argument("audit_command", choices=["verify"])
 
     command("check", "read the whole store file and report damage")

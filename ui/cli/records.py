@@ -189,14 +189,32 @@ def cmd_list(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
     return EXIT_OK
 
 
-def cmd_audit(desk: Desk, out: TextIO) -> int:
+AUDIT_PROBLEMS = {
+    "missing": "missing",
+    "prev_hash": "prev_hash does not match",
+    "hash": "hash does not match",
+    "seal": "its keyed seal does not match: the log was rewritten",
+    "unsealed": "not sealed although written by a logged-in operator: seals were removed",
+    "no_key": "the audit key is missing from the store: the log cannot be vouched for",
+    "anchor": "the hub acknowledged entry {anchor_seq} with other contents: the log was"
+    " cut or rewritten",
+}
+
+
+def cmd_audit(args: argparse.Namespace, desk: Desk, out: TextIO) -> int:
+    """A coordinator's check: the seals need the data key."""
+    login(args, desk)
     check = desk.verify_audit()
     if not check.ok:
+        problem = AUDIT_PROBLEMS[check.problem].format(anchor_seq=check.anchor_seq)
         raise CliError(
-            f"audit log broken at entry {check.broken_at} ({check.problem} does not "
-            f"match); {check.entries} entries before it verify"
+            f"audit log broken at entry {check.broken_at} ({problem}); "
+            f"{check.entries} entries before it verify"
         )
-    out.write(f"audit log OK: {check.entries} entries verified\n")
+    anchored = (
+        f"; the hub acknowledged it up to entry {check.anchor_seq}" if check.anchor_seq else ""
+    )
+    out.write(f"audit log OK: {check.entries} entries verified, keyed{anchored}\n")
     return EXIT_OK
 
 
@@ -249,7 +267,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Desk, TextIO, TextIO], int]] =
     "operator": cmd_operator,
     "register": cmd_register,
     "list": lambda args, desk, out, _err: cmd_list(args, desk, out),
-    "audit": lambda _args, desk, out, _err: cmd_audit(desk, out),
+    "audit": lambda args, desk, out, _err: cmd_audit(args, desk, out),
     "check": lambda _args, desk, out, _err: cmd_check(desk, out),
     "restore-backup": lambda args, desk, out, _err: cmd_restore(args, desk, out),
     "salvage": lambda args, desk, out, _err: cmd_salvage(args, desk, out),
