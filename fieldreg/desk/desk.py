@@ -54,7 +54,13 @@ from fieldreg.record import Registration, ValidationResult
 from fieldreg.store.administration import DEVICE_SETTINGS
 from fieldreg.store.audit import AuditCheck
 from fieldreg.store.crypto import KdfParams
-from fieldreg.store.database import DB_FILENAME, DataDir, StoreError, storage_boundary
+from fieldreg.store.database import (
+    DB_FILENAME,
+    DataDir,
+    StoreError,
+    drop_backups_except,
+    storage_boundary,
+)
 from fieldreg.store.key_rotation import Progress, Rotation
 from fieldreg.store.operators import Operator
 from fieldreg.store.outbox import SyncAttempt
@@ -448,8 +454,17 @@ class Desk:
     @_storage_boundary
     def reprotect(self) -> Progress:
         """Re-encrypt one short chunk under the current data key (after a rotation). Call
-        again until `finished`; registering between two calls waits for one chunk at most."""
-        return self._unlocked.reprotect()
+        again until `finished`; registering between two calls waits for one chunk at most.
+        After the last chunk, the backups taken under earlier keys (which a disabled
+        operator's passphrase still opens) give way to one taken now."""
+        session = self._unlocked
+        was_finished = session.rotation_progress().finished
+        progress = session.reprotect()
+        if progress.finished and not was_finished:
+            kept = self._rolling_backup("rekeyed")
+            if kept is not None:
+                drop_backups_except(DataDir(self.data_dir), kept)
+        return progress
 
     @_storage_boundary
     def recover_operator(self, recovery_key: str, name: str, passphrase: str) -> None:

@@ -300,6 +300,14 @@ def take_backup(
     return target
 
 
+def drop_backups_except(data_dir: DataDir, kept: Path) -> None:
+    """Delete every backup but `kept` (after a data-key rotation: the older ones still open
+    with the passphrase of someone who was disabled)."""
+    for old in data_dir.backups():
+        if old != kept:
+            old.unlink()
+
+
 def restore_backup(data_dir: DataDir, backup: Path, now: dt.datetime) -> Path:
     """Put a backup in place of the live file. The damaged file is kept aside, never deleted."""
     if not backup.is_file():

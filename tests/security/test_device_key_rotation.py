@@ -19,12 +19,14 @@ from typing import Any
 
 import pytest
 
+from fieldreg.desk import Desk
 from fieldreg.errors import FieldRegError
 from fieldreg.store import crypto
 from fieldreg.store.session import Session
 from fieldreg.store.store import Store
+from fieldreg.store.sync_settings import SyncSettings
 from tests.cli_runner import fieldreg, init_store
-from tests.factories import FAST_KDF, PASSPHRASE, new_store, raw_record
+from tests.factories import FAST_KDF, PASSPHRASE, FakeClock, new_store, raw_record
 
 VANNA = "vanna-field-notebook-7"
 DARA = "dara-river-lantern-3"
@@ -283,6 +285,7 @@ _CHILD = """
 import sys
 from pathlib import Path
 from fieldreg.store.store import Store
+from fieldreg.store.sync_settings import SyncSettings
 from tests.factories import FAST_KDF, PASSPHRASE
 session = Store.open(Path(sys.argv[1]), kdf=FAST_KDF).unlock("Sokha", PASSPHRASE)
 session.set_operator_disabled("Vanna", True)
@@ -344,3 +347,32 @@ def test_fieldreg_operator_disable_rotates_and_re_protects_every_record(tmp_path
     assert _attack(late, "Vanna", VANNA)[1:] == (set(), set())
     listed = fieldreg(data, "list", "--operator", "Sokha")
     assert listed.returncode == 0 and len(listed.stdout.splitlines()) == 3
+
+
+def test_backups_from_before_a_rotation_give_way_once_records_are_re_protected(
+    tmp_path: Path,
+) -> None:
+    """A rolling backup is a copy of the file: taken before the disable, it still opens with
+    the disabled operator's passphrase. Once re-encryption finishes, only a backup taken
+    under the new key is left."""
+    root = tmp_path / "data"
+    desk = Desk(root, clock=FakeClock(), kdf=FAST_KDF)
+    desk.create("Sokha", PASSPHRASE)
+    desk.unlock("Sokha", PASSPHRASE)
+    desk.add_operator("Vanna", "registrar", VANNA)
+    desk.save_device_settings(10, SyncSettings(), backup_every=5)
+    for _ in range(12):
+        desk.register(raw_record())
+    before = sorted((root / "backups").iterdir())
+    assert len(before) == 2
+    assert _attack(before[-1], "Vanna", VANNA)[1]  # the old backup opens with her passphrase
+    desk.set_operator_disabled("Vanna", True)
+    for _ in range(MAX_CHUNKS):
+        if desk.reprotect().finished:
+            break
+    after = sorted((root / "backups").iterdir())
+    desk.close()
+    assert not set(before) & set(after)
+    assert len(after) == 1
+    keys, versions, drafts = _attack(after[0], "Vanna", VANNA)
+    assert (keys, versions, drafts) == (set(), set(), set())
