@@ -25,10 +25,15 @@ from fieldreg.desk.disk_space import MIB, DiskLimits
 from fieldreg.desk.results import Registered
 from fieldreg.json_input import InputItem, parse_records
 from fieldreg.store.database import StoreError
+from fieldreg.store.store import Store
 from fieldreg.store.sync_settings import SyncSettings
+from sync.client import HubClient
+from sync.engine import SyncEngine
+from sync.hub.server import BackgroundHub
 from tests.cli_runner import fieldreg
 from tests.factories import FAST_KDF, PASSPHRASE, FakeClock, raw_record
 from tests.plaintext import person_values, plaintext_hits
+from tests.sync_support import Device
 
 REGISTRAR_PASSPHRASE = "registrar-passphrase-2"
 NO_FLOOR = DiskLimits(floor=0, warning=0)  # another program fills the disk between checks
@@ -295,3 +300,41 @@ def test_restore_backup_needs_a_coordinator_refuses_a_healthy_store_and_is_audit
     assert last[:2] == ("Sokha", "backup_restored") and json.loads(last[2])["forced"] is True
     refused = fieldreg(root, "restore-backup", FIELDREG_OPERATOR="Sokha")
     assert refused.returncode == 1 and "--force" in refused.stderr
+
+
+def test_a_salvaged_store_keeps_its_keys_rotation_audit_and_signing_key(
+    tmp_path: Path, hub: BackgroundHub
+) -> None:
+    """Salvage after everything else issue 9 added: a rotated data key, a keyed and anchored
+    audit log, a signing key outside the file. The rebuilt store opens for the coordinator
+    and not for the disabled registrar, its audit log verifies, and it still syncs."""
+    root = tmp_path / "device"
+    device = Device(root)
+    device.enrol(hub.hub, hub.url)
+    device.session.add_operator("Vanna", "registrar", "vanna-field-notebook-7")
+    device.register(400)
+    device.session.set_operator_disabled("Vanna", True)
+    for _ in range(10_000):
+        if device.session.reprotect().finished:
+            break
+    assert device.engine().sync_once().complete
+    device.store.close()
+    _damage_a_versions_page(root / "fieldreg.db")
+
+    salvaged = Desk(root, kdf=FAST_KDF, disk=NO_FLOOR).salvage("Sokha", PASSPHRASE)
+    assert salvaged.registrations_lost > 0
+    rebuilt = Desk(root, kdf=FAST_KDF, disk=NO_FLOOR)
+    with pytest.raises(StoreError):
+        rebuilt.unlock("Vanna", "vanna-field-notebook-7")
+    rebuilt.unlock("Sokha", PASSPHRASE)
+    assert len(list(rebuilt.registrations())) == salvaged.registrations
+    assert isinstance(rebuilt.register(raw_record()), Registered)
+    check = rebuilt.verify_audit()
+    assert check.ok, check
+    rebuilt.close()
+    reopened = Store.open(root)
+    try:
+        report = SyncEngine(reopened, HubClient(reopened.sync_settings())).sync_once()
+        assert report.complete and report.accepted == 1
+    finally:
+        reopened.close()
