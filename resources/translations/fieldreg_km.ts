@@ -1548,6 +1548,18 @@
         <translation>មានតែអ្នកសម្របសម្រួលទេ ដែលអាចប្តូរការកំណត់នេះ។</translation>
     </message>
     <message>
+        <source>Backups</source>
+        <translation>ការបម្រុងទុក</translation>
+    </message>
+    <message>
+        <source>Back up after every this many registrations</source>
+        <translation>បម្រុងទុកបន្ទាប់ពីការចុះឈ្មោះចំនួននេះម្ដងៗ</translation>
+    </message>
+    <message>
+        <source>Also at logout when anything was registered since. The newest five backups are kept on this laptop, encrypted like the registrations.</source>
+        <translation>ក៏បម្រុងទុកនៅពេលចាកចេញដែរ ប្រសិនបើមានការចុះឈ្មោះថ្មី។ ការបម្រុងទុកថ្មីបំផុតចំនួនប្រាំត្រូវបានរក្សាទុកនៅលើកុំព្យូទ័រនេះ ដោយបានអ៊ិនគ្រីបដូចការចុះឈ្មោះដែរ។</translation>
+    </message>
+    <message>
         <source>Hub connection</source>
         <translation>ការភ្ជាប់ទៅម៉ាស៊ីនមេ</translation>
     </message>

@@ -145,7 +145,7 @@ def test_coordinator_sets_a_new_passphrase_for_a_locked_out_registrar(
     assert window.pages.currentWidget() is not window.login
 
 
-def test_idle_lock_time_is_the_coordinators_audited_device_setting(
+def test_idle_lock_time_and_backups_are_the_coordinators_audited_device_settings(
     qtbot, make_window, store, data_dir
 ) -> None:
     add_registrar(store)
@@ -156,9 +156,13 @@ def test_idle_lock_time_is_the_coordinators_audited_device_setting(
     wait_idle(qtbot, window)
     screen = window.settings_screen
     assert screen.idle_minutes.value() == 10
+    assert screen.backup_every.value() == 200
     screen.idle_minutes.setFocus()
     screen.idle_minutes.selectAll()
     qtbot.keyClicks(screen.idle_minutes, "15")
+    screen.backup_every.setFocus()
+    screen.backup_every.selectAll()
+    qtbot.keyClicks(screen.backup_every, "50")
     assert window.idle.limit_seconds == 10 * 60  # nothing changes before Save
     qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, window)
@@ -166,6 +170,8 @@ def test_idle_lock_time_is_the_coordinators_audited_device_setting(
     assert window.idle.limit_seconds == 15 * 60
     assert store.device_setting("idle_lock_minutes") == 15
     assert ("setting", "idle_lock_minutes") in audit_actions(store)
+    assert store.device_setting("backup_every") == 50
+    assert ("setting", "backup_every") in audit_actions(store)
     assert "idle_lock_minutes" not in (data_dir / "ui-settings.json").read_text()
     assert store.sync_settings() == SyncSettings()  # the hub settings were not touched
 
@@ -179,6 +185,7 @@ def test_idle_lock_time_is_the_coordinators_audited_device_setting(
     wait_idle(qtbot, window)
     assert screen.idle_minutes.value() == 15
     assert not screen.idle_minutes.isEnabled()
+    assert not screen.backup_every.isEnabled()
     assert screen.lock_note.isVisible()
     assert not screen.save_button.isVisible()
     assert not screen.hub_settings.isVisible()

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from fieldreg.desk.results import DeviceSettings, Enrolled, SettingsSaved
 from fieldreg.desk.settings import HUB_FIELDS
 from fieldreg.errors import FieldRegError
-from fieldreg.store.administration import DEVICE_SETTINGS
+from fieldreg.store.administration import DEVICE_SETTINGS, MIN_DEVICE_SETTING
 from fieldreg.store.outbox import MAX_BATCH
 from fieldreg.store.sync_settings import SyncSettings
 from ui import messages
@@ -37,6 +37,7 @@ from ui.widgets import LabelledField, button, primary_button, set_role, text_lab
 
 IDLE_KEY = "idle_lock_minutes"
 IDLE_DEFAULT, IDLE_MAX = DEVICE_SETTINGS[IDLE_KEY]
+BACKUP_EVERY = "backup_every"
 IDLE_MIN = 1  # the store allows 0, but a shared laptop that never locks is not offered
 
 
@@ -80,6 +81,17 @@ class SettingsScreen(QWidget):
         lock_column.addWidget(self.idle_field)
         lock_column.addWidget(self.lock_note)
 
+        self.backup_group = QGroupBox()
+        self.backup_every = QSpinBox()
+        self.backup_every.setRange(MIN_DEVICE_SETTING, DEVICE_SETTINGS[BACKUP_EVERY][1])
+        self.backup_every.setSingleStep(50)
+        self.backup_every.setMaximumWidth(240)
+        self.backup_field = LabelledField(self.backup_every)
+        self.backup_note = text_label("hint")
+        backup_column = QVBoxLayout(self.backup_group)
+        backup_column.addWidget(self.backup_field)
+        backup_column.addWidget(self.backup_note)
+
         self.hub_group = self._build_hub_group()
         self.save_message = text_label()
         self.save_button = primary_button()
@@ -92,6 +104,7 @@ class SettingsScreen(QWidget):
         left.addStretch(1)
         right = QVBoxLayout()  # this laptop's settings, saved together
         right.addWidget(self.lock_group)
+        right.addWidget(self.backup_group)
         right.addWidget(self.hub_group)
         right.addStretch(1)
         content = QWidget()
@@ -193,6 +206,7 @@ class SettingsScreen(QWidget):
         self._device = device
         sync = device.sync
         self.idle_minutes.setValue(max(IDLE_MIN, device.idle_lock_minutes))
+        self.backup_every.setValue(device.backup_every)
         self.hub_lines["hub_url"].setText(sync.hub_url)
         self.hub_lines["camdx_security_server"].setText(sync.camdx_security_server)
         self.hub_lines["camdx_client"].setText(sync.camdx_client)
@@ -207,6 +221,7 @@ class SettingsScreen(QWidget):
     def _render_role(self) -> None:
         coordinator = self._coordinator
         self.idle_minutes.setEnabled(coordinator)
+        self.backup_every.setEnabled(coordinator)
         self.lock_note.setVisible(not coordinator)
         self.hub_settings.setVisible(coordinator)
         self.save_button.setVisible(coordinator)
@@ -253,7 +268,7 @@ class SettingsScreen(QWidget):
             return
         sync = self.typed_sync_settings()
         self._show_field_errors({})
-        minutes = self.idle_minutes.value()
+        minutes, every = self.idle_minutes.value(), self.backup_every.value()
         hub_changed = sync != self._device.sync
         self.save_button.setEnabled(False)
         self.save_message.setText(self.tr("Saving..."))
@@ -274,7 +289,7 @@ class SettingsScreen(QWidget):
                 self._services.sync.sync_now()
 
         self._services.executor.op(
-            self, lambda desk: desk.save_device_settings(minutes, sync)
+            self, lambda desk: desk.save_device_settings(minutes, sync, backup_every=every)
         ).success(saved).failure(self._show_save_error).run()
 
     def _show_field_errors(self, errors: dict[str, str]) -> None:
@@ -344,6 +359,14 @@ class SettingsScreen(QWidget):
         self.idle_field.set_caption(self.tr("Lock after this many idle minutes"))
         self.idle_minutes.setSuffix(self.tr(" min"))
         self.lock_note.setText(self.tr("Only a coordinator can change this."))
+        self.backup_group.setTitle(self.tr("Backups"))
+        self.backup_field.set_caption(self.tr("Back up after every this many registrations"))
+        self.backup_note.setText(
+            self.tr(
+                "Also at logout when anything was registered since. The newest five backups "
+                "are kept on this laptop, encrypted like the registrations."
+            )
+        )
         self.hub_group.setTitle(self.tr("Hub connection"))
         self.enrol_field.set_caption(self.tr("Enrolment code"))
         self.enrol_button.setText(self.tr("Enrol"))
