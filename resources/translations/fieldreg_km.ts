@@ -1475,6 +1475,10 @@
         <translation>ឃ្លាំងទិន្នន័យត្រូវការជួសជុល</translation>
     </message>
     <message>
+        <source>The store is repaired</source>
+        <translation>ឃ្លាំងទិន្នន័យត្រូវបានជួសជុលហើយ</translation>
+    </message>
+    <message>
         <source>Part of the file where this laptop keeps its registrations can no longer be read. A fault of the disk or a power cut can do this. Nothing has been deleted, and the damaged file is kept whatever you choose. A coordinator can repair the store here.</source>
         <translation>ផ្នែកខ្លះនៃឯកសារដែលកុំព្យូទ័រនេះរក្សាទុកការចុះឈ្មោះ លែងអាចអានបានហើយ។ រឿងនេះអាចកើតឡើងដោយសារថាសខូច ឬដាច់ភ្លើង។ គ្មានអ្វីត្រូវបានលុបចោលទេ ហើយឯកសារដែលខូចនឹងត្រូវរក្សាទុក មិនថាអ្នកជ្រើសរើសយ៉ាងណាក៏ដោយ។ អ្នកសម្របសម្រួលអាចជួសជុលឃ្លាំងទិន្នន័យនៅទីនេះ។</translation>
     </message>

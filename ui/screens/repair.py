@@ -25,7 +25,7 @@ from ui import messages
 from ui.services import Services
 from ui.widgets import LabelledField, centered, primary_button, text_label
 
-RESTORE, SALVAGE = "restore", "salvage"
+CHOICE_INDENT = 26  # a choice's details line up with its text, past the radio button
 
 
 class RepairScreen(QWidget):
@@ -48,8 +48,10 @@ class RepairScreen(QWidget):
         self.no_coordinator = text_label("error")
         self.restore_choice = QRadioButton()
         self.restore_detail = text_label("hint")
+        self.restore_detail.setIndent(CHOICE_INDENT)
         self.salvage_choice = QRadioButton()
         self.salvage_detail = text_label("hint")
+        self.salvage_detail.setIndent(CHOICE_INDENT)
         self.choice_group = QButtonGroup(self)
         self.choice_group.addButton(self.restore_choice)
         self.choice_group.addButton(self.salvage_choice)
@@ -112,6 +114,8 @@ class RepairScreen(QWidget):
         """Read who may repair and what backup there is (without opening the store)."""
         self._result = None
         self._show_error(None)
+        self._render_title()
+        self.explanation.show()
         self.form.show()
         self.result.hide()
         self.continue_button.hide()
@@ -173,6 +177,8 @@ class RepairScreen(QWidget):
         self._set_busy(False)
         self._result = result
         self.form.hide()
+        self.explanation.hide()
+        self._render_title()
         self._render_result()
         self.result.show()
         self.continue_button.show()
@@ -265,8 +271,14 @@ class RepairScreen(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
+    def _render_title(self) -> None:
+        if self._result is None:
+            self.title.setText(self.tr("The store needs repair"))
+        else:
+            self.title.setText(self.tr("The store is repaired"))
+
     def retranslate(self) -> None:
-        self.title.setText(self.tr("The store needs repair"))
+        self._render_title()
         self.explanation.setText(
             self.tr(
                 "Part of the file where this laptop keeps its registrations can no longer be "
