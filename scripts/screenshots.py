@@ -8,9 +8,11 @@ here touches a real store. Writes docs/screenshots/<language>/<NN-screen>.png.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
+import sqlite3
 import sys
 import tempfile
 import time
@@ -131,15 +133,27 @@ def shoot(out: Path, name: str, window: QWidget) -> None:
     print(f"saved {path}")
 
 
-def sample_store(root: Path, language: str, hub: BackgroundHub | None = None) -> None:
-    """Eight people. With a hub: five synced over the internet, three waiting after a
+def sample_store(
+    root: Path,
+    language: str,
+    hub: BackgroundHub | None = None,
+    *,
+    copies: int = 1,
+    backup_after: int = 0,
+) -> None:
+    """Eight people (`copies` times over, each copy its own ID and phone; a backup after the
+    first `backup_after`). With a hub: five synced over the internet, three waiting after a
     failed try."""
     store, _key = Store.create(root, operator="Sokha", passphrase=PASSPHRASE, kdf=KDF)
     session = store.unlock("Sokha", PASSPHRASE)
     session.add_operator("Vanna", "registrar", "vanna-passphrase-1")
     if hub is not None:
         enrol_device(store, session, hub.hub.issue_token(hub.url))
-    for n, (km, en, sex, born, phone, village, category, sector) in enumerate(PEOPLE):
+    for n, (km, en, sex, born, phone, village, category, sector) in enumerate(PEOPLE * copies):
+        if n >= len(PEOPLE):
+            phone = f"012 4{n:02d} {n:03d}"
+        if backup_after and n == backup_after:
+            store.take_backup(f"after-{n}", keep_free=0)
         if hub is None:
             pass
         elif n == 5:
@@ -339,6 +353,39 @@ def coordinator_screens(out: Path, window: MainWindow, hub: BackgroundHub, usb: 
     shoot(out, "23-sync-log-failed", window)
 
 
+def damage_a_page(path: Path) -> None:
+    """Garbage over a page in the middle of the registrations' versions, as a bad sector
+    leaves it, and a WAL behind as after a power cut (so the open checks the whole file)."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+        pages = db.execute(
+            "SELECT pageno FROM dbstat WHERE name = 'registration_versions'"
+            " AND pagetype = 'leaf' ORDER BY pageno"
+        ).fetchall()
+    with open(path, "r+b") as handle:
+        handle.seek((pages[len(pages) // 2][0] - 1) * size + 8)
+        handle.write(b"\xa5" * (size - 8))
+    Path(f"{path}-wal").write_bytes(b"\x00" * 32)
+
+
+def repair(app: QApplication, out: Path, language: str) -> None:
+    """A store with a bad page after a power cut: the Repair screen, then after a rebuild."""
+    data_dir = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX)) / "repair"
+    sample_store(data_dir, language, copies=12, backup_after=90)
+    damage_a_page(data_dir / "fieldreg.db")
+    window = new_window(app, data_dir, OfflineTent())
+    screen = window.repair
+    wait_until(lambda: window.pages.currentWidget() is screen)
+    idle(window)
+    screen.passphrase.setText(PASSPHRASE)
+    shoot(out, "24-repair", window)
+    screen.repair()
+    idle(window)
+    wait_until(screen.result.isVisible)
+    shoot(out, "25-repair-rebuilt", window)
+    window.close()
+
+
 # The synthetic specimen of a Khmer ID card's machine-readable zone (three lines of 30).
 ID_ZONE = "\n".join(
     (
@@ -399,6 +446,7 @@ def main(argv: list[str]) -> int:
             first_run(app, out, language)
             working_day(app, out, language)
             scanning(app, out, language)
+            repair(app, out, language)
     finally:
         for scratch in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
             shutil.rmtree(scratch, ignore_errors=True)

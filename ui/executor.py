@@ -100,6 +100,7 @@ class StoreExecutor(QObject):
     busy_changed = Signal(bool)
     unhandled_error = Signal(object)
     changed = Signal(object)  # Changes
+    damaged = Signal()  # an operation found the store file damaged: a coordinator can repair
     _finished = Signal(object)
 
     def __init__(self, context: Desk, parent: QObject | None = None) -> None:
@@ -159,6 +160,8 @@ class StoreExecutor(QObject):
         try:
             outcome.op._deliver(outcome)
         finally:
+            if getattr(outcome.error, "code", None) == "damaged":
+                self.damaged.emit()
             changes = getattr(outcome.result, "changes", None)
             if isinstance(changes, Changes) and changes.any():
                 self.changed.emit(changes)

@@ -32,12 +32,13 @@ from ui.screens.record_detail import RecordDetailDialog
 from ui.screens.recover import RecoverDialog
 from ui.screens.register_screen import RegisterScreen
 from ui.screens.registrations import RegistrationsScreen
+from ui.screens.repair import RepairScreen
 from ui.screens.settings_screen import IDLE_DEFAULT, SettingsScreen
 from ui.screens.sync_log_screen import SyncLogScreen
 from ui.services import Services
 from ui.settings import AppSettings, save_settings
 from ui.status_bar import AppStatusBar
-from ui.widgets import text_label
+from ui.widgets import button, text_label
 
 BUSY_SHOW_AFTER_MS = 300
 # sidebar order -> shortcut (Ctrl+N); the numbers registrars know stay the same
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
 
         self.first_run = FirstRunFlow(services)
         self.login = LoginScreen(services)
+        self.repair = RepairScreen(services)
         self.event_screen = EventChoiceScreen(services)
         self.register = RegisterScreen(services)
         self.registrations = RegistrationsScreen(services)
@@ -89,11 +91,20 @@ class MainWindow(QMainWindow):
         for screen in self._screens().values():
             self.work.addWidget(screen)
         self.pages = QStackedWidget()
-        for page in (self.first_run, self.login, self.event_screen, self._work_area()):
+        for page in (
+            self.first_run,
+            self.login,
+            self.repair,
+            self.event_screen,
+            self._work_area(),
+        ):
             self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
         self.status = AppStatusBar(services.sync, services.formatter)
         self.setStatusBar(self.status)
+        self.repair_offer = button()  # shown once an operation finds the store damaged
+        self.repair_offer.hide()
+        self.status.addPermanentWidget(self.repair_offer)
 
         self.idle = IdleWatcher(services.monotonic, self)
         app = QApplication.instance()
@@ -154,6 +165,9 @@ class MainWindow(QMainWindow):
         self.first_run.finished.connect(self._on_unlocked)
         self.login.unlocked.connect(self._on_unlocked)
         self.login.recovery_requested.connect(self._open_recovery)
+        executor.damaged.connect(self._on_damaged)
+        self.repair_offer.clicked.connect(lambda: self.open_repair())
+        self.repair.finished.connect(self._on_repaired)
         self.event_screen.chosen.connect(self._on_event_chosen)
         self.register.change_event_requested.connect(self._ask_event)
         self.services.executor.changed.connect(self._forward_changes)
@@ -298,6 +312,27 @@ class MainWindow(QMainWindow):
         self._render_who()
         self._show_login()
 
+    # -- a damaged store ---------------------------------------------------------------------
+
+    def _on_damaged(self) -> None:
+        """Before anyone is logged in, the Repair screen takes the login's place; while
+        someone works, the status bar offers it (a registrar's form is not swept away)."""
+        if self.operator is None and self.pages.currentWidget() is self.login:
+            self.open_repair()
+        elif self.pages.currentWidget() is not self.repair:
+            self.repair_offer.show()
+
+    def open_repair(self) -> None:
+        """Keep the form as a draft and lock (as Ctrl+L does), then show the Repair screen."""
+        self.lock()
+        self.repair_offer.hide()
+        self.pages.setCurrentWidget(self.repair)
+        self.repair.shown()
+
+    def _on_repaired(self) -> None:
+        self.repair_offer.hide()
+        self._show_login()
+
     def _open_recovery(self) -> None:
         dialog = RecoverDialog(self.services, self)
         dialog.recovered.connect(self._on_unlocked)
@@ -408,6 +443,7 @@ class MainWindow(QMainWindow):
             self.nav_buttons[key].setToolTip(f"Ctrl+{NAV_SHORTCUTS[key]}")
             self.nav_buttons[key].setAccessibleName(text)
         self.lock_button.setText(self.tr("Lock (Ctrl+L)"))
+        self.repair_offer.setText(self.tr("Repair the store…"))
         self._render_who()
         if self.day_event is not None:  # the commune name and date follow the language
             self.register.set_event(self.day_event.label(), self._event_shown())

@@ -93,9 +93,7 @@ STORE_ERRORS = {
     "not_initialised": QT_TRANSLATE_NOOP("StoreErrors", "There is no FieldReg store here yet."),
     "damaged": QT_TRANSLATE_NOOP(
         "StoreErrors",
-        "The store file is damaged. A coordinator can restore the last backup "
-        "(fieldreg restore-backup) or rebuild the store from every record that still reads "
-        "(fieldreg salvage).",
+        "The store file is damaged. A coordinator can repair it: choose “Repair the store”.",
     ),
     "newer_version": QT_TRANSLATE_NOOP(
         "StoreErrors", "This store was written by a newer FieldReg. Install the newer version."

@@ -40,6 +40,7 @@ from fieldreg.desk.results import (
     ReceiptsImported,
     RecordDetail,
     Registered,
+    RepairChoices,
     SettingsSaved,
 )
 from fieldreg.desk.settings import check_sync_settings
@@ -68,6 +69,7 @@ from fieldreg.store.salvage import (
     Salvaged,
     coordinators,
     login_for_repair,
+    newest_backup,
     restore,
     salvage,
     store_is_healthy,
@@ -181,6 +183,11 @@ class Desk:
     def close(self) -> None:
         if self._since_backup and self._store is not None:
             self._rolling_backup("close")
+        self._drop_store()
+
+    def _drop_store(self) -> None:
+        """Close without a backup: before a repair, the live file may be the damaged one, and
+        a copy of it must never become the newest backup."""
         self._session = None
         if self._store is not None:
             self._store.close()
@@ -594,7 +601,7 @@ class Desk:
         """Replace the store file with its newest backup (the old file kept aside). A
         coordinator's login; a store that reads without damage only with `force`; audited in
         the restored file."""
-        self.close()
+        self._drop_store()
         data_dir, now = DataDir(self.data_dir), self.clock()
         backups = data_dir.backups()
         if not backups:
@@ -610,7 +617,7 @@ class Desk:
         """Rebuild the store from every row that still reads (see fieldreg.store.salvage):
         in place, the damaged file kept aside, or into the data directory `out`. A
         coordinator's login; audited in the new file."""
-        self.close()
+        self._drop_store()
         data_dir, now = DataDir(self.data_dir), self.clock()
         if not data_dir.db_path.exists():
             raise StoreError("not_initialised", path=str(self.data_dir))
@@ -621,6 +628,14 @@ class Desk:
     def repair_coordinators(self) -> list[str]:
         """Who may restore or salvage, read even from a store that does not open."""
         return coordinators(DataDir(self.data_dir))
+
+    def repair_choices(self) -> RepairChoices:
+        """Who may repair a store that does not open, and the newest backup to restore (when
+        taken, and how many registrations since it would be lost): read without opening the
+        store, which is closed first."""
+        self._drop_store()
+        data_dir = DataDir(self.data_dir)
+        return RepairChoices(coordinators(data_dir), newest_backup(data_dir))
 
 
 def _render(kind: str, content: ReceiptContent, paper: str) -> bytes:

@@ -14,6 +14,7 @@ from typing import Any
 from fieldreg.record import Registration
 from fieldreg.store.key_rotation import Progress
 from fieldreg.store.operators import Operator
+from fieldreg.store.salvage import BackupSummary
 from fieldreg.store.session import RecordVersion, StoredRegistration
 from fieldreg.store.sync_settings import SyncSettings
 from fieldreg.transfer.media import FileProblem
@@ -181,6 +182,15 @@ class ReceiptsImported:
     problems: list[FileProblem]  # the rest: files that did not verify or did not fit
     state: MediaState
     changes: Changes = Changes(registrations=True, outbox=True, sync_log=True)
+
+
+@dataclass(frozen=True, slots=True)
+class RepairChoices:
+    """What a coordinator can do about a damaged store: who may do it, and the newest backup
+    (None when there is none)."""
+
+    coordinators: list[str]
+    backup: BackupSummary | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,6 +109,51 @@ def coordinators(data_dir: DataDir) -> list[str]:
     return []
 
 
+@dataclass(frozen=True, slots=True)
+class BackupSummary:
+    """The newest backup as a coordinator choosing a repair needs it: when it was taken, and
+    how many registrations the live file holds beyond it (None when the live file does not
+    say: then any made since may be lost)."""
+
+    path: Path
+    taken_at: dt.datetime
+    registrations: int | None
+    since: int | None
+
+
+def newest_backup(data_dir: DataDir) -> BackupSummary | None:
+    """The newest backup, read without opening the live store (it may be damaged).
+    Registrations are never deleted, so the live count minus the backup's is what was
+    registered after the backup."""
+    backups = data_dir.backups()
+    if not backups:
+        return None
+    path = backups[0]
+    taken = _taken_at(path)
+    in_backup, live = _registration_count(path), _registration_count(data_dir.db_path)
+    since = None if in_backup is None or live is None else max(live - in_backup, 0)
+    return BackupSummary(path, taken, in_backup, since)
+
+
+def _taken_at(path: Path) -> dt.datetime:
+    """From the name take_backup gives it (the store's clock, UTC), else the file's time."""
+    stamp = path.stem.split("-")[1] if path.stem.count("-") >= 2 else ""
+    try:
+        return dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+
+
+def _registration_count(path: Path) -> int | None:
+    if not path.exists():
+        return None
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            return int(db.execute("SELECT count(*) FROM registrations").fetchone()[0])
+    except sqlite3.DatabaseError:
+        return None
+
+
 def restore(data_dir: DataDir, backup: Path, *, actor: str, forced: bool, now: dt.datetime) -> Path:
     """Put `backup` in place (the old file kept aside) and audit it in the restored file."""
     aside = restore_backup(data_dir, backup, now)

@@ -73,6 +73,30 @@
     </message>
 </context>
 <context>
+    <name>RepairScreen</name>
+    <message numerus="yes">
+        <source>%n registration(s) made since then may be lost.</source>
+        <translation>
+            <numerusform>%n registration made since then may be lost.</numerusform>
+            <numerusform>%n registrations made since then may be lost.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n registration(s) recovered.</source>
+        <translation>
+            <numerusform>%n registration recovered.</numerusform>
+            <numerusform>%n registrations recovered.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n registration(s) could not be read and are lost.</source>
+        <translation>
+            <numerusform>%n registration could not be read and is lost.</numerusform>
+            <numerusform>%n registrations could not be read and are lost.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>SyncIndicator</name>
     <message numerus="yes">
         <source>%n registration(s) kept on this laptop</source>

@@ -655,6 +655,10 @@
         <source>Lock (Ctrl+L)</source>
         <translation>ចាក់សោ (Ctrl+L)</translation>
     </message>
+    <message>
+        <source>Repair the store…</source>
+        <translation>ជួសជុលឃ្លាំងទិន្នន័យ…</translation>
+    </message>
 </context>
 <context>
     <name>MediaScreen</name>
@@ -1396,6 +1400,122 @@
     </message>
 </context>
 <context>
+    <name>RepairScreen</name>
+    <message>
+        <source>Restoring the backup…</source>
+        <translation>កំពុងស្តារច្បាប់បម្រុងទុក…</translation>
+    </message>
+    <message>
+        <source>Rebuilding the store. With many registrations this takes a while…</source>
+        <translation>កំពុងកសាងឃ្លាំងទិន្នន័យឡើងវិញ។ បើមានការចុះឈ្មោះច្រើន ការងារនេះត្រូវការពេលបន្តិច…</translation>
+    </message>
+    <message>
+        <source>No backup has been taken on this laptop yet.</source>
+        <translation>មិនទាន់មានច្បាប់បម្រុងទុកណាមួយនៅលើកុំព្យូទ័រនេះនៅឡើយទេ។</translation>
+    </message>
+    <message>
+        <source>Taken {date}.</source>
+        <translation>បានធ្វើនៅ {date}។</translation>
+    </message>
+    <message>
+        <source>Registrations made since then may be lost.</source>
+        <translation>ការចុះឈ្មោះដែលបានធ្វើក្រោយពេលនោះ អាចនឹងបាត់បង់។</translation>
+    </message>
+    <message>
+        <source>Nothing was registered since then.</source>
+        <translation>មិនមានការចុះឈ្មោះថ្មីទេចាប់តាំងពីពេលនោះមក។</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n registration(s) made since then may be lost.</source>
+        <translation>
+            <numerusform>ការចុះឈ្មោះចំនួន %n ដែលបានធ្វើក្រោយពេលនោះ អាចនឹងបាត់បង់។</numerusform>
+            <numerusform>ការចុះឈ្មោះចំនួន %n ដែលបានធ្វើក្រោយពេលនោះ អាចនឹងបាត់បង់។</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Only a coordinator can repair the store. Choose a coordinator.</source>
+        <translation>មានតែអ្នកសម្របសម្រួលទេដែលអាចជួសជុលឃ្លាំងទិន្នន័យបាន។ សូមជ្រើសរើសអ្នកសម្របសម្រួល។</translation>
+    </message>
+    <message>
+        <source>The store was rebuilt.</source>
+        <translation>ឃ្លាំងទិន្នន័យត្រូវបានកសាងឡើងវិញហើយ។</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n registration(s) recovered.</source>
+        <translation>
+            <numerusform>បានយកការចុះឈ្មោះចំនួន %n មកវិញ។</numerusform>
+            <numerusform>បានយកការចុះឈ្មោះចំនួន %n មកវិញ។</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n registration(s) could not be read and are lost.</source>
+        <translation>
+            <numerusform>ការចុះឈ្មោះចំនួន %n មិនអាចអានបាន ហើយបានបាត់បង់។</numerusform>
+            <numerusform>ការចុះឈ្មោះចំនួន %n មិនអាចអានបាន ហើយបានបាត់បង់។</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No registration was lost.</source>
+        <translation>គ្មានការចុះឈ្មោះណាមួយបាត់បង់ទេ។</translation>
+    </message>
+    <message>
+        <source>The newest backup is back in place.</source>
+        <translation>ច្បាប់បម្រុងទុកចុងក្រោយបង្អស់ត្រូវបានដាក់មកវិញហើយ។</translation>
+    </message>
+    <message>
+        <source>The damaged file was kept aside at {path}</source>
+        <translation>ឯកសារដែលខូចត្រូវបានរក្សាទុកដាច់ដោយឡែកនៅ {path}</translation>
+    </message>
+    <message>
+        <source>Log in to go on working.</source>
+        <translation>សូមចូលប្រើ ដើម្បីបន្តការងារ។</translation>
+    </message>
+    <message>
+        <source>The store needs repair</source>
+        <translation>ឃ្លាំងទិន្នន័យត្រូវការជួសជុល</translation>
+    </message>
+    <message>
+        <source>The store is repaired</source>
+        <translation>ឃ្លាំងទិន្នន័យត្រូវបានជួសជុលហើយ</translation>
+    </message>
+    <message>
+        <source>Part of the file where this laptop keeps its registrations can no longer be read. A fault of the disk or a power cut can do this. Nothing has been deleted, and the damaged file is kept whatever you choose. A coordinator can repair the store here.</source>
+        <translation>ផ្នែកខ្លះនៃឯកសារដែលកុំព្យូទ័រនេះរក្សាទុកការចុះឈ្មោះ លែងអាចអានបានហើយ។ រឿងនេះអាចកើតឡើងដោយសារថាសខូច ឬដាច់ភ្លើង។ គ្មានអ្វីត្រូវបានលុបចោលទេ ហើយឯកសារដែលខូចនឹងត្រូវរក្សាទុក មិនថាអ្នកជ្រើសរើសយ៉ាងណាក៏ដោយ។ អ្នកសម្របសម្រួលអាចជួសជុលឃ្លាំងទិន្នន័យនៅទីនេះ។</translation>
+    </message>
+    <message>
+        <source>Coordinator</source>
+        <translation>អ្នកសម្របសម្រួល</translation>
+    </message>
+    <message>
+        <source>Coordinator&apos;s passphrase</source>
+        <translation>ពាក្យសម្ងាត់របស់អ្នកសម្របសម្រួល</translation>
+    </message>
+    <message>
+        <source>No coordinator could be read from this store or its backups. Keep the laptop as it is and ask for technical help.</source>
+        <translation>មិនអាចអានឈ្មោះអ្នកសម្របសម្រួលណាមួយពីឃ្លាំងទិន្នន័យនេះ ឬពីច្បាប់បម្រុងទុករបស់វាបានទេ។ សូមទុកកុំព្យូទ័រឱ្យនៅដដែល ហើយស្នើសុំជំនួយបច្ចេកទេស។</translation>
+    </message>
+    <message>
+        <source>Restore the newest backup</source>
+        <translation>ស្តារច្បាប់បម្រុងទុកចុងក្រោយបង្អស់</translation>
+    </message>
+    <message>
+        <source>Rebuild from everything that still reads</source>
+        <translation>កសាងឡើងវិញពីអ្វីៗទាំងអស់ដែលនៅអាចអានបាន</translation>
+    </message>
+    <message>
+        <source>Every registration that still reads is kept; the report says how many could not be read.</source>
+        <translation>ការចុះឈ្មោះទាំងអស់ដែលនៅអាចអានបាន នឹងត្រូវរក្សាទុក។ របាយការណ៍នឹងប្រាប់ថាមានប៉ុន្មានដែលមិនអាចអានបាន។</translation>
+    </message>
+    <message>
+        <source>Repair the store</source>
+        <translation>ជួសជុលឃ្លាំងទិន្នន័យ</translation>
+    </message>
+    <message>
+        <source>Go to the login</source>
+        <translation>ទៅកាន់ការចូលប្រើ</translation>
+    </message>
+</context>
+<context>
     <name>ScanDialog</name>
     <message>
         <source>This code is not an ID card or a FieldReg code. It says: {seen}</source>
@@ -1639,8 +1759,8 @@
         <translation>មិនទាន់មានឃ្លាំងទិន្នន័យ FieldReg នៅទីនេះទេ។</translation>
     </message>
     <message>
-        <source>The store file is damaged. A coordinator can restore the last backup (fieldreg restore-backup) or rebuild the store from every record that still reads (fieldreg salvage).</source>
-        <translation>ឯកសារឃ្លាំងទិន្នន័យបានខូច។ អ្នកសម្របសម្រួលអាចស្តារច្បាប់បម្រុងទុកចុងក្រោយ (fieldreg restore-backup) ឬកសាងឃ្លាំងទិន្នន័យឡើងវិញពីកំណត់ត្រាទាំងអស់ដែលនៅតែអានបាន (fieldreg salvage)។</translation>
+        <source>The store file is damaged. A coordinator can repair it: choose “Repair the store”.</source>
+        <translation>ឯកសារឃ្លាំងទិន្នន័យខូចហើយ។ អ្នកសម្របសម្រួលអាចជួសជុលវាបាន៖ សូមជ្រើសរើស «ជួសជុលឃ្លាំងទិន្នន័យ»។</translation>
     </message>
     <message>
         <source>This store was written by a newer FieldReg. Install the newer version.</source>

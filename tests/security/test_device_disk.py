@@ -31,6 +31,7 @@ from sync.client import HubClient
 from sync.engine import SyncEngine
 from sync.hub.server import BackgroundHub
 from tests.cli_runner import fieldreg
+from tests.damage import damage_a_versions_page
 from tests.factories import FAST_KDF, PASSPHRASE, FakeClock, raw_record
 from tests.plaintext import person_values, plaintext_hits
 from tests.sync_support import Device
@@ -205,30 +206,13 @@ def parse_lines(count: int) -> list[InputItem]:
     return parse_records("\n".join(json.dumps(raw_record()) for _ in range(count)).encode())
 
 
-def _damage_a_versions_page(path: Path) -> None:
-    """Garbage over one leaf page of registration_versions, as a bad sector leaves it."""
-    with contextlib.closing(sqlite3.connect(path)) as db:
-        page_size = db.execute("PRAGMA page_size").fetchone()[0]
-        leaves = [
-            row[0]
-            for row in db.execute(
-                "SELECT pageno FROM dbstat WHERE name = 'registration_versions'"
-                " AND pagetype = 'leaf' ORDER BY pageno"
-            )
-        ]
-    page = leaves[len(leaves) // 2]
-    with open(path, "r+b") as handle:
-        handle.seek((page - 1) * page_size + 8)
-        handle.write(b"\xa5" * (page_size - 8))
-
-
 def test_one_bad_page_hides_nothing_after_salvage(tmp_path: Path) -> None:
     root = tmp_path / "data"
     desk = _new_desk(root)
     checked = desk.check_batch(parse_lines(3000))
     ids = desk.register_batch(checked.records, event="Kampot outreach")
     desk.close()
-    _damage_a_versions_page(root / "fieldreg.db")
+    damage_a_versions_page(root / "fieldreg.db")
 
     damaged = Desk(root, kdf=FAST_KDF, disk=NO_FLOOR)
     damaged.unlock("Sokha", PASSPHRASE)
@@ -258,7 +242,7 @@ def test_salvage_from_the_command_line_reports_recovered_and_lost(tmp_path: Path
     desk = _new_desk(root)
     desk.register_batch(desk.check_batch(parse_lines(1500)).records)
     desk.close()
-    _damage_a_versions_page(root / "fieldreg.db")
+    damage_a_versions_page(root / "fieldreg.db")
     out = tmp_path / "rebuilt"
     result = fieldreg(root, "salvage", "--out", str(out), FIELDREG_OPERATOR="Sokha")
     assert result.returncode == 0, result.stderr
@@ -319,7 +303,7 @@ def test_a_salvaged_store_keeps_its_keys_rotation_audit_and_signing_key(
             break
     assert device.engine().sync_once().complete
     device.store.close()
-    _damage_a_versions_page(root / "fieldreg.db")
+    damage_a_versions_page(root / "fieldreg.db")
 
     salvaged = Desk(root, kdf=FAST_KDF, disk=NO_FLOOR).salvage("Sokha", PASSPHRASE)
     assert salvaged.registrations_lost > 0
@@ -338,3 +322,35 @@ def test_a_salvaged_store_keeps_its_keys_rotation_audit_and_signing_key(
         assert report.complete and report.accepted == 1
     finally:
         reopened.close()
+
+
+def test_a_repair_never_backs_up_the_damaged_file_and_says_what_a_restore_loses(
+    tmp_path: Path,
+) -> None:
+    """The app's Desk has registered since its last backup when the damage is found: closing
+    for the repair must not copy the damaged file in as the newest backup (a restore would
+    then put the damage back)."""
+    root = tmp_path / "data"
+    desk = _new_desk(root)
+    desk.register_batch(desk.check_batch(parse_lines(300)).records)
+    desk.close()  # the good backup
+    good = Desk(root, clock=FakeClock(), kdf=FAST_KDF, disk=NO_FLOOR)
+    good.unlock("Sokha", PASSPHRASE)
+    for _ in range(3):
+        good.register(raw_record())
+    before = [path.name for path in _backups(root)]
+    damage_a_versions_page(root / "fieldreg.db")
+
+    choices = good.repair_choices()
+    assert choices.coordinators == ["Sokha"]
+    assert choices.backup is not None and choices.backup.since == 3  # what a restore loses
+    assert choices.backup.registrations == 300
+    good.unlock("Sokha", PASSPHRASE)  # the damaged file opens again (its bad page unread)
+    restored = good.restore_latest_backup("Sokha", PASSPHRASE)
+    assert [path.name for path in _backups(root)] == before  # no copy of the damage
+    assert restored.backup.name == before[0]
+    assert good.check_integrity() == 300
+
+
+def _backups(root: Path) -> list[Path]:
+    return sorted((root / "backups").glob("fieldreg-*.db"), reverse=True)
