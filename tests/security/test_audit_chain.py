@@ -236,7 +236,7 @@ def test_a_batch_and_a_receipt_without_an_anchor_are_still_accepted(
         new_receipt.received_at,
         new_receipt.results,
     )
-    signed = encode_receipt(old_receipt, hub.hub._signing)
+    signed = encode_receipt(old_receipt, hub.hub.keys.signing)
     counts = device.store.outbox.apply_receipt(decode_receipt(signed, hub_key(device)))
     assert counts.accepted == 2 and set(device.statuses().values()) == {"synced"}
     assert device.store.db.execute("SELECT count(*) FROM audit_anchors").fetchone()[0] == 0

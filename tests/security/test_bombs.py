@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import json
 import threading
 import uuid
@@ -150,8 +151,8 @@ def test_opening_a_batch_does_not_hold_up_other_devices(
             "packets": [[registration_id, 1, len(sealed)]],
         }
     ).encode()
-    gate = _GatedOpener(hub.hub._sealing)
-    monkeypatch.setattr(hub.hub, "_sealing", gate)
+    gate = _GatedOpener(hub.hub.keys.sealing)
+    monkeypatch.setattr(hub.hub, "_keys", dataclasses.replace(hub.hub.keys, sealing=gate))
     with ThreadPoolExecutor(1) as pool:
         upload = pool.submit(
             requests.post,
