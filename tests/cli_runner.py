@@ -73,13 +73,18 @@ def init_store(data_dir: Path) -> subprocess.CompletedProcess[str]:
     return result
 
 
-def hub_cli(hub_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`fieldreg-hub ARGS` on `hub_dir`, running this checkout's code."""
+def hub_cli(hub_dir: Path, *args: str, passphrase: bool = True) -> subprocess.CompletedProcess[str]:
+    """`fieldreg-hub ARGS` on `hub_dir`, running this checkout's code; with `passphrase` False
+    as an operator who does not give it (no variable, no terminal)."""
+    env = hub_env(hub_dir)
+    if not passphrase:
+        del env["FIELDREG_HUB_PASSPHRASE"]
     return subprocess.run(
         [sys.executable, "-c", "from sync.hub.cli import main; raise SystemExit(main())", *args],
         capture_output=True,
+        stdin=subprocess.DEVNULL,
         text=True,
         timeout=60,
         check=False,
-        env=hub_env(hub_dir),
+        env=env,
     )

@@ -83,7 +83,7 @@ def append(
         [seq, at, actor, action, subject, details_json, prev_hash, entry_hash],
     )
     if key is not None:
-        _insert_seal(db, key, seq, entry_hash)
+        seal(db, key, seq, entry_hash)
 
 
 def head(db: Database) -> tuple[int, str]:
@@ -92,15 +92,17 @@ def head(db: Database) -> tuple[int, str]:
     return (int(last[0]), str(last[1])) if last else (0, GENESIS)
 
 
-def _seal_mac(key: bytes, seq: int, entry_hash: str) -> str:
+def seal_mac(key: bytes, seq: int, entry_hash: str) -> str:
+    """The seal of entry (seq, hash) under `key`: HMAC-SHA256 with a fixed context."""
     message = _SEAL_CONTEXT + f"{seq}:{entry_hash}".encode("ascii")
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def _insert_seal(db: Database, key: bytes, seq: int, entry_hash: str) -> None:
+def seal(db: Database, key: bytes, seq: int, entry_hash: str) -> None:
+    """Seal entry (seq, hash); call inside a transaction. An entry already sealed keeps its seal."""
     db.execute(
         "INSERT OR IGNORE INTO audit_seals (seq, mac) VALUES (?, ?)",
-        [seq, _seal_mac(key, seq, entry_hash)],
+        [seq, seal_mac(key, seq, entry_hash)],
     )
 
 
@@ -129,7 +131,7 @@ def open_key(db: Database, data_key: bytes) -> bytes | None:
 def _seal_head(db: Database, key: bytes) -> bytes:
     seq, entry_hash = head(db)
     if seq:
-        _insert_seal(db, key, seq, entry_hash)
+        seal(db, key, seq, entry_hash)
     return key
 
 
@@ -146,7 +148,8 @@ class AuditCheck:
     entries: int
     broken_at: int | None = None  # seq of the first entry that does not verify
     # "missing", "prev_hash", "hash"; keyed: "seal", "unsealed", "no_key"; anchored: "anchor"
-    # (the hub acknowledged entry `anchor_seq` with another hash, or the chain ends before it)
+    # (the hub acknowledged entry `anchor_seq` with another hash, or the chain ends before it);
+    # the hub's own log: "head" (the newest entry is not the one last sealed as the head)
     problem: str = ""
     keyed: bool = False  # whether the seals were checked (it needs an unlocked session)
     anchor_seq: int = 0  # the newest entry the hub acknowledged, 0 if none
@@ -177,10 +180,14 @@ def verify(
     key: bytes | None = None,
     hub_key: Ed25519PublicKey | None = None,
     device_id: str = "",
+    written_locked: frozenset[str] = WRITTEN_LOCKED,
+    anchored: bool = True,
 ) -> AuditCheck:
     """Walk the chain; with the audit `key` check the seals, and check every anchor the hub
-    acknowledged (its signature too, given the pinned `hub_key` and this `device_id`)."""
-    acknowledged = anchors(db)
+    acknowledged (its signature too, given the pinned `hub_key` and this `device_id`).
+    `written_locked`: the kinds that may follow the last seal; `anchored` False for a log
+    that has no anchors (the hub's own, which seals every entry: sync/hub/audit.py)."""
+    acknowledged = anchors(db) if anchored else {}
     newest_anchor = max(acknowledged, default=0)
     seals = {seq: mac for seq, mac in db.execute("SELECT seq, mac FROM audit_seals")}
     keyed = key is not None
@@ -207,10 +214,10 @@ def verify(
         ):
             return broken(count, seq, "anchor")
         if key is not None and seq in seals:
-            if not hmac.compare_digest(seals[seq], _seal_mac(key, seq, stored_hash)):
+            if not hmac.compare_digest(seals[seq], seal_mac(key, seq, stored_hash)):
                 return broken(count, seq, "seal")
             unsealed_from = 0
-        elif key is not None and action not in WRITTEN_LOCKED and not unsealed_from:
+        elif key is not None and action not in written_locked and not unsealed_from:
             unsealed_from = seq
         expected_seq, prev_hash, count = seq + 1, stored_hash, count + 1
     if newest_anchor >= expected_seq:  # cut off after entries the hub already saw

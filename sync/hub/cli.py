@@ -60,8 +60,9 @@ environment:
                            on the terminal; the first start sets it)
 """
 PASSPHRASE_VARIABLE = "FIELDREG_HUB_PASSPHRASE"
-# the commands that need no private key: the hub opens locked for them
-LOCKED_COMMANDS = frozenset({"devices", "quarantine", "audit"})
+# the commands that only list (no private key, no audit entry): the hub opens locked for them.
+# Revoking and quarantining are operator decisions, audited with a sealed entry: they unlock.
+LOCKED_COMMANDS = frozenset({"devices", "audit"})
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -134,7 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="also export quarantined devices' registrations (marked in the quarantined column)",
     )
     audit_log = command("audit", "list what the hub's operators did, or verify the log")
-    audit_log.add_argument("--verify", action="store_true", help="check the hash chain")
+    audit_log.add_argument(
+        "--verify",
+        action="store_true",
+        help="check the hash chain, and with the hub passphrase every entry's seal",
+    )
     return parser
 
 
@@ -143,12 +148,19 @@ def data_dir_from(args: argparse.Namespace) -> Path:
 
 
 def custody_from(args: argparse.Namespace, data_dir: Path) -> KeyCustody | None:
-    """The key file and its passphrase for the commands that need the private keys."""
-    if args.command in LOCKED_COMMANDS:
+    """The key file and its passphrase for the commands that need the private keys.
+    `audit --verify` takes them when it can have them (then it checks the seals too)."""
+    verifying = args.command == "audit" and args.verify
+    if args.command in LOCKED_COMMANDS and not (verifying or getattr(args, "revoke", None)):
         return None
     chosen = args.key_file or os.environ.get("FIELDREG_HUB_KEY_FILE")
     key_file = Path(chosen) if chosen else default_key_file(data_dir)
-    return KeyCustody(key_file, read_passphrase(key_file))
+    try:
+        return KeyCustody(key_file, read_passphrase(key_file))
+    except HubKeyError as error:
+        if verifying and error.code == "hub_passphrase_needed":
+            return None  # the plain chain only, and it says so
+        raise
 
 
 def read_passphrase(key_file: Path) -> str:
@@ -271,12 +283,34 @@ def cmd_audit(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
     check = hub.verify_audit()
     if not check.ok:
         sys.stderr.write(
-            f"fieldreg-hub: audit log broken at entry {check.broken_at} ({check.problem} does"
-            f" not match); {check.entries} entries before it verify\n"
+            f"fieldreg-hub: audit log broken at entry {check.broken_at}"
+            f" ({AUDIT_PROBLEMS.get(check.problem, check.problem)});"
+            f" {check.entries} entries before it verify\n"
         )
         return 1
-    out.write(f"audit log OK: {check.entries} entries verified\n")
+    if not check.keyed:
+        out.write(
+            f"audit log chain OK: {check.entries} entries linked; seals NOT checked"
+            f" (that needs the hub passphrase: {PASSPHRASE_VARIABLE} or a terminal)\n"
+        )
+        return 0
+    seq, head = hub.audit_head()
+    out.write(
+        f"audit log OK: {check.entries} entries verified, each sealed by the hub's key;"
+        f" newest entry {seq}, hash {head[:16]} (note it: an older copy of hub.db put back"
+        " whole would end before it)\n"
+    )
     return 0
+
+
+AUDIT_PROBLEMS = {
+    "missing": "an entry is missing",
+    "prev_hash": "its link to the entry before does not match",
+    "hash": "its contents do not match its hash",
+    "seal": "its seal does not match: it was changed or re-attributed after it was written",
+    "unsealed": "no seal covers it: it was written or rewritten without the hub's key",
+    "head": "the log does not end at the entry the hub last sealed: entries were cut off",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -83,7 +83,7 @@ class HubError(FieldRegError):
 class Hub:
     """One hub on its data directory. `custody` says where its private keys are and the
     passphrase that unlocks them; None opens the hub locked, for what needs no private key
-    (listing and revoking devices)."""
+    and writes no audit entry (listing devices and the audit log, checking the plain chain)."""
 
     def __init__(
         self, data_dir: Path, custody: KeyCustody | None, *, clock: Clock = utc_now
@@ -99,6 +99,12 @@ class Hub:
         self._lock = threading.Lock()
         try:
             self._keys = None if custody is None else custody.unlock(self.db)
+            self._audit_key = None if self._keys is None else audit.AuditKey.of(self._keys)
+            if self._audit_key is not None:
+                with transaction(self.db):
+                    audit.open_seals(
+                        self.db, self._audit_key, at=iso(clock()), actor=audit.os_user()
+                    )
         except BaseException:
             self.db.close()
             raise
@@ -245,10 +251,14 @@ class Hub:
     # -- the hub's audit log ---------------------------------------------------------------
 
     def _audit(self, actor: str | None, action: str, subject: str = "", **details: Any) -> None:
-        """One entry in the hub's audit log; the caller holds the lock and the transaction.
-        `actor` None is the OS user running this process."""
+        """One sealed entry in the hub's audit log; the caller holds the lock and the
+        transaction. `actor` None is the OS user running this process. A locked hub writes
+        none: an entry without a seal would be indistinguishable from a forged one."""
+        if self._audit_key is None:
+            raise RuntimeError("this hub was opened without its keys: it writes no audit entry")
         audit.record(
             self.db,
+            self._audit_key,
             at=iso(self.clock()),
             actor=audit.os_user() if actor is None else actor,
             action=action,
@@ -266,8 +276,12 @@ class Hub:
     def audit_entries(self) -> list[dict[str, Any]]:
         return audit.entries(self.db)
 
+    def audit_head(self) -> tuple[int, str]:
+        return audit.chain.head(self.db)
+
     def verify_audit(self) -> audit.chain.AuditCheck:
-        return audit.verify(self.db)
+        """The chain, and on an unlocked hub the seals and the sealed head too (`keyed`)."""
+        return audit.verify(self.db, self._audit_key)
 
     # -- batches ---------------------------------------------------------------------------
 

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlite_utils import Database
 
 from fieldreg.errors import FieldRegError
@@ -75,6 +77,14 @@ class HubKeys:
             "hpke_x25519": self.sealing.x25519_raw,
             "signing_key": self.signing.private_bytes_raw(),
         }
+
+    def derived_key(self, purpose: bytes) -> bytes:
+        """A 256-bit key for `purpose` (a distinct label per use), HKDF-SHA256 from the Ed25519
+        private key: it lives wherever the keys live, so never in hub.db, and the key file
+        format stays as it is."""
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(
+            self.signing.private_bytes_raw()
+        )
 
     @property
     def sealing_public(self) -> bytes:

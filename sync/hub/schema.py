@@ -89,10 +89,22 @@ _AUDIT_ANCHOR = [
     )""",
 ]
 
+# The hub's audit chain keyed (issue 9 item 12): a seal per entry, HMAC-SHA256 of its (seq,
+# hash) under a key derived from the hub's private keys, so never in this file. The entries
+# written before the key existed are counted here and sealed at the next unlocked start
+# (sync/hub/audit.py `open_seals`).
+_AUDIT_SEALS = [
+    "CREATE TABLE audit_seals (seq INTEGER PRIMARY KEY, mac TEXT NOT NULL)",
+    """INSERT INTO meta (key, value)
+       SELECT 'audit_unsealed_entries', CAST(max(seq) AS TEXT) FROM audit_log
+       HAVING count(*) > 0""",
+]
+
 
 HUB_MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("hub_0001_initial", statements_step(_INITIAL)),
     ("hub_0002_ownership", statements_step(_OWNERSHIP)),
     ("hub_0003_hub_audit", statements_step(_HUB_AUDIT)),
     ("hub_0005_audit_anchor", statements_step(_AUDIT_ANCHOR)),
+    ("hub_0007_audit_seals", statements_step(_AUDIT_SEALS)),
 ]

@@ -1,20 +1,23 @@
 """What the attacks need: a device key the hub enrolled, signed batches built by hand, raw
-sockets and a hub that answers whatever a test wants."""
+sockets, a hub that answers whatever a test wants, and an audit log rewritten in the file."""
 
 from __future__ import annotations
 
 import base64
 import socket
+import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from fieldreg.store import audit
 from fieldreg.store.device_identity import public_bytes
 from fieldreg.transfer.enrolment_string import parse_enrolment
 from fieldreg.transfer.wire import BATCH_CONTEXT, BATCH_MAGIC
@@ -95,3 +98,38 @@ def fake_hub(answer: Callable[[BaseHTTPRequestHandler], None]) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+Rows = list[list[object]]
+
+
+def rewrite_chain(db_path: Path, edit: Callable[[Rows], Rows]) -> None:
+    """What an attacker with write access does: change the entries, then recompute every
+    plain hash so the chain links up again (the triggers are no obstacle to them)."""
+    with closing(sqlite3.connect(db_path)) as db:
+        db.execute("DROP TRIGGER IF EXISTS audit_log_append_only")
+        db.execute("DROP TRIGGER IF EXISTS audit_log_kept")
+        rows = edit(
+            [
+                list(row)
+                for row in db.execute(
+                    "SELECT seq, at, actor, action, subject, details FROM audit_log ORDER BY seq"
+                )
+            ]
+        )
+        db.execute("DELETE FROM audit_log")
+        prev_hash = audit.GENESIS
+        for seq, (_, at, actor, action, subject, details) in enumerate(rows, start=1):
+            entry_hash = audit._entry_hash(prev_hash, seq, at, actor, action, subject, details)
+            db.execute(
+                "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [seq, at, actor, action, subject, details, prev_hash, entry_hash],
+            )
+            prev_hash = entry_hash
+        db.commit()
+
+
+def drop_seals_from(db_path: Path, seq: int) -> None:
+    with closing(sqlite3.connect(db_path)) as db:
+        db.execute("DELETE FROM audit_seals WHERE seq >= ?", [seq])
+        db.commit()

@@ -13,7 +13,6 @@ import base64
 import json
 import sqlite3
 import uuid
-from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -37,42 +36,15 @@ from fieldreg.transfer.wire import (
 from sync.hub.media import import_batches_for_hub
 from sync.hub.server import BackgroundHub
 from tests.factories import FAST_KDF, PASSPHRASE, FakeClock
-from tests.security.attack_support import SOCKET_BOUND_S, enrolled_key, signed_batch
+from tests.security.attack_support import (
+    SOCKET_BOUND_S,
+    Rows,
+    drop_seals_from,
+    enrolled_key,
+    rewrite_chain,
+    signed_batch,
+)
 from tests.sync_support import Device
-
-Rows = list[list[object]]
-
-
-def rewrite_chain(db_path: Path, edit: Callable[[Rows], Rows]) -> None:
-    """What an attacker with write access does: change the entries, then recompute every
-    plain hash so the chain links up again (the triggers are no obstacle to them)."""
-    with closing(sqlite3.connect(db_path)) as db:
-        db.execute("DROP TRIGGER IF EXISTS audit_log_append_only")
-        db.execute("DROP TRIGGER IF EXISTS audit_log_kept")
-        rows = edit(
-            [
-                list(row)
-                for row in db.execute(
-                    "SELECT seq, at, actor, action, subject, details FROM audit_log ORDER BY seq"
-                )
-            ]
-        )
-        db.execute("DELETE FROM audit_log")
-        prev_hash = audit.GENESIS
-        for seq, (_, at, actor, action, subject, details) in enumerate(rows, start=1):
-            entry_hash = audit._entry_hash(prev_hash, seq, at, actor, action, subject, details)
-            db.execute(
-                "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [seq, at, actor, action, subject, details, prev_hash, entry_hash],
-            )
-            prev_hash = entry_hash
-        db.commit()
-
-
-def drop_seals_from(db_path: Path, seq: int) -> None:
-    with closing(sqlite3.connect(db_path)) as db:
-        db.execute("DELETE FROM audit_seals WHERE seq >= ?", [seq])
-        db.commit()
 
 
 def device_entries(device: Device) -> list[int]:
@@ -163,7 +135,7 @@ def test_cutting_entries_the_hub_acknowledged_fails_even_with_the_data_key(
         last_hash = db.execute("SELECT hash FROM audit_log WHERE seq = ?", [anchored - 2])
         db.execute(
             "INSERT INTO audit_seals VALUES (?, ?)",
-            [anchored - 2, audit._seal_mac(audit_key, anchored - 2, last_hash.fetchone()[0])],
+            [anchored - 2, audit.seal_mac(audit_key, anchored - 2, last_hash.fetchone()[0])],
         )
         db.commit()
     locked = device.store.verify_audit()

@@ -152,6 +152,7 @@ def test_an_existing_hub_gives_each_id_to_its_first_device(
     hub_db = hub.hub.data_dir / "hub.db"
     with sqlite3.connect(hub_db) as db:  # back to the schema before ownership was kept
         db.execute("DROP TABLE owners")
+        db.execute("DROP TABLE audit_seals")  # and before the hub audit seals (hub_0007)
         db.execute("ALTER TABLE devices DROP COLUMN quarantined_at")
         db.execute("DROP TABLE audit_log")
         db.execute("DROP TABLE device_audit_anchors")
