@@ -20,6 +20,7 @@ from fieldreg.store import audit as chain
 # the actions the hub records
 TOKEN_ISSUED = "token_issued"
 DEVICE_REVOKED = "device_revoked"
+DEVICE_REKEYED = "device_rekeyed"  # a re-key token replaced a device's key
 DEVICE_QUARANTINED = "device_quarantined"
 DEVICE_RELEASED = "device_released"
 EXPORT = "export"

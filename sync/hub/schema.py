@@ -89,10 +89,19 @@ _AUDIT_ANCHOR = [
     )""",
 ]
 
+# A re-key token (issue 9 item 13's lost key): bound to one enrolled device, it replaces that
+# device's public key at enrolment, keeping its device id (sealed packets are bound to it).
+# `unrevoke` says the operator also let a revoked device back in when issuing it.
+_REKEY = [
+    "ALTER TABLE tokens ADD COLUMN rekey_device_id TEXT",
+    "ALTER TABLE tokens ADD COLUMN unrevoke INTEGER NOT NULL DEFAULT 0",
+]
+
 
 HUB_MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("hub_0001_initial", statements_step(_INITIAL)),
     ("hub_0002_ownership", statements_step(_OWNERSHIP)),
     ("hub_0003_hub_audit", statements_step(_HUB_AUDIT)),
     ("hub_0005_audit_anchor", statements_step(_AUDIT_ANCHOR)),
+    ("hub_0006_rekey", statements_step(_REKEY)),
 ]
