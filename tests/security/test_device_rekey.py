@@ -27,6 +27,8 @@ from tests.cli_runner import fieldreg, hub_cli, init_store
 from tests.factories import FAST_KDF, PASSPHRASE, raw_record
 from tests.sync_support import Device, hub_ids
 
+VANNA = "registrar-pass-1"  # a registrar's passphrase
+
 
 def hub_token(hub: BackgroundHub, *args: str) -> str:
     """An enrolment string from `fieldreg-hub token ARGS`, as the administrator gets it."""
@@ -173,16 +175,7 @@ def test_the_command_line_says_what_to_do_and_rekeys_as_a_coordinator_only(
     [device_id] = [d["device_id"] for d in hub.hub.devices()]
     registered = fieldreg(data, "register", "-", input=json.dumps(raw_record()).encode())
     assert registered.returncode == 0, registered.stderr
-    added = fieldreg(
-        data,
-        "operator",
-        "add",
-        "Vanna",
-        "--role",
-        "registrar",
-        FIELDREG_NEW_PASSPHRASE="registrar-pass-1",
-        FIELDREG_OPERATOR="Sokha",
-    )
+    added = fieldreg(data, "operator", "add", "Vanna", FIELDREG_NEW_PASSPHRASE=VANNA)
     assert added.returncode == 0, added.stderr
     signing_key.key_path(data).unlink()
 
@@ -193,7 +186,7 @@ def test_the_command_line_says_what_to_do_and_rekeys_as_a_coordinator_only(
 
     rekey = hub_token(hub, "--rekey", device_id)
     by_registrar = fieldreg(
-        data, "enroll", rekey, FIELDREG_OPERATOR="Vanna", FIELDREG_PASSPHRASE="registrar-pass-1"
+        data, "enroll", rekey, FIELDREG_OPERATOR="Vanna", FIELDREG_PASSPHRASE=VANNA
     )
     assert by_registrar.returncode != 0 and "only a coordinator" in by_registrar.stderr
     by_coordinator = fieldreg(data, "enroll", rekey, FIELDREG_OPERATOR="Sokha")
