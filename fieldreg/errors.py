@@ -102,6 +102,7 @@ ERROR_CODES: dict[str, str] = {
     "unknown_device": "sync",
     "device_revoked": "sync",
     "device_exists": "sync",
+    "token_other_device": "sync",  # a re-key token bound to another device id
     "bad_device_key": "sync",
     "bad_signature": "sync",
     "batch_conflict": "sync",

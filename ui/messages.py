@@ -182,7 +182,9 @@ STORE_ERRORS = {
         "StoreErrors",
         "This laptop's signing key is missing or is not this laptop's, so nothing can be sent "
         "to the hub. Put back the key file device-signing.key from where it was kept. If it "
-        "is lost, this laptop must be enrolled again: ask the hub administrator.",
+        "is lost, ask the hub administrator for a re-key enrolment code for this laptop "
+        "(device id {device_id}) and enter it in Settings as a coordinator. Registrations "
+        "waiting here are then sent.",
     ),
     "invalid_settings": QT_TRANSLATE_NOOP(
         "StoreErrors", "Some settings are not valid. Check the marked fields."
@@ -238,6 +240,11 @@ SYNC_ERRORS = {
     ),
     "device_exists": QT_TRANSLATE_NOOP(
         "SyncErrors", "The hub already knows this laptop with another key."
+    ),
+    "token_other_device": QT_TRANSLATE_NOOP(
+        "SyncErrors",
+        "That enrolment code is for another laptop. Ask the hub administrator for a code for "
+        "this one.",
     ),
     "bad_device_key": QT_TRANSLATE_NOOP("SyncErrors", "The hub did not accept this laptop's key."),
     "bad_signature": QT_TRANSLATE_NOOP(

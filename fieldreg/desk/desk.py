@@ -488,6 +488,8 @@ class Desk:
             store.sync_settings(),
             store.trusted_hub_signing_key() is not None,
             store.device_setting(BACKUP_EVERY),
+            store.signing_key_lost(),
+            store.device_id,
         )
 
     @_storage_boundary

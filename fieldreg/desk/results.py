@@ -142,6 +142,10 @@ class DeviceSettings:
     sync: SyncSettings
     enrolled: bool
     backup_every: int = 200  # registrations between rolling backups
+    # enrolled, but the signing key is lost: a coordinator enrols again with a re-key code
+    # from the hub administrator, who needs this device id for it
+    rekey_needed: bool = False
+    device_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,6 +94,17 @@ class Outbox:
             )
         return batch_id
 
+    def release_open_batches(self) -> int:
+        """Put the packets of every batch not yet acknowledged back in the queue and forget
+        those batches (the caller holds the transaction). After a re-key their bytes would be
+        signed anew under the same ids, which the hub refuses if it already had them; in new
+        batches the hub counts what it already holds as duplicates. Returns how many."""
+        self.db.execute(
+            "UPDATE outbox SET batch_id = NULL WHERE state = 'pending' AND batch_id IN"
+            " (SELECT batch_id FROM sync_batches WHERE state = 'open')"
+        )
+        return int(self.db.execute("DELETE FROM sync_batches WHERE state = 'open'").rowcount)
+
     def packet_count(self, batch_id: str) -> int:
         row = self.db.execute(
             "SELECT packet_count FROM sync_batches WHERE batch_id = ?", [batch_id]

@@ -62,10 +62,11 @@ def key_path(root: Path) -> Path:
     return root / KEY_FILENAME
 
 
-def missing(root: Path, home: str | None, reason: str) -> StoreError:
-    """The error for a store whose enrolled key is not where it should be, or is another's."""
+def missing(root: Path, home: str | None, reason: str, device_id: str) -> StoreError:
+    """The error for a store whose enrolled key is not where it should be, or is another's.
+    It names the device id: the hub administrator needs it for a re-key token."""
     where = f"the system keyring ({KEYRING_SERVICE})" if home == KEYRING else key_path(root)
-    return StoreError("signing_key_missing", path=str(where), reason=reason)
+    return StoreError("signing_key_missing", path=str(where), reason=reason, device_id=device_id)
 
 
 def keep(root: Path, device_id: str, raw: bytes) -> str:
@@ -81,7 +82,7 @@ def keep(root: Path, device_id: str, raw: bytes) -> str:
             pass
     write_text_atomic(key_path(root), f"{_FILE_HEADER} {device_id} {_encode(raw)}\n")
     if load(root, device_id, FILE) != raw:
-        raise missing(root, FILE, "the key file did not read back")
+        raise missing(root, FILE, "the key file did not read back", device_id)
     return FILE
 
 
@@ -91,24 +92,24 @@ def load(root: Path, device_id: str, home: str | None) -> bytes | None:
     if home == KEYRING:
         backend = keyring_backend()
         if backend is None:
-            raise missing(root, home, "no system keyring can be reached")
+            raise missing(root, home, "no system keyring can be reached", device_id)
         try:
             encoded = backend.get_password(KEYRING_SERVICE, device_id)
         except Exception as error:
-            raise missing(root, home, type(error).__name__) from error
-        return None if encoded is None else _decode(encoded, root, home)
-    text = _read_key_file(key_path(root))
+            raise missing(root, home, type(error).__name__, device_id) from error
+        return None if encoded is None else _decode(encoded, root, home, device_id)
+    text = _read_key_file(key_path(root), device_id)
     if text is None:
         return None
     parts = text.split()
     if len(parts) != 3 or parts[0] != _FILE_HEADER:
-        raise missing(root, FILE, "not a FieldReg key file")
+        raise missing(root, FILE, "not a FieldReg key file", device_id)
     if parts[1] != device_id:
-        raise missing(root, FILE, "the key file belongs to another device")
-    return _decode(parts[2], root, FILE)
+        raise missing(root, FILE, "the key file belongs to another device", device_id)
+    return _decode(parts[2], root, FILE, device_id)
 
 
-def _read_key_file(path: Path) -> str | None:
+def _read_key_file(path: Path, device_id: str) -> str | None:
     """The file's text, never through a link and never anything but a small regular file."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
@@ -116,11 +117,11 @@ def _read_key_file(path: Path) -> str | None:
         return None
     except OSError as error:
         reason = "it is a symbolic link" if error.errno == errno.ELOOP else error.strerror
-        raise missing(path.parent, FILE, str(reason)) from error
+        raise missing(path.parent, FILE, str(reason), device_id) from error
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_FILE_BYTES:
-            raise missing(path.parent, FILE, "not a FieldReg key file")
+            raise missing(path.parent, FILE, "not a FieldReg key file", device_id)
         if info.st_mode & 0o077:  # put right what a copy or an archive tool loosened
             os.fchmod(fd, 0o600)
         data = os.read(fd, _MAX_FILE_BYTES + 1)
@@ -129,20 +130,20 @@ def _read_key_file(path: Path) -> str | None:
     try:
         return data.decode("ascii")
     except UnicodeDecodeError:
-        raise missing(path.parent, FILE, "not a FieldReg key file") from None
+        raise missing(path.parent, FILE, "not a FieldReg key file", device_id) from None
 
 
 def _encode(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
-def _decode(encoded: str, root: Path, home: str) -> bytes:
+def _decode(encoded: str, root: Path, home: str, device_id: str) -> bytes:
     try:
         raw = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
-        raise missing(root, home, "the stored key is malformed") from None
+        raise missing(root, home, "the stored key is malformed", device_id) from None
     if len(raw) != KEY_BYTES:
-        raise missing(root, home, "the stored key is malformed")
+        raise missing(root, home, "the stored key is malformed", device_id)
     return raw
 
 
@@ -156,7 +157,7 @@ def move_out_of_store(db: Database, root: Path) -> bool:
     encoded, device_id = read_meta(db, LEGACY_META), read_meta(db, "device_id")
     if encoded is None or device_id is None:
         return False
-    raw = _decode(encoded, root, FILE)
+    raw = _decode(encoded, root, FILE, device_id)
     home = keep(root, device_id, raw)  # a rerun after a crash writes the same key again
     db.execute("PRAGMA secure_delete=ON")  # connect() sets it too; the erasure depends on it
     with transaction(db):

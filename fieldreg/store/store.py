@@ -43,6 +43,10 @@ def new_signing_key() -> bytes:
     return Ed25519PrivateKey.generate().private_bytes_raw()
 
 
+def _public_of(raw: bytes) -> bytes:
+    return public_bytes(Ed25519PrivateKey.from_private_bytes(raw).public_key())
+
+
 class Store:
     def __init__(
         self, db: Database, data_dir: DataDir, *, clock: Clock, kdf: crypto.KdfParams
@@ -52,6 +56,8 @@ class Store:
         self.clock = clock
         self.kdf = kdf
         self._raw_signing_key: bytes | None = None  # read once from outside the store file
+        # a new key for an enrolled store that lost its own, until the hub certifies it
+        self._rekey_candidate: bytes | None = None
 
     @classmethod
     def create(
@@ -177,8 +183,34 @@ class Store:
                 self.data_dir.root,
                 self._optional_meta(signing_key.HOME_META),
                 "the key does not match the enrolment",
+                self.device_id,
             )
         return DeviceIdentity(self.device_id, key, certificate)
+
+    def signing_key_lost(self) -> bool:
+        """Whether this enrolled store's signing key is missing or not its own, so that only
+        a re-key enrolment lets it send again. False before enrolment (a key is made then)."""
+        if self._optional_meta("device_certificate") is None:
+            return False
+        try:
+            self.device_identity()
+        except StoreError as error:
+            if error.code == "signing_key_missing":
+                return True
+            raise
+        return False
+
+    def public_key_for_enrolment(self) -> bytes:
+        """The public key to enrol: this device's own, or, for an enrolled store whose key is
+        lost (`signing_key_missing`), a new one. The new key stays in memory until the hub
+        certifies it (only a re-key token bound to this device id does), so an enrolment the
+        hub refuses changes nothing on disk. The device id never changes: sealed packets are
+        bound to it."""
+        if not self.signing_key_lost():
+            return public_bytes(self.device_identity().private_key.public_key())
+        if self._rekey_candidate is None:
+            self._rekey_candidate = new_signing_key()
+        return _public_of(self._rekey_candidate)
 
     def _signing_key(self, enrolled: bool) -> bytes:
         """The raw key from the keyring or the key file, made on first use only while nothing
@@ -189,7 +221,7 @@ class Store:
         raw = signing_key.load(root, device_id, self._optional_meta(signing_key.HOME_META))
         if raw is None and enrolled:
             raise signing_key.missing(
-                root, self._optional_meta(signing_key.HOME_META), "there is no key"
+                root, self._optional_meta(signing_key.HOME_META), "there is no key", device_id
             )
         if raw is None:
             with transaction(self.db):  # one process makes it; the others wait and read it
@@ -218,7 +250,12 @@ class Store:
         certificate: DeviceCertificate,
     ) -> None:
         """Pin the hub's keys and keep the certificate it issued. Called once the fingerprint
-        in the enrolment token has been checked against these keys."""
+        in the enrolment token has been checked against these keys. A certificate for the new
+        key of a re-key (see public_key_for_enrolment) also keeps that key outside the store
+        file and re-forms the batches not yet acknowledged: they were signed by the old key,
+        which the hub no longer accepts."""
+        candidate = self._rekey_candidate
+        rekeyed = candidate is not None and _public_of(candidate) == certificate.device_public_key
         settings = replace(self.sync_settings(), hub_url=hub_url)
         values = {
             "hub_sealing_public_key": base64.b64encode(sealing_public).decode("ascii"),
@@ -228,15 +265,21 @@ class Store:
             "sync_settings": settings.to_json(),
         }
         with transaction(self.db):
+            if candidate is not None and rekeyed:
+                home = signing_key.keep(self.data_dir.root, self.device_id, candidate)
+                self._set_meta(signing_key.HOME_META, home)
+                self.outbox.release_open_batches()
             for key, value in values.items():
                 self._set_meta(key, value)
             audit.append(
                 self.db,
                 at=iso(self.clock()),
                 actor="device",
-                action="enrolled",
+                action="rekeyed" if rekeyed else "enrolled",
                 details={"hub_fingerprint": values["hub_fingerprint"]},
             )
+        if rekeyed:
+            self._raw_signing_key, self._rekey_candidate = candidate, None
 
     def device_setting(self, key: str) -> int:
         """A coordinator's device-wide setting (see session.DEVICE_SETTINGS)."""

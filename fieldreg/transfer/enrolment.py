@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from fieldreg.store.database import StoreError
-from fieldreg.store.device_identity import DeviceCertificate, public_bytes
+from fieldreg.store.device_identity import DeviceCertificate
 from fieldreg.store.session import Session
 from fieldreg.store.store import Store
 from fieldreg.store.sync_settings import SyncSettings
@@ -66,20 +66,20 @@ def prepare_enrolment(
     store: Store, session: Session, text: str, *, hub_url: str | None = None
 ) -> EnrolmentRequest:
     """Step one: who may enrol (a coordinator), which hub (`hub_url` overrides the string's
-    address), this device's id and key."""
+    address), this device's id and key. A laptop that lost its signing key enrols a new one
+    under the same device id; the hub certifies it only with a re-key token for this id."""
     if not session.operator.is_coordinator:
         raise StoreError("not_permitted", action="enrol")
     enrolment, problem = parse_enrolment(text.strip())
     if enrolment is None:
         raise StoreError("bad_enrolment_string", reason=str(problem))
     url = (hub_url or enrolment.hub_url).rstrip("/")
-    identity = store.device_identity()
     return EnrolmentRequest(
         replace(store.sync_settings(), hub_url=url),
         enrolment.token,
         enrolment.fingerprint,
-        identity.device_id,
-        public_bytes(identity.private_key.public_key()),
+        store.device_id,
+        store.public_key_for_enrolment(),  # a new key if this enrolled laptop lost its own
     )
 
 

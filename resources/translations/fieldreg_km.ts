@@ -1628,6 +1628,10 @@
         <translation>សូមកែប្រអប់ដែលមានសញ្ញា។</translation>
     </message>
     <message>
+        <source>This laptop&apos;s signing key is lost, so nothing can be sent to the hub. Ask the hub administrator for a re-key enrolment code for device id {device_id}, then a coordinator enters it here.</source>
+        <translation>សោចុះហត្ថលេខារបស់កុំព្យូទ័រនេះបានបាត់បង់ ដូច្នេះមិនអាចបញ្ជូនអ្វីទៅម៉ាស៊ីនមេបានទេ។ សូមសួរអ្នកគ្រប់គ្រងម៉ាស៊ីនមេ ដើម្បីសុំកូដចុះបញ្ជីសម្រាប់ប្តូរសោ សម្រាប់លេខសម្គាល់ឧបករណ៍ {device_id} បន្ទាប់មកឱ្យអ្នកសម្របសម្រួលបញ្ចូលវានៅទីនេះ។</translation>
+    </message>
+    <message>
         <source>Saving...</source>
         <translation>កំពុងរក្សាទុក...</translation>
     </message>
@@ -1903,8 +1907,8 @@
         <translation>ឯកសារច្បាប់បម្រុងទុកនោះលែងមានទៀតហើយ។</translation>
     </message>
     <message>
-        <source>This laptop&apos;s signing key is missing or is not this laptop&apos;s, so nothing can be sent to the hub. Put back the key file device-signing.key from where it was kept. If it is lost, this laptop must be enrolled again: ask the hub administrator.</source>
-        <translation>សោចុះហត្ថលេខារបស់កុំព្យូទ័រនេះបាត់ ឬមិនមែនជារបស់កុំព្យូទ័រនេះទេ ដូច្នេះមិនអាចបញ្ជូនអ្វីទៅម៉ាស៊ីនមេបានទេ។ សូមដាក់ឯកសារសោ device-signing.key មកវិញពីកន្លែងដែលបានរក្សាទុកវា។ ប្រសិនបើវាបាត់បង់ កុំព្យូទ័រនេះត្រូវតែចុះបញ្ជីម្តងទៀត៖ សូមសួរអ្នកគ្រប់គ្រងម៉ាស៊ីនមេ។</translation>
+        <source>This laptop&apos;s signing key is missing or is not this laptop&apos;s, so nothing can be sent to the hub. Put back the key file device-signing.key from where it was kept. If it is lost, ask the hub administrator for a re-key enrolment code for this laptop (device id {device_id}) and enter it in Settings as a coordinator. Registrations waiting here are then sent.</source>
+        <translation>សោចុះហត្ថលេខារបស់កុំព្យូទ័រនេះបាត់ ឬមិនមែនជារបស់កុំព្យូទ័រនេះទេ ដូច្នេះមិនអាចបញ្ជូនអ្វីទៅម៉ាស៊ីនមេបានទេ។ សូមដាក់ឯកសារសោ device-signing.key មកវិញពីកន្លែងដែលបានរក្សាទុកវា។ ប្រសិនបើវាបាត់បង់ សូមសួរអ្នកគ្រប់គ្រងម៉ាស៊ីនមេ ដើម្បីសុំកូដចុះបញ្ជីសម្រាប់ប្តូរសោ សម្រាប់កុំព្យូទ័រនេះ (លេខសម្គាល់ឧបករណ៍ {device_id}) ហើយឱ្យអ្នកសម្របសម្រួលបញ្ចូលវាក្នុង «ការកំណត់»។ បន្ទាប់មក ការចុះឈ្មោះដែលកំពុងរង់ចាំនៅទីនេះនឹងត្រូវបញ្ជូនទៅ។</translation>
     </message>
     <message>
         <source>Some settings are not valid. Check the marked fields.</source>
@@ -1980,6 +1984,10 @@
     <message>
         <source>The hub already knows this laptop with another key.</source>
         <translation>ម៉ាស៊ីនមេស្គាល់កុំព្យូទ័រនេះរួចហើយ ជាមួយសោផ្សេង។</translation>
+    </message>
+    <message>
+        <source>That enrolment code is for another laptop. Ask the hub administrator for a code for this one.</source>
+        <translation>កូដចុះបញ្ជីនោះសម្រាប់កុំព្យូទ័រផ្សេង។ សូមសួរអ្នកគ្រប់គ្រងម៉ាស៊ីនមេ ដើម្បីសុំកូដសម្រាប់កុំព្យូទ័រនេះ។</translation>
     </message>
     <message>
         <source>The hub did not accept this laptop&apos;s key.</source>

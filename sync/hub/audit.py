@@ -32,6 +32,7 @@ from sync.hub.keys import HubKeys
 # the actions the hub records
 TOKEN_ISSUED = "token_issued"
 DEVICE_REVOKED = "device_revoked"
+DEVICE_REKEYED = "device_rekeyed"  # a re-key token replaced a device's key
 DEVICE_QUARANTINED = "device_quarantined"
 DEVICE_RELEASED = "device_released"
 EXPORT = "export"

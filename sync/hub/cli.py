@@ -113,6 +113,17 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"valid for this long ({MIN_TOKEN_HOURS} to {MAX_TOKEN_HOURS} hours; default 24)",
     )
     token.add_argument("--qr", type=Path, metavar="FILE.png", help="also write it as a QR image")
+    token.add_argument(
+        "--rekey",
+        metavar="DEVICE_ID",
+        help="a re-key token for that enrolled device only (it lost its signing key): it"
+        " enrols that device id once with a new key, and the old key signs nothing more",
+    )
+    token.add_argument(
+        "--unrevoke",
+        action="store_true",
+        help="with --rekey: the device is revoked; let it send again under its new key",
+    )
     devices = command("devices", "list devices, or revoke one")
     devices.add_argument("--revoke", metavar="DEVICE_ID")
     devices.add_argument(
@@ -208,9 +219,14 @@ def cmd_token(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
             " (a token valid for long is one more secret to lose)\n"
         )
         return 2
+    if args.unrevoke and not args.rekey:
+        sys.stderr.write("fieldreg-hub: --unrevoke goes with --rekey DEVICE_ID\n")
+        return 2
     last = hub.data_dir / "last_url"
     url = args.url or (last.read_text().strip() if last.exists() else "http://127.0.0.1:8765")
-    text = hub.issue_token(url, dt.timedelta(hours=args.hours))
+    text = hub.issue_token(
+        url, dt.timedelta(hours=args.hours), rekey=args.rekey, unrevoke=args.unrevoke
+    )
     if args.qr:
         write_qr_png(text, args.qr, private=True)
     out.write(text + "\n")

@@ -145,20 +145,58 @@ class Hub:
     # -- enrolment -------------------------------------------------------------------------
 
     def issue_token(
-        self, hub_url: str, ttl: dt.timedelta = TOKEN_TTL, *, actor: str | None = None
+        self,
+        hub_url: str,
+        ttl: dt.timedelta = TOKEN_TTL,
+        *,
+        actor: str | None = None,
+        rekey: str | None = None,
+        unrevoke: bool = False,
     ) -> str:
+        """A one-time enrolment string. `rekey` binds it to that enrolled device: it then
+        enrols only that device id and replaces its key (a laptop that lost its signing key).
+        A revoked device is re-keyed only when `unrevoke` says to let it back in."""
         token = secrets.token_urlsafe(18)
         now = self.clock()
         with self._lock, transaction(self.db):
+            if rekey is not None:
+                self._check_rekey_target(rekey, unrevoke)
+            elif unrevoke:
+                raise HubError(400, "refused", "unrevoke goes with a re-key token")
             self.db.execute(
-                "INSERT INTO tokens (token_hash, created_at, expires_at) VALUES (?, ?, ?)",
-                [_token_hash(token), iso(now), iso(now + ttl)],
+                "INSERT INTO tokens (token_hash, created_at, expires_at, rekey_device_id,"
+                " unrevoke) VALUES (?, ?, ?, ?, ?)",
+                [_token_hash(token), iso(now), iso(now + ttl), rekey, int(unrevoke)],
             )
+            bound = {"rekey": rekey, "unrevoke": unrevoke} if rekey is not None else {}
             # the hash's prefix names the token without letting anyone enrol with it
-            self._audit(actor, audit.TOKEN_ISSUED, _token_hash(token)[:16], expires=iso(now + ttl))
+            self._audit(
+                actor,
+                audit.TOKEN_ISSUED,
+                _token_hash(token)[:16],
+                expires=iso(now + ttl),
+                **bound,
+            )
         return format_enrolment(hub_url, token, self.fingerprint)
 
+    def _check_rekey_target(self, device_id: str, unrevoke: bool) -> None:
+        known = self.db.execute(
+            "SELECT revoked_at FROM devices WHERE device_id = ?", [device_id]
+        ).fetchone()
+        if known is None:
+            raise HubError(404, "unknown_device", f"no device {device_id}")
+        if known[0] is not None and not unrevoke:
+            raise HubError(
+                409,
+                "device_revoked",
+                f"device {device_id} is revoked: a re-key token lets it send again only with"
+                " --unrevoke",
+            )
+
     def enrol(self, token: str, device_id: str, device_public_key: bytes) -> DeviceCertificate:
+        """Certify a device's key with a one-time token. An ordinary token enrols a new
+        device id (or repeats an enrolment with the same key); a re-key token enrols only the
+        device it is bound to and replaces that device's key, once."""
         try:
             Ed25519PublicKey.from_public_bytes(device_public_key)
             certificate = DeviceCertificate.issue(self.keys.signing, device_id, device_public_key)
@@ -167,21 +205,29 @@ class Hub:
         now = self.clock()
         with self._lock, transaction(self.db):
             row = self.db.execute(
-                "SELECT expires_at, used_by FROM tokens WHERE token_hash = ?", [_token_hash(token)]
+                "SELECT expires_at, used_by, rekey_device_id, unrevoke FROM tokens"
+                " WHERE token_hash = ?",
+                [_token_hash(token)],
             ).fetchone()
             if row is None:
                 raise HubError(403, "token_unknown")
-            expires_at, used_by = row
-            if used_by is not None and used_by != device_id:
-                raise HubError(403, "token_used")
-            if now > parse_iso(expires_at):
-                raise HubError(403, "token_expired")
+            expires_at, used_by, rekey, unrevoke = row
+            if rekey is not None and rekey != device_id:
+                raise HubError(403, "token_other_device")
             existing = self.db.execute(
                 "SELECT public_key, revoked_at FROM devices WHERE device_id = ?", [device_id]
             ).fetchone()
-            if existing and (existing[0] != device_public_key or existing[1]):
+            if used_by is not None and (used_by != device_id or rekey is not None):
+                if rekey is not None and existing and existing[0] == device_public_key:
+                    return certificate  # the same re-key again (its answer was lost)
+                raise HubError(403, "token_used")
+            if now > parse_iso(expires_at):
+                raise HubError(403, "token_expired")
+            if rekey is not None:
+                self._rekey(device_id, device_public_key, existing, bool(unrevoke), token)
+            elif existing and (existing[0] != device_public_key or existing[1]):
                 raise HubError(409, "device_exists")
-            if existing is None:
+            elif existing is None:
                 self.db.execute(
                     "INSERT INTO devices (device_id, public_key, enrolled_at) VALUES (?, ?, ?)",
                     [device_id, device_public_key, iso(now)],
@@ -191,6 +237,34 @@ class Hub:
                 [iso(now), device_id, _token_hash(token)],
             )
         return certificate
+
+    def _rekey(
+        self,
+        device_id: str,
+        public_key: bytes,
+        existing: tuple[bytes, str | None] | None,
+        unrevoke: bool,
+        token: str,
+    ) -> None:
+        """Replace an enrolled device's key (the caller holds the lock and the transaction).
+        Batches signed by the old key fail their signature from now on."""
+        if existing is None:
+            raise HubError(403, "unknown_device")
+        revoked = existing[1] is not None
+        if revoked and not unrevoke:  # revoked after the token was issued
+            raise HubError(403, "device_revoked")
+        self.db.execute(
+            "UPDATE devices SET public_key = ?, revoked_at = ? WHERE device_id = ?",
+            [public_key, None if unrevoke else existing[1], device_id],
+        )
+        self._audit(
+            "device",
+            audit.DEVICE_REKEYED,
+            device_id,
+            token=_token_hash(token)[:16],
+            unrevoked=revoked and unrevoke,
+            key_changed=bytes(existing[0]) != public_key,
+        )
 
     def devices(self) -> list[dict[str, Any]]:
         """Each device, how many records it delivered, and the newest audit-chain head it sent

@@ -89,6 +89,14 @@ _AUDIT_ANCHOR = [
     )""",
 ]
 
+# A re-key token (issue 9 item 13's lost key): bound to one enrolled device, it replaces that
+# device's public key at enrolment, keeping its device id (sealed packets are bound to it).
+# `unrevoke` says the operator also let a revoked device back in when issuing it.
+_REKEY = [
+    "ALTER TABLE tokens ADD COLUMN rekey_device_id TEXT",
+    "ALTER TABLE tokens ADD COLUMN unrevoke INTEGER NOT NULL DEFAULT 0",
+]
+
 # The hub's audit chain keyed (issue 9 item 12): a seal per entry, HMAC-SHA256 of its (seq,
 # hash) under a key derived from the hub's private keys, so never in this file. The entries
 # written before the key existed are counted here and sealed at the next unlocked start
@@ -106,5 +114,6 @@ HUB_MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("hub_0002_ownership", statements_step(_OWNERSHIP)),
     ("hub_0003_hub_audit", statements_step(_HUB_AUDIT)),
     ("hub_0005_audit_anchor", statements_step(_AUDIT_ANCHOR)),
+    ("hub_0006_rekey", statements_step(_REKEY)),
     ("hub_0007_audit_seals", statements_step(_AUDIT_SEALS)),
 ]

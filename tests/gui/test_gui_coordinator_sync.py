@@ -1,7 +1,8 @@
 """The coordinator's sync screens against a real hub on 127.0.0.1: the sync log (filters,
 CSV and JSON exports identical to `fieldreg sync-log`), USB transfer (export batches, the hub
-imports them, import the receipts), enrolling later from Settings, and new hub settings
-reaching the running sync thread."""
+imports them, import the receipts), enrolling later from Settings (and again with a re-key
+code after the signing key was lost), and new hub settings reaching the running sync
+thread."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from fieldreg.desk import Desk
+from fieldreg.store import signing_key
 from fieldreg.transfer.media import export_batches, import_receipts
 from sync.background import BackgroundSync, NoSyncEngine
 from sync.hub.media import import_batches_for_hub
@@ -258,13 +260,17 @@ class SyncNowRecorder(NoSyncEngine):
         self.asked += 1
 
 
-def test_enrol_later_from_settings(qtbot, make_window, store, hub, data_dir, clock) -> None:
-    sync = SyncNowRecorder()
+def open_settings(qtbot, make_window, sync: SyncNowRecorder):
     window = make_window(sync=sync)
     start_working(qtbot, window)
     window.show_work("settings")
     wait_idle(qtbot, window)
-    screen = window.settings_screen
+    return window, window.settings_screen
+
+
+def test_enrol_later_from_settings(qtbot, make_window, store, hub, data_dir, clock) -> None:
+    sync = SyncNowRecorder()
+    window, screen = open_settings(qtbot, make_window, sync)
     assert screen.hub_state.text().startswith("Not enrolled")
     assert screen.enrol_row.isVisible()
 
@@ -320,3 +326,33 @@ def test_new_hub_address_reaches_the_running_sync(
         sync.stop()
     logged = [json.loads(line) for line in cli_sync_log(device, "json").splitlines()]
     assert logged[0]["error"] == "hub_unreachable" and logged[-1]["accepted"] == 3
+
+
+def test_settings_offer_the_rekey_and_take_the_code(
+    qtbot, make_window, hub: BackgroundHub, data_dir: Path, clock: FakeClock
+) -> None:
+    """A laptop that lost its signing key: Settings say so, show the device id the hub
+    administrator needs, and take the re-key code (`fieldreg-hub token --rekey DEVICE_ID`)."""
+    laptop = Device(data_dir, clock)
+    laptop.enrol(hub.hub, hub.url)
+    laptop.register(1)
+    device_id = laptop.store.device_id
+    laptop.store.close()
+    signing_key.key_path(data_dir).unlink()
+
+    sync = SyncNowRecorder()
+    window, screen = open_settings(qtbot, make_window, sync)
+    assert screen.hub_state.text().startswith("This laptop's signing key is lost")
+    assert device_id in screen.hub_state.text()
+    assert screen.enrol_row.isVisible()
+
+    type_text(qtbot, screen.enrol_text, hub.hub.issue_token(hub.url, rekey=device_id))
+    qtbot.mouseClick(screen.enrol_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert screen.enrol_field.error.text() == ""
+    assert screen.hub_state.text() == "This laptop is enrolled with the hub."
+    assert not screen.enrol_row.isVisible()
+    assert sync.asked == 1  # what waited goes out at once
+    assert signing_key.load(data_dir, device_id, signing_key.FILE) is not None
+    rekeyed = [e["subject"] for e in hub.hub.audit_entries() if e["action"] == "device_rekeyed"]
+    assert rekeyed == [device_id]

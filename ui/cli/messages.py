@@ -80,8 +80,10 @@ STORE_ERRORS = {
     "no_backup": "there is no backup in {path}",
     "backup_missing": "the backup {path} does not exist",
     "signing_key_missing": "this device's signing key is not usable ({reason}: {path}), so it "
-    "cannot sign batches or receipts; restore the key file device-signing.key into the data "
-    "folder; if it is lost, the device must be enrolled again: ask the hub administrator",
+    "cannot sign batches or receipts; put the key file device-signing.key back into the data "
+    "folder; if it is lost, ask the hub administrator for a re-key enrolment string for this "
+    "device (`fieldreg-hub token --rekey {device_id}`) and enrol again as a coordinator with "
+    "`fieldreg enroll STRING`: the pending registrations are then sent",
     "bad_enrolment_string": "that is not a usable enrolment string ({reason})",
     "fingerprint_mismatch": "the hub's keys do not match the fingerprint in the enrolment "
     "string: this may not be your hub; nothing was changed",
@@ -127,6 +129,8 @@ HUB_ERRORS = {
     "unknown_device": "the hub does not know this device: enrol it again",
     "device_revoked": "the hub has revoked this device: ask the coordinator",
     "device_exists": "the hub already knows this device with another key",
+    "token_other_device": "that enrolment string re-keys another device, not this one: ask the "
+    "hub administrator for one made with `fieldreg-hub token --rekey` and this device's id",
     "not_enrolled": "this device is not enrolled with a hub yet: run `fieldreg enroll`",
     "receipt_signature": "the hub's receipt did not verify; nothing was marked as sent",
     "receipt_mismatch": "the hub's receipt was for another batch; nothing was marked as sent",

@@ -225,14 +225,24 @@ class SettingsScreen(QWidget):
         self.lock_note.setVisible(not coordinator)
         self.hub_settings.setVisible(coordinator)
         self.save_button.setVisible(coordinator)
-        self.enrol_row.setVisible(coordinator and not self._device.enrolled)
+        self.enrol_row.setVisible(
+            coordinator and (not self._device.enrolled or self._device.rekey_needed)
+        )
         self._render_camdx()
 
     def _render_camdx(self) -> None:
         self.camdx_box.setVisible(self.use_camdx.isChecked())
 
     def _render_hub_state(self) -> None:
-        if self._device.enrolled:
+        if self._device.rekey_needed:
+            self.hub_state.setText(
+                self.tr(
+                    "This laptop's signing key is lost, so nothing can be sent to the hub. "
+                    "Ask the hub administrator for a re-key enrolment code for device id "
+                    "{device_id}, then a coordinator enters it here."
+                ).format(device_id=self._device.device_id)
+            )
+        elif self._device.enrolled:
             self.hub_state.setText(self.tr("This laptop is enrolled with the hub."))
         else:
             self.hub_state.setText(
