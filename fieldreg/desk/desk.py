@@ -21,6 +21,7 @@ from typing import Any, ParamSpec, TypeVar
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from fieldreg.clock import Clock, utc_now
+from fieldreg.desk import upkeep
 from fieldreg.desk.disk_space import DiskLimits, DiskSpace, disk_space, space_to_register
 from fieldreg.desk.results import (
     BackupRestored,
@@ -45,7 +46,7 @@ from fieldreg.desk.results import (
 )
 from fieldreg.desk.settings import check_sync_settings
 from fieldreg.desk.sync_log import LogFilter, filter_attempts
-from fieldreg.errors import FieldRegError
+from fieldreg.desk.upkeep import BACKUP_EVERY, RollingBackups
 from fieldreg.exports import sync_log_text
 from fieldreg.files import SHARED, write_atomic, write_text_atomic
 from fieldreg.gazetteer import load_gazetteer
@@ -57,9 +58,7 @@ from fieldreg.store.audit import AuditCheck
 from fieldreg.store.crypto import KdfParams
 from fieldreg.store.database import (
     DB_FILENAME,
-    DataDir,
     StoreError,
-    drop_backups_except,
     storage_boundary,
 )
 from fieldreg.store.key_rotation import Progress, Rotation
@@ -67,12 +66,6 @@ from fieldreg.store.operators import Operator
 from fieldreg.store.outbox import SyncAttempt
 from fieldreg.store.salvage import (
     Salvaged,
-    coordinators,
-    login_for_repair,
-    newest_backup,
-    restore,
-    salvage,
-    store_is_healthy,
 )
 from fieldreg.store.session import DraftInfo, Session, StoredRegistration
 from fieldreg.store.store import Store
@@ -90,7 +83,6 @@ from fieldreg.transfer.enrolment import (
 P = ParamSpec("P")
 T = TypeVar("T")
 IDLE_LOCK = "idle_lock_minutes"
-BACKUP_EVERY = "backup_every"
 log = logging.getLogger(__name__)
 
 
@@ -124,7 +116,7 @@ class Desk:
         self._disk = disk or DiskLimits()
         self._store: Store | None = None
         self._session: Session | None = None
-        self._since_backup = 0  # registrations made through this Desk since its last backup
+        self._backups = RollingBackups(data_dir, self._disk)
 
     # -- the store and the session ---------------------------------------------------------
 
@@ -176,13 +168,13 @@ class Desk:
 
     def lock(self) -> None:
         """Log out; what was registered since the last backup is backed up first."""
-        if self._since_backup:
-            self._rolling_backup("logout")
+        if self._backups.pending and self._store is not None:
+            self._backups.take(self._store, "logout")
         self._session = None
 
     def close(self) -> None:
-        if self._since_backup and self._store is not None:
-            self._rolling_backup("close")
+        if self._backups.pending and self._store is not None:
+            self._backups.take(self._store, "close")
         self._drop_store()
 
     def _drop_store(self) -> None:
@@ -240,7 +232,7 @@ class Desk:
             found = [(session.get(m.registration_id), m.field) for m in error.detail["matches"]]
             me = session.operator
             return DuplicatesFound(found, me.is_coordinator or found[0][0].operator == me.name)
-        self._registered(1)
+        self._backups.registered(self._opened, 1)
         return Registered(session.get(new_id), disk_low=space.low)
 
     @_storage_boundary
@@ -300,37 +292,14 @@ class Desk:
         ids = session.register_many(
             records, event=event, duplicate_reason=duplicate_reason, on_commit=on_commit
         )
-        self._registered(len(ids))
+        self._backups.registered(self._opened, len(ids))
         return ids
 
-    # -- free space and rolling backups -----------------------------------------------------
+    # -- free space ------------------------------------------------------------------------
 
     def disk_space(self) -> DiskSpace:
         """Free space on the store's disk, for the status bar (no store or login needed)."""
         return disk_space(self.data_dir, self._disk)
-
-    def _registered(self, count: int) -> None:
-        """After `count` new registrations: a rolling backup each time the device's total
-        passes a multiple of its `backup_every` setting."""
-        self._since_backup += count
-        store = self._opened
-        every = store.device_setting(BACKUP_EVERY)
-        made = store.registrations_made()
-        if made // every != (made - count) // every:
-            self._rolling_backup(f"after-{made}")
-
-    def _rolling_backup(self, label: str) -> Path | None:
-        """Take a rolling backup; never fail the use case that asked for it, since its records
-        are already saved. A disk too full for the copy keeps the last backups as they are."""
-        try:
-            with storage_boundary(self.data_dir):
-                path = self._opened.take_backup(label, keep_free=self._disk.floor)
-        except (FieldRegError, OSError) as error:
-            log.warning("backup %s not taken: %s", label, getattr(error, "code", error))
-            return None
-        self._since_backup = 0
-        log.info("backup %s taken", path.name)
-        return path
 
     # -- drafts ----------------------------------------------------------------------------
 
@@ -468,9 +437,7 @@ class Desk:
         was_finished = session.rotation_progress().finished
         progress = session.reprotect()
         if progress.finished and not was_finished:
-            kept = self._rolling_backup("rekeyed")
-            if kept is not None:
-                drop_backups_except(DataDir(self.data_dir), kept)
+            self._backups.replace_all(self._opened)
         return progress
 
     @_storage_boundary
@@ -600,44 +567,24 @@ class Desk:
     def restore_latest_backup(
         self, operator: str, passphrase: str, *, force: bool = False
     ) -> BackupRestored:
-        """Replace the store file with its newest backup (the old file kept aside). A
-        coordinator's login; a store that reads without damage only with `force`; audited in
-        the restored file."""
+        """See upkeep.restore_latest_backup; the store is closed first, without a backup."""
         self._drop_store()
-        data_dir, now = DataDir(self.data_dir), self.clock()
-        backups = data_dir.backups()
-        if not backups:
-            raise StoreError("no_backup", path=str(data_dir.backup_dir))
-        with storage_boundary(self.data_dir):
-            login_for_repair(data_dir, operator, passphrase, now, backups[0])
-            if not force and data_dir.db_path.exists() and store_is_healthy(data_dir, now):
-                raise StoreError("store_healthy", path=str(data_dir.db_path))
-            aside = restore(data_dir, backups[0], actor=operator, forced=force, now=now)
-        return BackupRestored(backups[0], aside)
+        return upkeep.restore_latest_backup(
+            self.data_dir, operator, passphrase, force=force, now=self.clock()
+        )
 
     def salvage(self, operator: str, passphrase: str, *, out: Path | None = None) -> Salvaged:
-        """Rebuild the store from every row that still reads (see fieldreg.store.salvage):
-        in place, the damaged file kept aside, or into the data directory `out`. A
-        coordinator's login; audited in the new file."""
+        """See upkeep.salvage_store; the store is closed first, without a backup."""
         self._drop_store()
-        data_dir, now = DataDir(self.data_dir), self.clock()
-        if not data_dir.db_path.exists():
-            raise StoreError("not_initialised", path=str(self.data_dir))
-        with storage_boundary(self.data_dir):
-            login_for_repair(data_dir, operator, passphrase, now, None)
-            return salvage(data_dir, actor=operator, now=now, out=DataDir(out) if out else None)
+        return upkeep.salvage_store(self.data_dir, operator, passphrase, out=out, now=self.clock())
 
     def repair_coordinators(self) -> list[str]:
-        """Who may restore or salvage, read even from a store that does not open."""
-        return coordinators(DataDir(self.data_dir))
+        return upkeep.repair_coordinators(self.data_dir)
 
     def repair_choices(self) -> RepairChoices:
-        """Who may repair a store that does not open, and the newest backup to restore (when
-        taken, and how many registrations since it would be lost): read without opening the
-        store, which is closed first."""
+        """Read without opening the store, which is closed first."""
         self._drop_store()
-        data_dir = DataDir(self.data_dir)
-        return RepairChoices(coordinators(data_dir), newest_backup(data_dir))
+        return upkeep.repair_choices(self.data_dir)
 
 
 def _render(kind: str, content: ReceiptContent, paper: str) -> bytes:
