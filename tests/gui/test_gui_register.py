@@ -40,6 +40,7 @@ def test_register_a_person_with_the_keyboard_and_find_them_in_the_list(
     save_form(qtbot, window)
     assert "SOK DARA" in window.register.saved_label.text()
     assert fields.lines["name_en"].text() == ""  # a fresh form for the next person
+    assert fields.age_hint.text() == ""  # nothing of the last person stays beside it
     assert "Takeo outreach" in window.register.event_label.text()  # the event is kept
     assert "1 registration kept on this laptop" in window.status.sync.text.text()
 

@@ -243,6 +243,7 @@ class RegistrationFields(QWidget):
             for box in [*self.service_boxes.values(), self.consent]:
                 box.setChecked(False)
             self._mark_scanned(set())
+            self.age_hint.clear()  # the last person's age must not stay beside an empty date
         finally:
             self._loading = False
         self.touched.clear()
