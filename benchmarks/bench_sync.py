@@ -51,6 +51,7 @@ from fieldreg.transfer.wire import Batch, Packet, decode_receipt, encode_batch
 from sync.engine import TARGET_BATCH_SECONDS
 from sync.faulty_link import FaultyLink, LinkShape
 from sync.hub.hub import Hub
+from sync.hub.keys import throwaway_custody
 from sync.hub.server import BackgroundHub
 from tests.factories import NOW, raw_record
 from tests.sync_support import Device
@@ -358,7 +359,7 @@ def ingest_run(root: Path, sizes: Sizes, variety: Variety) -> IngestResult:
         while (batch_id := outbox.form_batch(INGEST_BATCH)) is not None:
             bodies.append(outbox.batch_bytes(batch_id, identity))
 
-        direct = Hub(root / "hub-direct")
+        direct = Hub(root / "hub-direct", throwaway_custody(root / "hub-direct"))
         stack.callback(direct.close)
         per_batch = []
         start = perf_counter()
