@@ -19,12 +19,12 @@ from typing import Any, TextIO
 
 from fieldreg.data_dir import choose_data_dir
 from fieldreg.errors import FieldRegError
-from fieldreg.exports import write_csv
 from fieldreg.files import SHARED, write_text_atomic
 from fieldreg.qr_image import write_qr_png
 from fieldreg.record import Registration
 from fieldreg.store.operators import check_passphrase
 from sync.hub import audit
+from sync.hub.export import FORMATS, ExportFilter, FilterError, write_rows
 from sync.hub.hub import Hub, HubError
 from sync.hub.keys import KEY_FILE_NAME, HubKeyError, KeyCustody, default_key_file
 from sync.hub.media import import_batches_for_hub
@@ -139,7 +139,26 @@ def build_parser() -> argparse.ArgumentParser:
     imports = command("import", "batch files in, receipt files out")
     imports.add_argument("dir", type=Path)
     export = command("export", "the decrypted registrations received")
-    export.add_argument("--format", choices=["json", "csv"], default="json")
+    export.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="json",
+        help="json and jsonl: one object per line; json-array: one array; csv (default: json)",
+    )
+    export.add_argument(
+        "--since",
+        metavar="DATE/TIME",
+        help="received at or after (2026-11-30, or 2026-11-30T08:00Z; UTC unless an offset)",
+    )
+    export.add_argument(
+        "--until",
+        metavar="DATE/TIME",
+        help="received before this time (a date alone: up to the end of that day, UTC)",
+    )
+    export.add_argument(
+        "--province", metavar="CODE", help="the province's 2-digit gazetteer code (e.g. 12)"
+    )
+    export.add_argument("--event", metavar="TEXT", help="registered under this event, exactly")
     export.add_argument(
         "--include-quarantined",
         action="store_true",
@@ -258,26 +277,36 @@ def cmd_quarantine(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
 
 
 def cmd_export(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
+    try:
+        chosen = ExportFilter.parse(
+            since=args.since, until=args.until, province=args.province, event=args.event
+        )
+    except FilterError as error:
+        sys.stderr.write(f"fieldreg-hub: {error}\n")
+        return 1
     written = 0
 
     def counted() -> Iterator[dict[str, Any]]:
         nonlocal written
-        for row in hub.registrations(include_quarantined=args.include_quarantined):
-            yield row
-            written += 1  # the writer came back for more: this row is out
+        rows = hub.registrations(
+            include_quarantined=args.include_quarantined,
+            received_from=chosen.since,
+            received_before=chosen.until,
+        )
+        for row in rows:
+            if chosen.keeps(row):
+                yield row
+                written += 1  # the writer came back for more: this row is out
 
     try:
-        if args.format == "json":
-            for row in counted():
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        else:
-            write_csv(out, EXPORT_COLUMNS, counted())
+        write_rows(out, args.format, EXPORT_COLUMNS, counted())
     finally:  # an export cut short is audited with what it handed over
         hub.record_action(
             audit.EXPORT,
             format=args.format,
             registrations=written,
             include_quarantined=args.include_quarantined,
+            **chosen.audit_details(),
         )
     return 0
 

@@ -1,0 +1,69 @@
+"""Many registrations in a hub, quickly, for export tests and the export benchmark.
+
+A real device seals and signs each packet and the hub verifies each batch; at thousands of
+records that is most of a test's time and none of what an export does. So this writes rows
+straight into hub.db as an ingest leaves them: one device, one batch, each packet sealed to
+the hub's own public key with the payload a device seals (fieldreg/store/session.py), and its
+owner. The export opens every one of them, as it would a device's.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fieldreg.clock import iso
+from fieldreg.store.database import transaction
+from fieldreg.transfer.sealing import HubPublicKey, packet_info
+from sync.hub.hub import Hub
+from tests.factories import NOW
+
+FILL_DEVICE = "export-fill-device"
+FILL_BATCH = "export-fill-batch"
+
+
+def fill_hub(
+    hub: Hub, record: dict[str, Any], count: int, *, event: str = "Export fill", chunk: int = 500
+) -> None:
+    """`count` accepted registrations of `record` (a Registration's to_json) from one device,
+    received at NOW, committed every `chunk`."""
+    public = HubPublicKey(hub.keys.sealing_public)
+    at = iso(NOW)
+    with transaction(hub.db):
+        hub.db.execute(
+            "INSERT OR IGNORE INTO devices (device_id, public_key, enrolled_at) VALUES (?, ?, ?)",
+            [FILL_DEVICE, b"\0" * 32, at],
+        )
+        hub.db.execute(
+            "INSERT OR IGNORE INTO batches (batch_id, device_id, sha256, received_at, transport,"
+            " packets, receipt) VALUES (?, ?, '', ?, 'https', 0, x'')",
+            [FILL_BATCH, FILL_DEVICE, at],
+        )
+    done = 0
+    while done < count:
+        rows = []
+        for _ in range(min(chunk, count - done)):
+            registration_id = str(uuid.uuid4())
+            payload = {
+                "id": registration_id,
+                "version": 1,
+                "change": "created",
+                "record": record,
+                "created_at": at,
+                "operator": "Sokha",
+                "event": event,
+                "device_id": FILL_DEVICE,
+            }
+            sealed = public.seal(payload, packet_info(FILL_DEVICE, registration_id, 1))
+            rows.append((registration_id, sealed))
+        with transaction(hub.db):
+            hub.db.conn.executemany(
+                "INSERT INTO packets (registration_id, version, device_id, batch_id, received_at,"
+                " sealed, plaintext_sha256, outcome) VALUES (?, 1, ?, ?, ?, ?, '', 'accepted')",
+                [(rid, FILL_DEVICE, FILL_BATCH, at, sealed) for rid, sealed in rows],
+            )
+            hub.db.conn.executemany(
+                "INSERT INTO owners (registration_id, device_id, claimed_at) VALUES (?, ?, ?)",
+                [(rid, FILL_DEVICE, at) for rid, _ in rows],
+            )
+        done += len(rows)
