@@ -23,7 +23,14 @@ def main() -> int:
         bench_gazetteer = importlib.import_module("benchmarks.bench_gazetteer")
         print()
         print(bench_gazetteer.run())
-    for name in ("bench_scan", "bench_sync", "bench_startup", "bench_ui", "bench_rotation"):
+    for name in (
+        "bench_scan",
+        "bench_sync",
+        "bench_startup",
+        "bench_ui",
+        "bench_rotation",
+        "bench_export",
+    ):
         if importlib.util.find_spec(f"benchmarks.{name}") is not None:
             print()
             print(importlib.import_module(f"benchmarks.{name}").run(quick=True))

@@ -9,13 +9,19 @@ owner. The export opens every one of them, as it would a device's.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import uuid
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from fieldreg.clock import iso
 from fieldreg.store.database import transaction
 from fieldreg.transfer.sealing import HubPublicKey, packet_info
 from sync.hub.hub import Hub
+from tests.cli_runner import hub_env
 from tests.factories import NOW
 
 FILL_DEVICE = "export-fill-device"
@@ -67,3 +73,36 @@ def fill_hub(
                 [(rid, FILL_DEVICE, at) for rid, _ in rows],
             )
         done += len(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRun:
+    seconds: float
+    peak_rss_kib: int  # the export process's peak resident memory (Linux: ru_maxrss, KiB)
+
+
+_MEASURE = """\
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
+took = time.perf_counter() - start
+assert done.returncode == 0, done.returncode
+print(json.dumps([took, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))
+"""
+
+
+def measured_export(hub_dir: Path, *args: str) -> ExportRun:
+    """`fieldreg-hub export ARGS` in a process of its own, its output thrown away, run from a
+    small parent that reads the child's peak memory (RUSAGE_CHILDREN of a process that has
+    no other child)."""
+    command = [sys.executable, "-c", "from sync.hub.cli import main; raise SystemExit(main())"]
+    result = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *command, "export", *args],
+        capture_output=True,
+        text=True,
+        timeout=3600,
+        check=True,
+        env=hub_env(hub_dir),
+    )
+    took, peak = json.loads(result.stdout)
+    return ExportRun(float(took), int(peak))

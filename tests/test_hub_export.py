@@ -16,8 +16,8 @@ import pytest
 from sync.hub.hub import Hub
 from sync.hub.keys import throwaway_custody
 from sync.hub.server import BackgroundHub
-from tests.cli_runner import hub_cli, hub_env
-from tests.export_support import fill_hub
+from tests.cli_runner import hub_cli
+from tests.export_support import fill_hub, measured_export
 from tests.factories import NOW, FakeClock, raw_record
 from tests.sync_support import Device
 
@@ -132,27 +132,6 @@ def test_a_formula_cell_is_still_neutralised(hub: BackgroundHub, device: Device)
     assert row["phone"].startswith("'+855")  # E.164 starts with a formula character too
 
 
-def peak_rss_kib_of_export(hub_dir: Path, fmt: str) -> int:
-    """The export in a child process of its own, its output thrown away; the child's peak
-    resident memory (Linux: KiB)."""
-    code = (
-        "import resource, subprocess, sys\n"
-        "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, env=None)\n"
-        "assert done.returncode == 0\n"
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-    )
-    command = [sys.executable, "-c", "from sync.hub.cli import main; raise SystemExit(main())"]
-    result = subprocess.run(
-        [sys.executable, "-c", code, *command, "export", "--format", fmt],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-        env=hub_env(hub_dir),
-    )
-    return int(result.stdout)
-
-
 @pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in KiB on Linux")
 def test_memory_does_not_grow_with_the_number_of_rows(tmp_path: Path, device: Device) -> None:
     template = device.session.validate(raw_record()).record
@@ -161,11 +140,16 @@ def test_memory_does_not_grow_with_the_number_of_rows(tmp_path: Path, device: De
     hub = Hub(hub_dir, throwaway_custody(hub_dir))
     try:
         fill_hub(hub, template.to_json(), 1_000)
-        small = {fmt: peak_rss_kib_of_export(hub_dir, fmt) for fmt in ("csv", "json-array")}
+        small = {
+            fmt: measured_export(hub_dir, "--format", fmt).peak_rss_kib
+            for fmt in ("csv", "json-array")
+        }
         fill_hub(hub, template.to_json(), 7_000)
     finally:
         hub.close()
-    large = {fmt: peak_rss_kib_of_export(hub_dir, fmt) for fmt in ("csv", "json-array")}
+    large = {
+        fmt: measured_export(hub_dir, "--format", fmt).peak_rss_kib for fmt in ("csv", "json-array")
+    }
     # 7,000 more rows held in memory would be several MiB (a decrypted row is ~1 KiB as a
     # dict); streamed, the peak moves by SQLite's page cache at most
     for fmt in small:
