@@ -227,7 +227,13 @@ def serve_args_problem(args: argparse.Namespace) -> str | None:
     clear."""
     if (args.tls_cert is None) != (args.tls_key is None):
         return "--tls-cert and --tls-key go together"
-    if args.tls_cert is not None or args.camdx_path:
+    if args.tls_cert is not None:
+        try:
+            pin_of_file(args.tls_cert)
+        except (OSError, ValueError):
+            return f"{args.tls_cert} is not a readable PEM certificate"
+        return None
+    if args.camdx_path:
         return None
     try:
         loopback = ipaddress.ip_address(args.host).is_loopback
@@ -243,11 +249,11 @@ def serve_args_problem(args: argparse.Namespace) -> str | None:
 
 def cmd_serve(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
     tls = None if args.tls_cert is None else (args.tls_cert, args.tls_key)
+    pin = "" if tls is None else pin_of_file(tls[0])  # readable: serve_args_problem said so
     sock = bind(args.host, args.port)
     host, port = sock.getsockname()[:2]
     url = f"{'http' if tls is None else 'https'}://{host}:{port}"
     write_text_atomic(hub.data_dir / "last_url", url + args.camdx_path.rstrip("/"), mode=SHARED)
-    pin = "" if tls is None else pin_of_file(tls[0])
     write_text_atomic(hub.data_dir / "last_tls_pin", pin, mode=SHARED)
     out.write(
         f"FieldReg hub listening on {url}{args.camdx_path.rstrip('/')}"

@@ -10,6 +10,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from cryptography import x509
 
 from fieldreg.errors import FieldRegError
 from fieldreg.transfer.enrolment_string import format_enrolment, parse_enrolment
@@ -33,6 +34,10 @@ def hub_transports(hub: BackgroundHub) -> list[str]:
 def test_the_key_file_is_owner_only_and_the_pin_names_the_key(tmp_path: Path) -> None:
     cert, key = tls_pair(tmp_path / "tls")
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    certificate = x509.load_pem_x509_certificate(cert.read_bytes())
+    names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert set(names.get_values_for_type(x509.DNSName)) == {"hub.example.org", "localhost"}
+    assert [str(ip) for ip in names.get_values_for_type(x509.IPAddress)] == ["127.0.0.1"]
     assert len(pin_of_file(cert)) == 64
     assert pin_of_file(cert) != pin_of_file(tls_pair(tmp_path / "other")[0])
 
@@ -122,13 +127,26 @@ def test_plain_http_off_loopback_is_refused_before_anything_opens(
     assert not data_dir.exists()  # refused before the hub opened, let alone bound a socket
 
 
+def test_serve_refuses_a_file_that_is_not_a_certificate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate")
+    argv = ["serve", "--port", "0", "--data-dir", str(tmp_path / "hub")]
+    argv += ["--tls-cert", str(junk), "--tls-key", str(junk)]
+    assert cli.main(argv) == 2
+    assert "is not a readable PEM certificate" in capsys.readouterr().err
+    assert not (tmp_path / "hub").exists()
+
+
 def test_loopback_camdx_and_tls_may_serve(tmp_path: Path) -> None:
+    cert, key = tls_pair(tmp_path / "tls")
     parser = cli.build_parser()
     allowed = [
         ["serve", "--host", "127.0.0.1"],
         ["serve", "--host", "localhost"],
         ["serve", "--host", "0.0.0.0", "--camdx-path", "/r1/KH/GOV/M/S/SVC"],
-        ["serve", "--host", "0.0.0.0", "--tls-cert", "c.pem", "--tls-key", "k.pem"],
+        ["serve", "--host", "0.0.0.0", "--tls-cert", str(cert), "--tls-key", str(key)],
     ]
     for argv in allowed:
         assert cli.serve_args_problem(parser.parse_args(argv)) is None, argv
