@@ -58,7 +58,8 @@ class HeaderDeadlineProtocol(H11Protocol):
         still sending (bounded in time and bytes) instead of closing with unread input,
         which makes the kernel reset the connection and the client lose the answer."""
         self._lingering = True
-        transport.write_eof()
+        if transport.can_write_eof():
+            transport.write_eof()  # TLS has no half-close: the answer's length ends it there
         transport.resume_reading()
         self.loop.call_later(LINGER_S, transport.close)
 
@@ -92,7 +93,7 @@ class _LingeringClose:
 
     def close(self) -> None:
         transport = self._transport
-        if transport.is_closing() or self._protocol._lingering or not transport.can_write_eof():
+        if transport.is_closing() or self._protocol._lingering:
             transport.close()
         else:
             self._protocol.linger(transport)

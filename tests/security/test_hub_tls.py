@@ -13,9 +13,12 @@ import pytest
 from cryptography import x509
 
 from fieldreg.errors import FieldRegError
+from fieldreg.store.sync_settings import SyncSettings
 from fieldreg.transfer.enrolment_string import format_enrolment, parse_enrolment
+from sync.client import HubClient, HubRefused
 from sync.enrol import enrol_device
 from sync.hub import cli
+from sync.hub.app import MAX_BATCH_BYTES
 from sync.hub.server import BackgroundHub, TlsFiles
 from sync.tls import pin_of_file
 from tests.sync_support import Device
@@ -103,6 +106,17 @@ def test_a_self_signed_hub_without_a_pin_is_not_trusted(tmp_path: Path) -> None:
             device = Device(tmp_path / "device")
             enrol_device(device.store, device.session, text)
         assert refused.value.code == "hub_unreachable"
+
+
+def test_an_oversized_batch_over_https_still_gets_its_answer(tmp_path: Path) -> None:
+    """The hub answers a batch over its cap with 413 and closes; over TLS (no half-close)
+    it must still read and drop the rest, or the device sees a reset, not `too_large`."""
+    cert, key = tls_pair(tmp_path / "tls")
+    with BackgroundHub(tmp_path / "hub", tls=(cert, key)) as hub:
+        client = HubClient(SyncSettings(hub_url=hub.url, tls_pin=pin_of_file(cert)))
+        with pytest.raises(HubRefused) as refused:
+            client.upload_batch(b"x" * (MAX_BATCH_BYTES + 4 * 1024 * 1024))
+    assert (refused.value.status, refused.value.code) == (413, "too_large")
 
 
 def test_strings_without_a_pin_still_parse_and_bad_pins_do_not() -> None:
