@@ -94,6 +94,7 @@ ERROR_CODES: dict[str, str] = {
     "passphrases_differ": "store",
     # -- sync: the hub's answers, the link, the bytes
     "hub_unreachable": "sync",
+    "tls_pin_mismatch": "sync",
     "not_a_hub": "sync",
     "refused": "sync",
     "token_unknown": "sync",

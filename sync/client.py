@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import base64
 import json
+import ssl
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPSConnection
+from urllib3.connectionpool import HTTPSConnectionPool
 
 from fieldreg.errors import FieldRegError
 from fieldreg.store.sync_settings import SyncSettings
+from sync.tls import spki_pin
 
 CONNECT_TIMEOUT, READ_TIMEOUT = 10.0, 120.0
 # The most of any hub answer the device reads, after gzip: a receipt of a full 16 MB batch is
@@ -35,6 +41,66 @@ class HubRefused(FieldRegError):
         self.reason = reason
 
 
+class TlsPinMismatch(HubRefused):
+    """The hub's TLS key is not the one pinned at enrolment, or the address is no longer
+    HTTPS: someone else may be answering for the hub. Nothing is sent."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(0, "tls_pin_mismatch", reason)
+
+
+class _PinnedConnection(HTTPSConnection):
+    """An HTTPS connection that trusts the peer by its pinned public key, checked right after
+    the handshake and before a byte of the request is sent."""
+
+    tls_pin = ""
+
+    def connect(self) -> None:
+        super().connect()
+        sock = self.sock
+        peer = sock.getpeercert(binary_form=True) if isinstance(sock, ssl.SSLSocket) else None
+        if not peer or spki_pin(peer) != self.tls_pin:
+            self.close()
+            raise TlsPinMismatch("the hub's TLS key is not the one pinned at enrolment")
+        self.is_verified = True  # by the pin, which is stronger than by a CA here
+
+
+class PinnedAdapter(HTTPAdapter):
+    """requests' adapter for a hub pinned by its TLS key: no certificate authority can vouch
+    for the reference hub's self-signed certificate, its key's hash can (sync/tls.py)."""
+
+    def __init__(self, tls_pin: str) -> None:
+        self.tls_pin = tls_pin
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        pin = self.tls_pin
+
+        class Connection(_PinnedConnection):
+            tls_pin = pin
+
+        class Pool(HTTPSConnectionPool):
+            ConnectionCls = Connection
+
+        self.poolmanager.pool_classes_by_scheme = {
+            **self.poolmanager.pool_classes_by_scheme,
+            "https": Pool,
+        }
+
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: bool | str = True,
+        cert: Any = None,
+        proxies: Any = None,
+    ) -> requests.Response:
+        # no CA check: _PinnedConnection checks the key itself after every handshake
+        return super().send(request, stream, timeout, False, cert, proxies)
+
+
 def _read_capped(response: requests.Response) -> bytes:
     """The answer's body, inflated, or HubRefused `too_large` past MAX_RESPONSE_BYTES."""
     declared = response.headers.get("Content-Length", "")
@@ -54,12 +120,17 @@ class HubClient:
         self.http = http or requests.Session()
         self.http.headers.update(settings.headers())
         self.http.headers["User-Agent"] = "FieldReg"
+        self._pinned = bool(settings.tls_pin) and not settings.uses_camdx
+        if self._pinned:
+            self.http.mount("https://", PinnedAdapter(settings.tls_pin))
         self.bytes_sent = 0
         self.bytes_received = 0
 
     def _request(self, method: str, path: str, **kwargs: Any) -> bytes:
         """The body of a 2xx answer, read up to MAX_RESPONSE_BYTES."""
         url = self.settings.base_url() + path
+        if self._pinned and urlsplit(url).scheme.lower() != "https":
+            raise TlsPinMismatch("the hub was enrolled over HTTPS; this address is plain HTTP")
         body = kwargs.get("data") or b""
         try:
             response = self.http.request(

@@ -219,6 +219,11 @@ SYNC_ERRORS = {
         "The hub cannot be reached. Registrations stay safe on this laptop and are sent "
         "when the connection returns.",
     ),
+    "tls_pin_mismatch": QT_TRANSLATE_NOOP(
+        "SyncErrors",
+        "The hub's security certificate is not the one this laptop was enrolled with: this "
+        "may not be your hub. Nothing was sent. Ask the hub's administrator.",
+    ),
     "not_enrolled": QT_TRANSLATE_NOOP(
         "SyncErrors", "This laptop is not enrolled with a hub yet. Enrol it in Settings first."
     ),

@@ -248,15 +248,17 @@ class Store:
         sealing_public: bytes,
         signing_public: bytes,
         certificate: DeviceCertificate,
+        tls_pin: str = "",
     ) -> None:
-        """Pin the hub's keys and keep the certificate it issued. Called once the fingerprint
-        in the enrolment token has been checked against these keys. A certificate for the new
-        key of a re-key (see public_key_for_enrolment) also keeps that key outside the store
-        file and re-forms the batches not yet acknowledged: they were signed by the old key,
-        which the hub no longer accepts."""
+        """Pin the hub's keys (and its TLS key, `tls_pin`, when the string named one: a new
+        enrolment without it clears an old pin) and keep the certificate it issued. Called
+        once the fingerprint in the enrolment token has been checked against these keys. A
+        certificate for the new key of a re-key (see public_key_for_enrolment) also keeps that
+        key outside the store file and re-forms the batches not yet acknowledged: they were
+        signed by the old key, which the hub no longer accepts."""
         candidate = self._rekey_candidate
         rekeyed = candidate is not None and _public_of(candidate) == certificate.device_public_key
-        settings = replace(self.sync_settings(), hub_url=hub_url)
+        settings = replace(self.sync_settings(), hub_url=hub_url, tls_pin=tls_pin)
         values = {
             "hub_sealing_public_key": base64.b64encode(sealing_public).decode("ascii"),
             "hub_signing_public_key": base64.b64encode(signing_public).decode("ascii"),

@@ -17,6 +17,9 @@ class SyncSettings:
     camdx_client: str = ""  # INSTANCE/CLASS/MEMBER/SUBSYSTEM of this client
     camdx_service_path: str = ""  # /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE
     batch_size: int = 0  # 0: adapt to the link
+    # From enrolment: SHA-256 of the hub's TLS public key (SubjectPublicKeyInfo), hex. When
+    # set, every direct connection to the hub must be HTTPS with this key (sync/client.py).
+    tls_pin: str = ""
 
     @property
     def uses_camdx(self) -> bool:

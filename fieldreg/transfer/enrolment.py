@@ -60,6 +60,7 @@ class HubAnswer:
     sealing_public: bytes
     signing_public: bytes
     certificate: DeviceCertificate
+    tls_pin: str = ""  # the hub's TLS key, as pinned by the enrolment string ("" for none)
 
 
 def prepare_enrolment(
@@ -75,7 +76,7 @@ def prepare_enrolment(
         raise StoreError("bad_enrolment_string", reason=str(problem))
     url = (hub_url or enrolment.hub_url).rstrip("/")
     return EnrolmentRequest(
-        replace(store.sync_settings(), hub_url=url),
+        replace(store.sync_settings(), hub_url=url, tls_pin=enrolment.tls_pin),
         enrolment.token,
         enrolment.fingerprint,
         store.device_id,
@@ -107,7 +108,10 @@ def contact_hub(request: EnrolmentRequest, link: HubLink) -> HubAnswer:
     )
     if not issued_for_us or not certificate.verify(hub_key):
         raise StoreError("bad_certificate")
-    return HubAnswer(request.settings.hub_url, request.fingerprint, sealing, signing, certificate)
+    settings = request.settings
+    return HubAnswer(
+        settings.hub_url, request.fingerprint, sealing, signing, certificate, settings.tls_pin
+    )
 
 
 def complete_enrolment(store: Store, session: Session, answer: HubAnswer) -> int:
@@ -120,5 +124,6 @@ def complete_enrolment(store: Store, session: Session, answer: HubAnswer) -> int
         sealing_public=answer.sealing_public,
         signing_public=answer.signing_public,
         certificate=answer.certificate,
+        tls_pin=answer.tls_pin,
     )
     return session.seal_backlog(HubPublicKey(answer.sealing_public))

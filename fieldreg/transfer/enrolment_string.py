@@ -1,9 +1,13 @@
 """The one-time enrolment string a hub prints (`fieldreg-hub token`), as text or QR.
 
-    FRENROLL1:<base64url of {"hub": URL, "token": TOKEN, "fp": SHA-256 fingerprint, hex}>
+    FRENROLL1:<base64url of {"hub": URL, "token": TOKEN, "fp": SHA-256 fingerprint, hex,
+                             "tls": SHA-256 of the TLS SubjectPublicKeyInfo, hex (optional)}>
 
 The fingerprint pins the hub's key, so a device enrolling over an untrusted network knows it
-talks to the right hub. Parsing never raises: malformed input gives an error code.
+talks to the right hub. When the hub serves TLS, "tls" pins its TLS key too: the device
+checks it on every HTTPS connection, instead of a certificate authority (the reference hub's
+certificate is self-signed). Strings without it still parse. Parsing never raises: malformed
+input gives an error code.
 """
 
 from __future__ import annotations
@@ -28,16 +32,23 @@ class Enrolment:
     hub_url: str
     token: str
     fingerprint: str  # 64 lowercase hex characters
+    tls_pin: str = ""  # 64 lowercase hex characters, or empty: the hub named no TLS key
 
     def to_json(self) -> dict[str, Any]:
         """Without the token: it is a secret until used, so it is not echoed back."""
-        return {"hub": self.hub_url, "fp": self.fingerprint, "token_length": len(self.token)}
+        return {
+            "hub": self.hub_url,
+            "fp": self.fingerprint,
+            "tls": self.tls_pin,
+            "token_length": len(self.token),
+        }
 
 
-def format_enrolment(hub_url: str, token: str, fingerprint: str) -> str:
-    payload = json.dumps(
-        {"hub": hub_url, "token": token, "fp": fingerprint.lower()}, separators=(",", ":")
-    ).encode("utf-8")
+def format_enrolment(hub_url: str, token: str, fingerprint: str, tls_pin: str = "") -> str:
+    fields = {"hub": hub_url, "token": token, "fp": fingerprint.lower()}
+    if tls_pin:
+        fields["tls"] = tls_pin.lower()
+    payload = json.dumps(fields, separators=(",", ":")).encode("utf-8")
     return PREFIX + base64.urlsafe_b64encode(payload).decode("ascii").rstrip("=")
 
 
@@ -59,17 +70,21 @@ def parse_enrolment(text: str) -> tuple[Enrolment | None, str | None]:
         return None, "bad_encoding"
     if not isinstance(data, dict):
         return None, "bad_encoding"
-    return _checked(data.get("hub"), data.get("token"), data.get("fp"))
+    return _checked(data.get("hub"), data.get("token"), data.get("fp"), data.get("tls", ""))
 
 
-def _checked(hub: Any, token: Any, fingerprint: Any) -> tuple[Enrolment | None, str | None]:
+def _checked(
+    hub: Any, token: Any, fingerprint: Any, tls_pin: Any
+) -> tuple[Enrolment | None, str | None]:
     if not isinstance(hub, str) or not _is_hub_url(hub):
         return None, "bad_hub_url"
     if not isinstance(token, str) or not _TOKEN.fullmatch(token) or len(token) > MAX_TOKEN_LENGTH:
         return None, "bad_token"
     if not isinstance(fingerprint, str) or not _FINGERPRINT.fullmatch(fingerprint.lower()):
         return None, "bad_fingerprint"
-    return Enrolment(hub, token, fingerprint.lower()), None
+    if not isinstance(tls_pin, str) or (tls_pin and not _FINGERPRINT.fullmatch(tls_pin.lower())):
+        return None, "bad_tls_pin"
+    return Enrolment(hub, token, fingerprint.lower(), tls_pin.lower()), None
 
 
 def _is_hub_url(url: str) -> bool:

@@ -1954,6 +1954,10 @@
         <translation>មិនអាចទាក់ទងម៉ាស៊ីនមេបានទេ។ ការចុះឈ្មោះនៅតែមានសុវត្ថិភាពនៅលើកុំព្យូទ័រនេះ ហើយនឹងត្រូវបញ្ជូននៅពេលមានការតភ្ជាប់វិញ។</translation>
     </message>
     <message>
+        <source>The hub&apos;s security certificate is not the one this laptop was enrolled with: this may not be your hub. Nothing was sent. Ask the hub&apos;s administrator.</source>
+        <translation>វិញ្ញាបនបត្រសុវត្ថិភាពរបស់ម៉ាស៊ីនមេ មិនមែនជាវិញ្ញាបនបត្រដែលកុំព្យូទ័រនេះបានចុះបញ្ជីជាមួយទេ៖ នេះប្រហែលជាមិនមែនជាម៉ាស៊ីនមេរបស់លោកអ្នកទេ។ គ្មានអ្វីត្រូវបានបញ្ជូនទេ។ សូមសួរអ្នកគ្រប់គ្រងម៉ាស៊ីនមេ។</translation>
+    </message>
+    <message>
         <source>This laptop is not enrolled with a hub yet. Enrol it in Settings first.</source>
         <translation>កុំព្យូទ័រនេះមិនទាន់បានចុះបញ្ជីជាមួយម៉ាស៊ីនមេនៅឡើយទេ។ សូមចុះបញ្ជីនៅក្នុង «ការកំណត់» ជាមុនសិន។</translation>
     </message>

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import getpass
+import ipaddress
 import json
 import math
 import os
@@ -30,6 +31,7 @@ from sync.hub.keys import KEY_FILE_NAME, HubKeyError, KeyCustody, default_key_fi
 from sync.hub.media import import_batches_for_hub
 from sync.hub.messages import key_error_text
 from sync.hub.server import bind, serve_forever
+from sync.tls import make_self_signed, pin_of_file
 
 # An enrolment token's lifetime: long enough to reach a laptop in the field, short enough that
 # a token copied from a chat or a printout soon stops enrolling anything.
@@ -102,6 +104,22 @@ def build_parser() -> argparse.ArgumentParser:
         default="",
         help="serve under a CamDX service path, e.g. /r1/CAMBODIA/GOV/M/S/SVC",
     )
+    serve.add_argument("--tls-cert", type=Path, metavar="FILE", help="serve HTTPS: certificate")
+    serve.add_argument("--tls-key", type=Path, metavar="FILE", help="... and its private key")
+    tls_cert = command(
+        "tls-cert", "make a self-signed TLS certificate and key for a pilot hub (ECDSA P-256)"
+    )
+    tls_cert.add_argument(
+        "--out-dir", type=Path, help="where to write them (default: the hub's data directory)"
+    )
+    tls_cert.add_argument(
+        "--name",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="a host name or IP address devices use (repeatable; localhost and 127.0.0.1 are"
+        " always in)",
+    )
     token = command("token", "print a one-time enrolment string")
     token.add_argument(
         "--url", help="the hub address devices should use (default: the last `serve` address)"
@@ -111,6 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=24,
         help=f"valid for this long ({MIN_TOKEN_HOURS} to {MAX_TOKEN_HOURS} hours; default 24)",
+    )
+    token.add_argument(
+        "--tls-cert",
+        type=Path,
+        metavar="FILE",
+        help="pin the TLS key of this certificate (default: the last `serve --tls-cert`'s,"
+        " when --url is not given)",
     )
     token.add_argument("--qr", type=Path, metavar="FILE.png", help="also write it as a QR image")
     token.add_argument(
@@ -214,17 +239,58 @@ def read_passphrase(key_file: Path) -> str:
     return first
 
 
+def serve_args_problem(args: argparse.Namespace) -> str | None:
+    """Why these `serve` arguments are refused, in one line, or None. Plain HTTP is for
+    loopback only, or behind the CamDX security server (which carries the traffic over its
+    own TLS); anywhere else the enrolment token and every batch's metadata would travel in
+    clear."""
+    if (args.tls_cert is None) != (args.tls_key is None):
+        return "--tls-cert and --tls-key go together"
+    if args.tls_cert is not None:
+        try:
+            pin_of_file(args.tls_cert)
+        except (OSError, ValueError):
+            return f"{args.tls_cert} is not a readable PEM certificate"
+        return None
+    if args.camdx_path:
+        return None
+    try:
+        loopback = ipaddress.ip_address(args.host).is_loopback
+    except ValueError:
+        loopback = args.host == "localhost"
+    if loopback:
+        return None
+    return (
+        f"refusing plain HTTP on {args.host}: serve with --tls-cert FILE --tls-key FILE"
+        " (make a pilot pair with `fieldreg-hub tls-cert`), or under CamDX (--camdx-path)"
+    )
+
+
 def cmd_serve(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
+    tls = None if args.tls_cert is None else (args.tls_cert, args.tls_key)
+    pin = "" if tls is None else pin_of_file(tls[0])  # readable: serve_args_problem said so
     sock = bind(args.host, args.port)
     host, port = sock.getsockname()[:2]
-    url = f"http://{host}:{port}"
+    url = f"{'http' if tls is None else 'https'}://{host}:{port}"
     write_text_atomic(hub.data_dir / "last_url", url + args.camdx_path.rstrip("/"), mode=SHARED)
+    write_text_atomic(hub.data_dir / "last_tls_pin", pin, mode=SHARED)
     out.write(
         f"FieldReg hub listening on {url}{args.camdx_path.rstrip('/')}"
         f" (key fingerprint {hub.fingerprint[:16]}...)\n"
     )
     out.flush()
-    serve_forever(hub, sock, mount_path=args.camdx_path)
+    serve_forever(hub, sock, mount_path=args.camdx_path, tls=tls)
+    return 0
+
+
+def cmd_tls_cert(args: argparse.Namespace, out: TextIO) -> int:
+    out_dir = args.out_dir or data_dir_from(args)
+    cert_file, key_file = make_self_signed(out_dir, args.name)
+    out.write(
+        f"certificate {cert_file}\nkey         {key_file} (owner-only; keep it on the hub)\n"
+        f"TLS key pin {pin_of_file(cert_file)}\n"
+        f"serve with: fieldreg-hub serve --tls-cert {cert_file} --tls-key {key_file}\n"
+    )
     return 0
 
 
@@ -241,10 +307,18 @@ def cmd_token(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
     if args.unrevoke and not args.rekey:
         sys.stderr.write("fieldreg-hub: --unrevoke goes with --rekey DEVICE_ID\n")
         return 2
-    last = hub.data_dir / "last_url"
+    last, last_pin = hub.data_dir / "last_url", hub.data_dir / "last_tls_pin"
     url = args.url or (last.read_text().strip() if last.exists() else "http://127.0.0.1:8765")
+    if args.tls_cert is not None:  # the key the hub serves with (a proxy's, for its address)
+        pin = pin_of_file(args.tls_cert)
+    else:  # the last `serve`'s, for its address; an address given without --tls-cert: none
+        pin = last_pin.read_text().strip() if not args.url and last_pin.exists() else ""
     text = hub.issue_token(
-        url, dt.timedelta(hours=args.hours), rekey=args.rekey, unrevoke=args.unrevoke
+        url,
+        dt.timedelta(hours=args.hours),
+        rekey=args.rekey,
+        unrevoke=args.unrevoke,
+        tls_pin=pin,
     )
     if args.qr:
         write_qr_png(text, args.qr, private=True)
@@ -367,6 +441,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
+    if args.command == "tls-cert":  # needs no hub keys
+        try:
+            return cmd_tls_cert(args, out)
+        except (OSError, FieldRegError) as error:
+            sys.stderr.write(f"fieldreg-hub: {error}\n")
+            return 1
+    problem = serve_args_problem(args) if args.command == "serve" else None
+    if problem is not None:
+        sys.stderr.write(f"fieldreg-hub: {problem}\n")
+        return 2
     try:
         data_dir = data_dir_from(args)
         hub = Hub(data_dir, custody_from(args, data_dir))

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -92,6 +93,9 @@ class Hub:
         os.chmod(data_dir, 0o700)  # also when the operator made the folder beforehand
         self.data_dir = data_dir
         self.clock = clock
+        # the pin of the TLS key it serves with (sync/tls.py), set by whoever serves it:
+        # enrolment strings for an https address carry it
+        self.tls_pin = ""
         path = data_dir / HUB_DB
         self.db = connect(path)
         os.chmod(path, 0o600)
@@ -152,9 +156,12 @@ class Hub:
         actor: str | None = None,
         rekey: str | None = None,
         unrevoke: bool = False,
+        tls_pin: str | None = None,
     ) -> str:
-        """A one-time enrolment string. `rekey` binds it to that enrolled device: it then
-        enrols only that device id and replaces its key (a laptop that lost its signing key).
+        """A one-time enrolment string; for an https address it pins the TLS key (`tls_pin`,
+        by default the one this hub serves with, if any). `rekey` binds it to that enrolled
+        device: it then enrols only that device id and replaces its key (a laptop that lost
+        its signing key).
         A revoked device is re-keyed only when `unrevoke` says to let it back in."""
         token = secrets.token_urlsafe(18)
         now = self.clock()
@@ -177,7 +184,9 @@ class Hub:
                 expires=iso(now + ttl),
                 **bound,
             )
-        return format_enrolment(hub_url, token, self.fingerprint)
+        pin = self.tls_pin if tls_pin is None else tls_pin
+        https = urlsplit(hub_url).scheme.lower() == "https"
+        return format_enrolment(hub_url, token, self.fingerprint, pin if https else "")
 
     def _check_rekey_target(self, device_id: str, unrevoke: bool) -> None:
         known = self.db.execute(

@@ -18,6 +18,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from sync.hub.app import create_app
 from sync.hub.hub import Hub
 from sync.hub.keys import KeyCustody, throwaway_custody
+from sync.tls import pin_of_file
 
 # Named limits for the server itself (body caps are the app's: sync/hub/app.py).
 HEADER_TIMEOUT_S = 10.0  # a request's headers must be complete this long after it may start
@@ -26,6 +27,8 @@ LIMIT_CONCURRENCY = 100  # open connections or running requests; past it the hub
 BACKLOG = 128  # connections waiting to be accepted
 LINGER_S = 2.0  # after a closing answer, how long the rest of the client's request is dropped
 LINGER_MAX_BYTES = 64 * 1024 * 1024  # ... and how much of it at most
+
+TlsFiles = tuple[Path, Path]  # a certificate (PEM) and its private key (PEM)
 
 
 class HeaderDeadlineProtocol(H11Protocol):
@@ -55,7 +58,8 @@ class HeaderDeadlineProtocol(H11Protocol):
         still sending (bounded in time and bytes) instead of closing with unread input,
         which makes the kernel reset the connection and the client lose the answer."""
         self._lingering = True
-        transport.write_eof()
+        if transport.can_write_eof():
+            transport.write_eof()  # TLS has no half-close: the answer's length ends it there
         transport.resume_reading()
         self.loop.call_later(LINGER_S, transport.close)
 
@@ -89,7 +93,7 @@ class _LingeringClose:
 
     def close(self) -> None:
         transport = self._transport
-        if transport.is_closing() or self._protocol._lingering or not transport.can_write_eof():
+        if transport.is_closing() or self._protocol._lingering:
             transport.close()
         else:
             self._protocol.linger(transport)
@@ -112,8 +116,13 @@ def _server(
     *,
     limit_concurrency: int = LIMIT_CONCURRENCY,
     header_timeout_s: float = HEADER_TIMEOUT_S,
+    tls: TlsFiles | None = None,
 ) -> uvicorn.Server:
+    """uvicorn for this hub; with `tls` it serves HTTPS with that certificate and key, and
+    the hub's enrolment strings pin that key."""
     deadline = header_timeout_s
+    if tls is not None:
+        hub.tls_pin = pin_of_file(tls[0])
 
     class Protocol(HeaderDeadlineProtocol):  # uvicorn takes a class: one with this deadline
         header_timeout_s = deadline
@@ -126,12 +135,16 @@ def _server(
         timeout_keep_alive=KEEP_ALIVE_S,
         limit_concurrency=limit_concurrency,
         backlog=BACKLOG,
+        ssl_certfile=None if tls is None else str(tls[0]),
+        ssl_keyfile=None if tls is None else str(tls[1]),
     )
     return uvicorn.Server(config)
 
 
-def serve_forever(hub: Hub, sock: socket.socket, *, mount_path: str = "") -> None:
-    _server(hub, mount_path).run(sockets=[sock])
+def serve_forever(
+    hub: Hub, sock: socket.socket, *, mount_path: str = "", tls: TlsFiles | None = None
+) -> None:
+    _server(hub, mount_path, tls=tls).run(sockets=[sock])
 
 
 class BackgroundHub:
@@ -149,8 +162,10 @@ class BackgroundHub:
         custody: KeyCustody | None = None,
         limit_concurrency: int = LIMIT_CONCURRENCY,
         header_timeout_s: float = HEADER_TIMEOUT_S,
+        tls: TlsFiles | None = None,
     ) -> None:
         self.hub = hub or Hub(data_dir, custody or throwaway_custody(data_dir))
+        self.scheme = "http" if tls is None else "https"
         self._sock = bind("127.0.0.1", port)
         self.port = self._sock.getsockname()[1]
         self.mount_path = mount_path
@@ -159,6 +174,7 @@ class BackgroundHub:
             mount_path,
             limit_concurrency=limit_concurrency,
             header_timeout_s=header_timeout_s,
+            tls=tls,
         )
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
@@ -166,7 +182,7 @@ class BackgroundHub:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def __enter__(self) -> BackgroundHub:
         self._thread.start()

@@ -123,6 +123,8 @@ SCAN_ERRORS = {
 HUB_ERRORS = {
     "hub_unreachable": "the hub cannot be reached; registrations stay safe on this device "
     "and are sent when the connection returns",
+    "tls_pin_mismatch": "the hub's TLS key is not the one pinned at enrolment: this may not be "
+    "your hub; nothing was sent (ask the hub's administrator)",
     "token_unknown": "the hub does not know that enrolment token",
     "token_used": "that enrolment token was already used by another device: ask for a new one",
     "token_expired": "that enrolment token has expired: ask for a new one",
