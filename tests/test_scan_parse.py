@@ -100,6 +100,15 @@ def test_enrolment_string() -> None:
     }
     damaged = parse(text[:-6])
     assert (damaged.kind, damaged.ok) == (scan_parse.ENROLMENT, False)
+    pinned = parse(
+        format_enrolment("https://hub.example.kh:8765", "one-time-token", "ab" * 32, "cd" * 32)
+    )
+    assert pinned.details == {
+        "hub": "https://hub.example.kh:8765",
+        "fp": "ab" * 32,
+        "tls": "cd" * 32,
+        "token_length": 14,
+    }
 
 
 def test_plain_json_with_record_keys() -> None:

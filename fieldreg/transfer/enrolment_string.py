@@ -35,13 +35,13 @@ class Enrolment:
     tls_pin: str = ""  # 64 lowercase hex characters, or empty: the hub named no TLS key
 
     def to_json(self) -> dict[str, Any]:
-        """Without the token: it is a secret until used, so it is not echoed back."""
-        return {
-            "hub": self.hub_url,
-            "fp": self.fingerprint,
-            "tls": self.tls_pin,
-            "token_length": len(self.token),
-        }
+        """Without the token: it is a secret until used, so it is not echoed back. `tls` only
+        when the string pins a TLS key (the output for older strings stays as it was)."""
+        shown: dict[str, Any] = {"hub": self.hub_url, "fp": self.fingerprint}
+        if self.tls_pin:
+            shown["tls"] = self.tls_pin
+        shown["token_length"] = len(self.token)
+        return shown
 
 
 def format_enrolment(hub_url: str, token: str, fingerprint: str, tls_pin: str = "") -> str:
