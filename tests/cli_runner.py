@@ -73,12 +73,16 @@ def init_store(data_dir: Path) -> subprocess.CompletedProcess[str]:
     return result
 
 
-def hub_cli(hub_dir: Path, *args: str, passphrase: bool = True) -> subprocess.CompletedProcess[str]:
-    """`fieldreg-hub ARGS` on `hub_dir`, running this checkout's code; with `passphrase` False
-    as an operator who does not give it (no variable, no terminal)."""
+def hub_cli(
+    hub_dir: Path, *args: str, passphrase: bool | str = True
+) -> subprocess.CompletedProcess[str]:
+    """`fieldreg-hub ARGS` on `hub_dir`, running this checkout's code, with no terminal; with
+    `passphrase` False as an operator who does not give it, with a string giving that one."""
     env = hub_env(hub_dir)
-    if not passphrase:
+    if passphrase is False:
         del env["FIELDREG_HUB_PASSPHRASE"]
+    elif isinstance(passphrase, str):
+        env["FIELDREG_HUB_PASSPHRASE"] = passphrase
     return subprocess.run(
         [sys.executable, "-c", "from sync.hub.cli import main; raise SystemExit(main())", *args],
         capture_output=True,

@@ -124,22 +124,8 @@ def test_a_wrong_passphrase_or_another_hubs_key_file_is_refused(tmp_path: Path) 
 def run_hub(
     hub_dir: Path, *args: str, passphrase: str | None = HUB_PASSPHRASE
 ) -> subprocess.CompletedProcess[str]:
-    """`fieldreg-hub ARGS` with no terminal (stdin from /dev/null); `passphrase` None: no
-    FIELDREG_HUB_PASSPHRASE either."""
-    env = hub_env(hub_dir)
-    if passphrase is None:
-        del env["FIELDREG_HUB_PASSPHRASE"]
-    else:
-        env["FIELDREG_HUB_PASSPHRASE"] = passphrase
-    return subprocess.run(
-        [*HUB_COMMAND, *args],
-        capture_output=True,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        timeout=60,
-        check=False,
-        env=env,
-    )
+    """`fieldreg-hub ARGS` with no terminal; `passphrase` None: no FIELDREG_HUB_PASSPHRASE."""
+    return hub_cli(hub_dir, *args, passphrase=False if passphrase is None else passphrase)
 
 
 def test_the_cli_refuses_a_wrong_weak_or_missing_passphrase_in_one_line(tmp_path: Path) -> None:
