@@ -433,10 +433,8 @@ class Desk:
         again until `finished`; registering between two calls waits for one chunk at most.
         After the last chunk, the backups taken under earlier keys (which a disabled
         operator's passphrase still opens) give way to one taken now."""
-        session = self._unlocked
-        was_finished = session.rotation_progress().finished
-        progress = session.reprotect()
-        if progress.finished and not was_finished:
+        progress = self._unlocked.reprotect()
+        if progress.retired_now:
             self._backups.replace_all(self._opened)
         return progress
 

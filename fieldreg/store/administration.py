@@ -3,6 +3,8 @@ connection; and the audit entry every export leaves. Part of the unlocked Sessio
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlite_utils import Database
 
@@ -149,8 +151,8 @@ class Administration:
         still holding them stays beside the file."""
         with transaction(self.db):
             ring = self._fresh_keys()
-            finished = key_rotation.reprotect_chunk(self.db, ring, limit)
-            if finished and ring.retired:
+            retired_now = key_rotation.reprotect_chunk(self.db, ring, limit) and bool(ring.retired)
+            if retired_now:
                 audit.append(
                     self.db,
                     key=self._audit_key,
@@ -159,9 +161,9 @@ class Administration:
                     action="reprotected",
                     details={"generation": ring.generation},
                 )
-        if finished and ring.retired:
+        if retired_now:
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return self.rotation_progress()
+        return replace(self.rotation_progress(), retired_now=retired_now)
 
     def set_device_setting(self, key: str, value: int) -> None:
         """A coordinator's device-wide setting (e.g. idle_lock_minutes), audited."""

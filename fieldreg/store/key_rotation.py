@@ -54,6 +54,7 @@ class Progress:
     done: int
     total: int
     finished: bool
+    retired_now: bool = False  # this very chunk finished it: the earlier keys are gone now
 
 
 def generation(db: Database) -> int:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from fieldreg.desk.results import DeviceSettings, Enrolled, SettingsSaved
 from fieldreg.desk.settings import HUB_FIELDS
+from fieldreg.desk.upkeep import BACKUP_EVERY
 from fieldreg.errors import FieldRegError
 from fieldreg.store.administration import DEVICE_SETTINGS, MIN_DEVICE_SETTING
 from fieldreg.store.outbox import MAX_BATCH
@@ -37,7 +38,6 @@ from ui.widgets import LabelledField, button, primary_button, set_role, text_lab
 
 IDLE_KEY = "idle_lock_minutes"
 IDLE_DEFAULT, IDLE_MAX = DEVICE_SETTINGS[IDLE_KEY]
-BACKUP_EVERY = "backup_every"
 IDLE_MIN = 1  # the store allows 0, but a shared laptop that never locks is not offered
 
 
