@@ -92,6 +92,10 @@ ERROR_CODES: dict[str, str] = {
     "hub_key_file_damaged": "store",
     "hub_passphrase_needed": "store",
     "passphrases_differ": "store",
+    # -- the hub's database (sync.hub.storage): a 503 to devices, which retry
+    "database_unavailable": "store",
+    "hub_busy": "store",
+    "database_url_invalid": "store",
     # -- sync: the hub's answers, the link, the bytes
     "hub_unreachable": "sync",
     "tls_pin_mismatch": "sync",

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from sync.hub.server import BackgroundHub
+from tests.pg_support import PgCluster
 from tests.sync_support import Device
 
 # GUI tests need no display: Qt renders offscreen unless the caller chose a platform.
@@ -17,9 +18,48 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 
 
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--hub-engine",
+        choices=ENGINES,
+        default="sqlite",
+        help="the database the `hub` fixture runs on (postgresql: a throwaway cluster)",
+    )
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    """One throwaway PostgreSQL cluster for the session (~2 s to start), removed at its end."""
+    with PgCluster() as cluster:
+        yield cluster
+
+
+def _database(request: pytest.FixtureRequest, engine: str) -> str | None:
+    if engine == "sqlite":
+        return None
+    cluster: PgCluster = request.getfixturevalue("pg_cluster")
+    return cluster.database()
+
+
 @pytest.fixture
-def hub(tmp_path: Path) -> Iterator[BackgroundHub]:
-    with BackgroundHub(tmp_path / "hub") as running:
+def hub_database(request: pytest.FixtureRequest) -> str | None:
+    """None (SQLite in the hub's folder) or a fresh PostgreSQL database's URL, as
+    --hub-engine says: the hub-level tests run on either engine."""
+    return _database(request, request.config.getoption("--hub-engine"))
+
+
+@pytest.fixture(params=ENGINES)
+def any_hub_database(request: pytest.FixtureRequest) -> str | None:
+    """Both engines, one after the other: the conformance suite (tests/test_hub_conformance.py)."""
+    return _database(request, request.param)
+
+
+@pytest.fixture
+def hub(tmp_path: Path, hub_database: str | None) -> Iterator[BackgroundHub]:
+    with BackgroundHub(tmp_path / "hub", database=hub_database) as running:
         yield running
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from fieldreg.clock import iso
-from fieldreg.store.database import transaction
 from fieldreg.transfer.sealing import HubPublicKey, packet_info
 from sync.hub.hub import Hub
+from sync.hub.storage.postgres import PgDb, translate
 from tests.cli_runner import hub_env
 from tests.factories import NOW
 
@@ -35,15 +35,16 @@ def fill_hub(
     received at NOW, committed every `chunk`."""
     public = HubPublicKey(hub.keys.sealing_public)
     at = iso(NOW)
-    with transaction(hub.db):
-        hub.db.execute(
-            "INSERT OR IGNORE INTO devices (device_id, public_key, enrolled_at) VALUES (?, ?, ?)",
+    with hub.storage.write() as db:
+        db.execute(
+            "INSERT INTO devices (device_id, public_key, enrolled_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
             [FILL_DEVICE, b"\0" * 32, at],
         )
-        hub.db.execute(
-            "INSERT OR IGNORE INTO batches (batch_id, device_id, sha256, received_at, transport,"
-            " packets, receipt) VALUES (?, ?, '', ?, 'https', 0, x'')",
-            [FILL_BATCH, FILL_DEVICE, at],
+        db.execute(
+            "INSERT INTO batches (batch_id, device_id, sha256, received_at, transport,"
+            " packets, receipt) VALUES (?, ?, '', ?, 'https', 0, ?) ON CONFLICT DO NOTHING",
+            [FILL_BATCH, FILL_DEVICE, at, b""],
         )
     done = 0
     while done < count:
@@ -62,17 +63,28 @@ def fill_hub(
             }
             sealed = public.seal(payload, packet_info(FILL_DEVICE, registration_id, 1))
             rows.append((registration_id, sealed))
-        with transaction(hub.db):
-            hub.db.conn.executemany(
+        with hub.storage.write() as db:
+            _many(
+                db,
                 "INSERT INTO packets (registration_id, version, device_id, batch_id, received_at,"
                 " sealed, plaintext_sha256, outcome) VALUES (?, 1, ?, ?, ?, ?, '', 'accepted')",
                 [(rid, FILL_DEVICE, FILL_BATCH, at, sealed) for rid, sealed in rows],
             )
-            hub.db.conn.executemany(
+            _many(
+                db,
                 "INSERT INTO owners (registration_id, device_id, claimed_at) VALUES (?, ?, ?)",
                 [(rid, FILL_DEVICE, at) for rid, _ in rows],
             )
         done += len(rows)
+
+
+def _many(db: Any, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """executemany on either engine (a bulk fill, faster than a statement per row)."""
+    if isinstance(db, PgDb):
+        with db.conn.cursor() as cursor:
+            cursor.executemany(translate(sql), rows)
+    else:
+        db.conn.executemany(sql, rows)
 
 
 @dataclass(frozen=True, slots=True)

@@ -249,7 +249,8 @@ def test_camdx_path_and_client_header(tmp_path: Path) -> None:
         ids = device.register(4)
         assert device.engine().sync_once().complete
         assert sorted(hub_ids(running.hub)) == sorted(ids)
-        clients = running.hub.db.execute("SELECT transport, client FROM batches").fetchall()
+        with running.hub.storage.read() as db:
+            clients = db.execute("SELECT transport, client FROM batches").fetchall()
         assert clients == [("camdx-http", "CAMBODIA/COM/CAMDEV21231832/FIELDREG_DESK")]
         # named by the link to the security server, here plain HTTP (issue 9 item 14)
         assert [a.transport for a in device.store.outbox.sync_log()] == ["camdx-http"]

@@ -207,6 +207,16 @@ STORE_ERRORS = {
     "hub_passphrase_needed": QT_TRANSLATE_NOOP(
         "StoreErrors", "The hub's keys are locked: the hub passphrase is needed."
     ),
+    # the hub's database (the hub's command line; devices see a busy hub and retry)
+    "database_unavailable": QT_TRANSLATE_NOOP(
+        "StoreErrors", "The hub's database cannot be reached. Nothing was lost; try again later."
+    ),
+    "hub_busy": QT_TRANSLATE_NOOP(
+        "StoreErrors", "The hub is busy. Nothing was lost; it is tried again shortly."
+    ),
+    "database_url_invalid": QT_TRANSLATE_NOOP(
+        "StoreErrors", "That is not a PostgreSQL address (postgresql://user@host:port/db)."
+    ),
     "unexpected": QT_TRANSLATE_NOOP(
         "StoreErrors", "Something went wrong. Nothing was lost; please try again."
     ),

@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlite_utils import Database
 
 from fieldreg.store import crypto
+from fieldreg.store.database import Sql
 from fieldreg.transfer.wire import AuditAnchor, anchor_signature_valid
 
 GENESIS = "0" * 64
@@ -62,7 +63,7 @@ def _entry_hash(
 
 
 def append(
-    db: Database,
+    db: Sql,
     *,
     at: str,
     actor: str,
@@ -86,7 +87,7 @@ def append(
         seal(db, key, seq, entry_hash)
 
 
-def head(db: Database) -> tuple[int, str]:
+def head(db: Sql) -> tuple[int, str]:
     """(seq, hash) of the newest entry; (0, GENESIS) for an empty log. Needs no key."""
     last = db.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     return (int(last[0]), str(last[1])) if last else (0, GENESIS)
@@ -98,10 +99,10 @@ def seal_mac(key: bytes, seq: int, entry_hash: str) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def seal(db: Database, key: bytes, seq: int, entry_hash: str) -> None:
+def seal(db: Sql, key: bytes, seq: int, entry_hash: str) -> None:
     """Seal entry (seq, hash); call inside a transaction. An entry already sealed keeps its seal."""
     db.execute(
-        "INSERT OR IGNORE INTO audit_seals (seq, mac) VALUES (?, ?)",
+        "INSERT INTO audit_seals (seq, mac) VALUES (?, ?) ON CONFLICT (seq) DO NOTHING",
         [seq, seal_mac(key, seq, entry_hash)],
     )
 
@@ -128,14 +129,14 @@ def open_key(db: Database, data_key: bytes) -> bytes | None:
     return key
 
 
-def _seal_head(db: Database, key: bytes) -> bytes:
+def _seal_head(db: Sql, key: bytes) -> bytes:
     seq, entry_hash = head(db)
     if seq:
         seal(db, key, seq, entry_hash)
     return key
 
 
-def _unsealed_tail_is_locked_only(db: Database) -> bool:
+def _unsealed_tail_is_locked_only(db: Sql) -> bool:
     """Whether every entry after the newest seal is of a kind written while locked (sealing
     over anything else would bless entries whose seals were removed)."""
     last_seal = db.execute("SELECT max(seq) FROM audit_seals").fetchone()[0] or 0
@@ -159,7 +160,7 @@ class AuditCheck:
         return self.broken_at is None
 
 
-def anchors(db: Database) -> dict[int, AuditAnchor]:
+def anchors(db: Sql) -> dict[int, AuditAnchor]:
     rows = db.execute("SELECT seq, head, signature FROM audit_anchors")
     return {seq: AuditAnchor(seq, head, bytes.fromhex(signature)) for seq, head, signature in rows}
 
@@ -175,7 +176,7 @@ def keep_anchor(db: Database, anchor: AuditAnchor, *, batch_id: str, at: str) ->
 
 
 def verify(
-    db: Database,
+    db: Sql,
     *,
     key: bytes | None = None,
     hub_key: Ed25519PublicKey | None = None,

@@ -12,9 +12,10 @@ import datetime as dt
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 from sqlite_utils import Database
 
@@ -79,13 +80,20 @@ def transaction(db: Database) -> Iterator[Database]:
     db.conn.execute("COMMIT")
 
 
-def read_meta(db: Database, key: str) -> str | None:
+class Sql(Protocol):
+    """What SQL written for both of the hub's engines needs of a connection (a sqlite_utils
+    Database, or sync/hub/storage/postgres.py's PgDb): `execute` with `?` placeholders."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Any: ...
+
+
+def read_meta(db: Sql, key: str) -> str | None:
     """A value from the `meta` table (device and hub alike), or None."""
     row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
     return None if row is None else str(row[0])
 
 
-def write_meta(db: Database, key: str, value: str) -> None:
+def write_meta(db: Sql, key: str, value: str) -> None:
     db.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?)"
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -1943,6 +1943,18 @@
         <translation>សោរបស់ម៉ាស៊ីនមេត្រូវបានចាក់សោ៖ ត្រូវការពាក្យសម្ងាត់របស់ម៉ាស៊ីនមេ។</translation>
     </message>
     <message>
+        <source>The hub&apos;s database cannot be reached. Nothing was lost; try again later.</source>
+        <translation>មិនអាចភ្ជាប់ទៅមូលដ្ឋានទិន្នន័យរបស់ម៉ាស៊ីនមេបានទេ។ គ្មានទិន្នន័យបាត់បង់ទេ សូមព្យាយាមម្តងទៀតនៅពេលក្រោយ។</translation>
+    </message>
+    <message>
+        <source>The hub is busy. Nothing was lost; it is tried again shortly.</source>
+        <translation>ម៉ាស៊ីនមេកំពុងរវល់។ គ្មានទិន្នន័យបាត់បង់ទេ វានឹងព្យាយាមម្តងទៀតក្នុងពេលឆាប់ៗនេះ។</translation>
+    </message>
+    <message>
+        <source>That is not a PostgreSQL address (postgresql://user@host:port/db).</source>
+        <translation>នេះមិនមែនជាអាសយដ្ឋាន PostgreSQL ទេ (postgresql://user@host:port/db)។</translation>
+    </message>
+    <message>
         <source>Something went wrong. Nothing was lost; please try again.</source>
         <translation>មានបញ្ហាកើតឡើង។ គ្មានទិន្នន័យបាត់បង់ទេ សូមព្យាយាមម្តងទៀត។</translation>
     </message>

@@ -18,10 +18,12 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync.hub.hub import Hub, HubError
+from sync.hub.storage import StorageError
 
 MAX_BATCH_BYTES = 16 * 1024 * 1024  # one signed batch (the device sends far less)
 MAX_JSON_BODY_BYTES = 64 * 1024  # enrolment and every other route
 ROUTE_BODY_LIMITS = {"/v1/batches": MAX_BATCH_BYTES}
+RETRY_AFTER_S = 5  # a 503 while the database is away: when a device may try again
 MAX_TEXT = 200  # tokens are 24 characters, device ids 36
 
 # status -> code for refusals raised by the framework itself (unknown path, unreadable body)
@@ -120,6 +122,14 @@ def create_api(hub: Hub) -> FastAPI:
     @api.exception_handler(HubError)
     async def hub_error(_request: Request, error: HubError) -> JSONResponse:
         return _error(error.status, error.code, error.reason)
+
+    @api.exception_handler(StorageError)
+    async def storage_error(_request: Request, error: StorageError) -> JSONResponse:
+        # the database is down, restarting or out of connections: devices keep their batches
+        # and retry (a 5xx is a transient failure to them), so nothing is lost
+        answer = _error(503, error.code)
+        answer.headers["Retry-After"] = str(RETRY_AFTER_S)
+        return answer
 
     @api.exception_handler(RequestValidationError)
     async def bad_request(_request: Request, error: RequestValidationError) -> JSONResponse:

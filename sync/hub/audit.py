@@ -23,11 +23,10 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
 from fieldreg.store import audit as chain
 from fieldreg.store.database import read_meta, write_meta
 from sync.hub.keys import HubKeys
+from sync.hub.storage.base import Db
 
 # the actions the hub records
 TOKEN_ISSUED = "token_issued"
@@ -60,7 +59,7 @@ class AuditKey:
 
 
 def record(
-    db: Database,
+    db: Db,
     key: AuditKey,
     *,
     at: str,
@@ -77,12 +76,12 @@ def record(
     _seal_head(db, key)
 
 
-def _seal_head(db: Database, key: AuditKey) -> None:
+def _seal_head(db: Db, key: AuditKey) -> None:
     seq, entry_hash = chain.head(db)
     write_meta(db, HEAD_SEAL_META, f"{seq}:{chain.seal_mac(key.head, seq, entry_hash)}")
 
 
-def open_seals(db: Database, key: AuditKey, *, at: str, actor: str) -> None:
+def open_seals(db: Db, key: AuditKey, *, at: str, actor: str) -> None:
     """At an unlocked start, inside a transaction: seal the entries written before the hub had
     an audit key (counted by the migration that made the seals table), once. This trusts
     hub.db as it is at that start; the `audit_sealed` entry says how many it sealed."""
@@ -96,7 +95,7 @@ def open_seals(db: Database, key: AuditKey, *, at: str, actor: str) -> None:
     record(db, key, at=at, actor=actor, action=AUDIT_SEALED, details={"entries": int(counted)})
 
 
-def verify(db: Database, key: AuditKey | None) -> chain.AuditCheck:
+def verify(db: Db, key: AuditKey | None) -> chain.AuditCheck:
     """The chain; with the key also every entry's seal (an entry no seal covers fails as
     `unsealed`) and the sealed head (`head`: the log does not end where it was last sealed)."""
     check = chain.verify(
@@ -123,7 +122,7 @@ def os_user() -> str:
         return f"uid:{os.getuid()}"
 
 
-def entries(db: Database) -> list[dict[str, Any]]:
+def entries(db: Db) -> list[dict[str, Any]]:
     rows = db.execute(
         "SELECT seq, at, actor, action, subject, details, hash FROM audit_log ORDER BY seq"
     )

@@ -31,6 +31,7 @@ from sync.hub.keys import KEY_FILE_NAME, HubKeyError, KeyCustody, default_key_fi
 from sync.hub.media import import_batches_for_hub
 from sync.hub.messages import key_error_text
 from sync.hub.server import bind, serve_forever
+from sync.hub.storage import DATABASE_VARIABLE, StorageError, database_from_env
 from sync.tls import make_self_signed, pin_of_file
 
 # An enrolment token's lifetime: long enough to reach a laptop in the field, short enough that
@@ -57,6 +58,7 @@ EXPORT_COLUMNS = [
 ENVIRONMENT_HELP = """\
 environment:
   FIELDREG_HUB_DATA_DIR    the hub's data directory when --data-dir is not given
+  FIELDREG_HUB_DATABASE    the PostgreSQL address when --database is not given
   FIELDREG_HUB_KEY_FILE    the hub's key file when --key-file is not given
   FIELDREG_HUB_PASSPHRASE  the passphrase that unlocks the key file (else it is asked for
                            on the terminal; the first start sets it)
@@ -76,6 +78,14 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
         type=Path,
         default=None if top else argparse.SUPPRESS,
         help="hub data directory (default: $FIELDREG_HUB_DATA_DIR or the user data dir)",
+    )
+    parser.add_argument(
+        "--database",
+        default=None if top else argparse.SUPPRESS,
+        metavar="URL",
+        help="keep the hub's data in PostgreSQL (postgresql://user@host:port/db; default:"
+        f" ${DATABASE_VARIABLE}, else SQLite in the data directory). Any number of `serve`"
+        " processes may share one database",
     )
     parser.add_argument(
         "--key-file",
@@ -453,7 +463,9 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         return 2
     try:
         data_dir = data_dir_from(args)
-        hub = Hub(data_dir, custody_from(args, data_dir))
+        hub = Hub(
+            data_dir, custody_from(args, data_dir), database=args.database or database_from_env()
+        )
     except FieldRegError as error:  # the keys could not be had: a wrong passphrase, no file
         sys.stderr.write(f"fieldreg-hub: {key_error_text(error)} ({error.code})\n")
         return 1
@@ -474,6 +486,9 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         raise
     except HubError as error:
         sys.stderr.write(f"fieldreg-hub: {error.code}: {error.reason}\n".replace(": \n", "\n"))
+        return 1
+    except StorageError as error:  # the database went away during the command
+        sys.stderr.write(f"fieldreg-hub: {key_error_text(error)} ({error.code})\n")
         return 1
     except OSError as error:
         sys.stderr.write(f"fieldreg-hub: {error.strerror or error}\n")

@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import secrets
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,12 +25,6 @@ from fieldreg.clock import Clock, iso, parse_iso, utc_now
 from fieldreg.errors import FieldRegError
 from fieldreg.gazetteer import load_gazetteer
 from fieldreg.record import validate
-from fieldreg.store.database import (
-    DataDir,
-    apply_migrations,
-    connect,
-    transaction,
-)
 from fieldreg.store.device_identity import DeviceCertificate
 from fieldreg.transfer.enrolment_string import format_enrolment
 from fieldreg.transfer.sealing import (
@@ -53,13 +46,19 @@ from fieldreg.transfer.wire import (
 )
 from sync.hub import audit
 from sync.hub.keys import HubKeys, KeyCustody
-from sync.hub.schema import HUB_MIGRATIONS
+from sync.hub.storage import Storage, open_storage
+from sync.hub.storage.base import Db
+from sync.hub.storage.sqlite import HUB_DB
 
-HUB_DB = "hub.db"
+__all__ = ["HUB_DB", "Hub", "HubError"]
 TOKEN_TTL = dt.timedelta(hours=24)
 # what one batch's packets may inflate to in all (each is capped at MAX_PACKET_PLAINTEXT_BYTES)
 MAX_BATCH_PLAINTEXT_BYTES = 64 * 1024 * 1024
 NOT_OWNER_REASON = "this registration belongs to another device"
+# names of what `storage.serialize` keeps to one transaction at a time
+AUDIT_LOCK = "audit"
+TOKENS_LOCK = "tokens"
+DEVICES_LOCK = "devices"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +81,23 @@ class HubError(FieldRegError):
 
 
 class Hub:
-    """One hub on its data directory. `custody` says where its private keys are and the
-    passphrase that unlocks them; None opens the hub locked, for what needs no private key
-    and writes no audit entry (listing devices and the audit log, checking the plain chain)."""
+    """One hub: its data directory (the key file, and hub.db for SQLite) and its storage,
+    SQLite there or the PostgreSQL `database` URL (sync/hub/storage/). `custody` says where
+    its private keys are and the passphrase that unlocks them; None opens the hub locked, for
+    what needs no private key and writes no audit entry (listing devices and the audit log,
+    checking the plain chain).
+
+    Any number of Hub instances may share one database (processes on one hub.db, or
+    stateless `serve` instances on one PostgreSQL): what two of them could do at once is
+    settled in the database (unique constraints, `storage.serialize`), never in this process."""
 
     def __init__(
-        self, data_dir: Path, custody: KeyCustody | None, *, clock: Clock = utc_now
+        self,
+        data_dir: Path,
+        custody: KeyCustody | None,
+        *,
+        clock: Clock = utc_now,
+        database: str | None = None,
     ) -> None:
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(data_dir, 0o700)  # also when the operator made the folder beforehand
@@ -96,25 +106,20 @@ class Hub:
         # the pin of the TLS key it serves with (sync/tls.py), set by whoever serves it:
         # enrolment strings for an https address carry it
         self.tls_pin = ""
-        path = data_dir / HUB_DB
-        self.db = connect(path)
-        os.chmod(path, 0o600)
-        apply_migrations(self.db, DataDir(data_dir), backup=False, migrations=HUB_MIGRATIONS)
-        self._lock = threading.Lock()
+        self.storage: Storage = open_storage(data_dir, database)
         try:
-            self._keys = None if custody is None else custody.unlock(self.db)
+            self._keys = None if custody is None else custody.unlock(self.storage)
             self._audit_key = None if self._keys is None else audit.AuditKey.of(self._keys)
             if self._audit_key is not None:
-                with transaction(self.db):
-                    audit.open_seals(
-                        self.db, self._audit_key, at=iso(clock()), actor=audit.os_user()
-                    )
+                with self.storage.write() as db:
+                    self.storage.serialize(db, AUDIT_LOCK)
+                    audit.open_seals(db, self._audit_key, at=iso(clock()), actor=audit.os_user())
         except BaseException:
-            self.db.close()
+            self.storage.close()
             raise
 
     def close(self) -> None:
-        self.db.close()
+        self.storage.close()
 
     # -- keys ------------------------------------------------------------------------------
 
@@ -165,12 +170,12 @@ class Hub:
         A revoked device is re-keyed only when `unrevoke` says to let it back in."""
         token = secrets.token_urlsafe(18)
         now = self.clock()
-        with self._lock, transaction(self.db):
+        with self.storage.write() as db:
             if rekey is not None:
-                self._check_rekey_target(rekey, unrevoke)
+                self._check_rekey_target(db, rekey, unrevoke)
             elif unrevoke:
                 raise HubError(400, "refused", "unrevoke goes with a re-key token")
-            self.db.execute(
+            db.execute(
                 "INSERT INTO tokens (token_hash, created_at, expires_at, rekey_device_id,"
                 " unrevoke) VALUES (?, ?, ?, ?, ?)",
                 [_token_hash(token), iso(now), iso(now + ttl), rekey, int(unrevoke)],
@@ -178,6 +183,7 @@ class Hub:
             bound = {"rekey": rekey, "unrevoke": unrevoke} if rekey is not None else {}
             # the hash's prefix names the token without letting anyone enrol with it
             self._audit(
+                db,
                 actor,
                 audit.TOKEN_ISSUED,
                 _token_hash(token)[:16],
@@ -188,8 +194,8 @@ class Hub:
         https = urlsplit(hub_url).scheme.lower() == "https"
         return format_enrolment(hub_url, token, self.fingerprint, pin if https else "")
 
-    def _check_rekey_target(self, device_id: str, unrevoke: bool) -> None:
-        known = self.db.execute(
+    def _check_rekey_target(self, db: Db, device_id: str, unrevoke: bool) -> None:
+        known = db.execute(
             "SELECT revoked_at FROM devices WHERE device_id = ?", [device_id]
         ).fetchone()
         if known is None:
@@ -212,8 +218,10 @@ class Hub:
         except ValueError:
             raise HubError(400, "bad_device_key") from None
         now = self.clock()
-        with self._lock, transaction(self.db):
-            row = self.db.execute(
+        with self.storage.write() as db:
+            # a token is used once: two instances enrolling with it at once take turns
+            self.storage.serialize(db, TOKENS_LOCK)
+            row = db.execute(
                 "SELECT expires_at, used_by, rekey_device_id, unrevoke FROM tokens"
                 " WHERE token_hash = ?",
                 [_token_hash(token)],
@@ -223,25 +231,25 @@ class Hub:
             expires_at, used_by, rekey, unrevoke = row
             if rekey is not None and rekey != device_id:
                 raise HubError(403, "token_other_device")
-            existing = self.db.execute(
+            existing = db.execute(
                 "SELECT public_key, revoked_at FROM devices WHERE device_id = ?", [device_id]
             ).fetchone()
             if used_by is not None and (used_by != device_id or rekey is not None):
-                if rekey is not None and existing and existing[0] == device_public_key:
+                if rekey is not None and existing and bytes(existing[0]) == device_public_key:
                     return certificate  # the same re-key again (its answer was lost)
                 raise HubError(403, "token_used")
             if now > parse_iso(expires_at):
                 raise HubError(403, "token_expired")
             if rekey is not None:
-                self._rekey(device_id, device_public_key, existing, bool(unrevoke), token)
-            elif existing and (existing[0] != device_public_key or existing[1]):
+                self._rekey(db, device_id, device_public_key, existing, bool(unrevoke), token)
+            elif existing and (bytes(existing[0]) != device_public_key or existing[1]):
                 raise HubError(409, "device_exists")
             elif existing is None:
-                self.db.execute(
+                db.execute(
                     "INSERT INTO devices (device_id, public_key, enrolled_at) VALUES (?, ?, ?)",
                     [device_id, device_public_key, iso(now)],
                 )
-            self.db.execute(
+            db.execute(
                 "UPDATE tokens SET used_at = ?, used_by = ? WHERE token_hash = ?",
                 [iso(now), device_id, _token_hash(token)],
             )
@@ -249,24 +257,26 @@ class Hub:
 
     def _rekey(
         self,
+        db: Db,
         device_id: str,
         public_key: bytes,
         existing: tuple[bytes, str | None] | None,
         unrevoke: bool,
         token: str,
     ) -> None:
-        """Replace an enrolled device's key (the caller holds the lock and the transaction).
-        Batches signed by the old key fail their signature from now on."""
+        """Replace an enrolled device's key (inside the caller's transaction). Batches signed
+        by the old key fail their signature from now on."""
         if existing is None:
             raise HubError(403, "unknown_device")
         revoked = existing[1] is not None
         if revoked and not unrevoke:  # revoked after the token was issued
             raise HubError(403, "device_revoked")
-        self.db.execute(
+        db.execute(
             "UPDATE devices SET public_key = ?, revoked_at = ? WHERE device_id = ?",
             [public_key, None if unrevoke else existing[1], device_id],
         )
         self._audit(
+            db,
             "device",
             audit.DEVICE_REKEYED,
             device_id,
@@ -279,13 +289,14 @@ class Hub:
         """Each device, how many records it delivered, and the newest audit-chain head it sent
         (`audit_seq`, `audit_head`, `audit_conflicts`): what `fieldreg audit verify` on the
         device must still find in its log."""
-        rows = self.db.execute(
-            "SELECT d.device_id, d.enrolled_at, d.revoked_at, count(p.registration_id),"
-            " d.quarantined_at, a.seq, a.head, coalesce(a.conflicts, 0)"
-            " FROM devices d LEFT JOIN packets p ON p.device_id = d.device_id"
-            " AND p.outcome = 'accepted' LEFT JOIN device_audit_anchors a"
-            " ON a.device_id = d.device_id GROUP BY d.device_id ORDER BY d.enrolled_at"
-        )
+        with self.storage.read() as db:
+            rows = db.execute(
+                "SELECT d.device_id, d.enrolled_at, d.revoked_at, (SELECT count(*) FROM packets p"
+                " WHERE p.device_id = d.device_id AND p.outcome = 'accepted'),"
+                " d.quarantined_at, a.seq, a.head, coalesce(a.conflicts, 0)"
+                " FROM devices d LEFT JOIN device_audit_anchors a ON a.device_id = d.device_id"
+                " ORDER BY d.enrolled_at, d.device_id"
+            ).fetchall()
         return [
             {
                 "device_id": r[0],
@@ -301,13 +312,13 @@ class Hub:
         ]
 
     def revoke(self, device_id: str, *, actor: str | None = None) -> bool:
-        with self._lock, transaction(self.db):
-            changed = self.db.execute(
+        with self.storage.write() as db:
+            changed = db.execute(
                 "UPDATE devices SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL",
                 [iso(self.clock()), device_id],
             ).rowcount
             if changed:
-                self._audit(actor, audit.DEVICE_REVOKED, device_id)
+                self._audit(db, actor, audit.DEVICE_REVOKED, device_id)
         return bool(changed)
 
     def quarantine(
@@ -315,32 +326,36 @@ class Hub:
     ) -> bool:
         """Keep a device's registrations out of the export (or let them back in); False when
         it already was so. An unknown device is refused."""
-        with self._lock, transaction(self.db):
-            known = self.db.execute(
+        with self.storage.write() as db:
+            self.storage.serialize(db, DEVICES_LOCK)
+            known = db.execute(
                 "SELECT quarantined_at FROM devices WHERE device_id = ?", [device_id]
             ).fetchone()
             if known is None:
                 raise HubError(404, "unknown_device", f"no device {device_id}")
             if (known[0] is None) != release:
-                self.db.execute(
+                db.execute(
                     "UPDATE devices SET quarantined_at = ? WHERE device_id = ?",
                     [None if release else iso(self.clock()), device_id],
                 )
                 action = audit.DEVICE_RELEASED if release else audit.DEVICE_QUARANTINED
-                self._audit(actor, action, device_id)
+                self._audit(db, actor, action, device_id)
                 return True
         return False
 
     # -- the hub's audit log ---------------------------------------------------------------
 
-    def _audit(self, actor: str | None, action: str, subject: str = "", **details: Any) -> None:
-        """One sealed entry in the hub's audit log; the caller holds the lock and the
-        transaction. `actor` None is the OS user running this process. A locked hub writes
-        none: an entry without a seal would be indistinguishable from a forged one."""
+    def _audit(
+        self, db: Db, actor: str | None, action: str, subject: str = "", **details: Any
+    ) -> None:
+        """One sealed entry in the hub's audit log, inside the caller's transaction. `actor`
+        None is the OS user running this process. A locked hub writes none: an entry without
+        a seal would be indistinguishable from a forged one."""
         if self._audit_key is None:
             raise RuntimeError("this hub was opened without its keys: it writes no audit entry")
+        self.storage.serialize(db, AUDIT_LOCK)  # one chain: entries are appended one by one
         audit.record(
-            self.db,
+            db,
             self._audit_key,
             at=iso(self.clock()),
             actor=audit.os_user() if actor is None else actor,
@@ -353,18 +368,21 @@ class Hub:
         self, action: str, subject: str = "", *, actor: str | None = None, **details: Any
     ) -> None:
         """Audit an operator's action that changes nothing in the hub (an export, an import)."""
-        with self._lock, transaction(self.db):
-            self._audit(actor, action, subject, **details)
+        with self.storage.write() as db:
+            self._audit(db, actor, action, subject, **details)
 
     def audit_entries(self) -> list[dict[str, Any]]:
-        return audit.entries(self.db)
+        with self.storage.read() as db:
+            return audit.entries(db)
 
     def audit_head(self) -> tuple[int, str]:
-        return audit.chain.head(self.db)
+        with self.storage.read() as db:
+            return audit.chain.head(db)
 
     def verify_audit(self) -> audit.chain.AuditCheck:
         """The chain, and on an unlocked hub the seals and the sealed head too (`keyed`)."""
-        return audit.verify(self.db, self._audit_key)
+        with self.storage.read() as db:
+            return audit.verify(db, self._audit_key)
 
     # -- batches ---------------------------------------------------------------------------
 
@@ -377,15 +395,18 @@ class Hub:
             batch = decode_batch(data)
         except WireError as error:
             raise HubError(400, error.code, error.reason) from None
-        with self._lock:  # an unknown or revoked device costs no crypto
-            device_key = self._device_key(batch.device_id)
+        with self.storage.read() as db:  # an unknown or revoked device costs no crypto
+            device_key = self._device_key(db, batch.device_id)
         if not batch_signature_valid(data, device_key):
             raise HubError(400, "bad_signature")
         checked = self._check_packets(batch.device_id, batch.packets)
-        with self._lock:
-            self._device_key(batch.device_id)  # revoked meanwhile?
-            digest = batch_digest(data)
-            seen = self.db.execute(
+        digest = batch_digest(data)
+        with self.storage.write() as db:
+            # one device's batches take turns, in whichever instance they arrive: a batch
+            # replayed to another instance waits for the first and gets its very receipt
+            self.storage.serialize(db, f"device:{batch.device_id}")
+            self._device_key(db, batch.device_id)  # revoked meanwhile?
+            seen = db.execute(
                 "SELECT sha256, receipt FROM batches WHERE batch_id = ?", [batch.batch_id]
             ).fetchone()
             if seen is not None:
@@ -393,19 +414,19 @@ class Hub:
                     raise HubError(409, "batch_conflict", "this batch id came with other bytes")
                 return bytes(seen[1])
             return self._ingest(
-                batch.batch_id, batch.device_id, checked, digest, transport, client, batch.audit
+                db, batch.batch_id, batch.device_id, checked, digest, transport, client, batch.audit
             )
 
-    def _device_key(self, device_id: str) -> Ed25519PublicKey:
-        """The key of an enrolled, unrevoked device (the caller holds the lock)."""
-        device = self.db.execute(
+    def _device_key(self, db: Db, device_id: str) -> Ed25519PublicKey:
+        """The key of an enrolled, unrevoked device."""
+        device = db.execute(
             "SELECT public_key, revoked_at FROM devices WHERE device_id = ?", [device_id]
         ).fetchone()
         if device is None:
             raise HubError(403, "unknown_device")
         if device[1]:
             raise HubError(403, "device_revoked")
-        return Ed25519PublicKey.from_public_bytes(device[0])
+        return Ed25519PublicKey.from_public_bytes(bytes(device[0]))
 
     def _check_packets(
         self, device_id: str, packets: tuple[Packet, ...]
@@ -427,6 +448,7 @@ class Hub:
 
     def _ingest(
         self,
+        db: Db,
         batch_id: str,
         device_id: str,
         packets: tuple[_CheckedPacket, ...],
@@ -436,64 +458,69 @@ class Hub:
         anchor: AuditAnchor | None = None,
     ) -> bytes:
         now = iso(self.clock())
-        with transaction(self.db):
-            results = tuple(self._ingest_packet(batch_id, device_id, p, now) for p in packets)
-            signed = None
-            if anchor is not None:  # a batch of the previous release carries none
-                newest = self._keep_anchor(device_id, anchor, batch_id, now)
-                signed = sign_anchor(self.keys.signing, device_id, newest)
-            receipt = encode_receipt(
-                Receipt(batch_id, device_id, digest, now, results, signed), self.keys.signing
-            )
-            self.db.execute(
-                "INSERT INTO batches (batch_id, device_id, sha256, received_at, transport,"
-                " client, packets, receipt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [batch_id, device_id, digest, now, transport, client, len(packets), receipt],
-            )
+        results = tuple(self._ingest_packet(db, batch_id, device_id, p, now) for p in packets)
+        signed = None
+        if anchor is not None:  # a batch of the previous release carries none
+            newest = self._keep_anchor(db, device_id, anchor, batch_id, now)
+            signed = sign_anchor(self.keys.signing, device_id, newest)
+        receipt = encode_receipt(
+            Receipt(batch_id, device_id, digest, now, results, signed), self.keys.signing
+        )
+        db.execute(
+            "INSERT INTO batches (batch_id, device_id, sha256, received_at, transport,"
+            " client, packets, receipt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [batch_id, device_id, digest, now, transport, client, len(packets), receipt],
+        )
         return receipt
 
     def _keep_anchor(
-        self, device_id: str, anchor: AuditAnchor, batch_id: str, now: str
+        self, db: Db, device_id: str, anchor: AuditAnchor, batch_id: str, now: str
     ) -> AuditAnchor:
         """Keep the device's newest head and return it: the receipt signs the newest, not the
         batch's, so a device whose file was rolled back (or its log cut) learns of an entry
         its log no longer holds, and its `audit verify` fails. A known seq with another hash
         is counted as a conflict."""
-        self.db.execute(
+        newer = "excluded.seq > device_audit_anchors.seq"
+        db.execute(
             "INSERT INTO device_audit_anchors (device_id, seq, head, batch_id, received_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET"
-            " conflicts = conflicts + (excluded.seq = seq AND excluded.head != head),"
-            " seq = max(seq, excluded.seq),"
-            " head = iif(excluded.seq > seq, excluded.head, head),"
-            " batch_id = iif(excluded.seq > seq, excluded.batch_id, batch_id),"
-            " received_at = iif(excluded.seq > seq, excluded.received_at, received_at)",
+            " conflicts = device_audit_anchors.conflicts + CASE WHEN excluded.seq ="
+            " device_audit_anchors.seq AND excluded.head <> device_audit_anchors.head"
+            " THEN 1 ELSE 0 END,"
+            f" seq = CASE WHEN {newer} THEN excluded.seq ELSE device_audit_anchors.seq END,"
+            f" head = CASE WHEN {newer} THEN excluded.head ELSE device_audit_anchors.head END,"
+            f" batch_id = CASE WHEN {newer} THEN excluded.batch_id"
+            " ELSE device_audit_anchors.batch_id END,"
+            f" received_at = CASE WHEN {newer} THEN excluded.received_at"
+            " ELSE device_audit_anchors.received_at END",
             [device_id, anchor.seq, anchor.head, batch_id, now],
         )
-        seq, head = self.db.execute(
+        seq, head = db.execute(
             "SELECT seq, head FROM device_audit_anchors WHERE device_id = ?", [device_id]
         ).fetchone()
         return AuditAnchor(seq, head)
 
     def audit_anchor(self, device_id: str) -> dict[str, Any] | None:
         """The newest audit head a device sent, for an operator comparing it with the device."""
-        row = self.db.execute(
-            "SELECT seq, head, batch_id, received_at, conflicts FROM device_audit_anchors"
-            " WHERE device_id = ?",
-            [device_id],
-        ).fetchone()
+        with self.storage.read() as db:
+            row = db.execute(
+                "SELECT seq, head, batch_id, received_at, conflicts FROM device_audit_anchors"
+                " WHERE device_id = ?",
+                [device_id],
+            ).fetchone()
         if row is None:
             return None
         return dict(zip(("seq", "head", "batch_id", "received_at", "conflicts"), row, strict=True))
 
     def _ingest_packet(
-        self, batch_id: str, device_id: str, checked: _CheckedPacket, now: str
+        self, db: Db, batch_id: str, device_id: str, checked: _CheckedPacket, now: str
     ) -> PacketResult:
         packet = checked.packet
         key = (packet.registration_id, packet.version)
-        if self._owner(packet.registration_id, device_id, now) != device_id:
+        if self._owner(db, packet.registration_id, device_id, now) != device_id:
             # not stored: a version from a device that does not own the id squats nothing
             return PacketResult(*key, "rejected", "not_owner", NOT_OWNER_REASON)
-        stored = self.db.execute(
+        stored = db.execute(
             "SELECT plaintext_sha256, outcome, code, reason FROM packets"
             " WHERE registration_id = ? AND version = ?",
             list(key),
@@ -507,7 +534,7 @@ class Hub:
                 *key, "rejected", "conflict", "another packet with this id and version was received"
             )
         outcome = "rejected" if checked.code else "accepted"
-        self.db.execute(
+        db.execute(
             "INSERT INTO packets (registration_id, version, device_id, batch_id, received_at,"
             " sealed, plaintext_sha256, outcome, code, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
             " ?, ?)",
@@ -525,15 +552,16 @@ class Hub:
         )
         return PacketResult(*key, outcome, checked.code, checked.reason)
 
-    def _owner(self, registration_id: str, device_id: str, now: str) -> str:
+    def _owner(self, db: Db, registration_id: str, device_id: str, now: str) -> str:
         """The device the id belongs to: the first to deliver it. The primary key settles a
-        race between hub processes; the loser's insert does nothing and it reads the winner."""
-        self.db.execute(
+        race between hub processes; the loser's insert does nothing (on PostgreSQL it waits
+        for the winner's commit) and it reads the winner."""
+        db.execute(
             "INSERT INTO owners (registration_id, device_id, claimed_at) VALUES (?, ?, ?)"
             " ON CONFLICT (registration_id) DO NOTHING",
             [registration_id, device_id, now],
         )
-        row = self.db.execute(
+        row = db.execute(
             "SELECT device_id FROM owners WHERE registration_id = ?", [registration_id]
         ).fetchone()
         return str(row[0])
@@ -564,21 +592,31 @@ class Hub:
         received_at is stored) keep the packets received in [from, before).
 
         One row at a time: the cursor is iterated, never fetched whole (export at scale)."""
-        # CROSS JOIN keeps owners the outer loop, read in its primary-key order: the ORDER BY
-        # then needs no sort. Left to the planner, it scanned packets and sorted every sealed
-        # row in a temporary b-tree, in memory (temp_store=MEMORY): 2 million rows in RAM.
-        rows = self.db.execute(
+        # SQLite: CROSS JOIN keeps owners the outer loop, read in its primary-key order, so
+        # the ORDER BY needs no sort. Left to the planner, it scanned packets and sorted every
+        # sealed row in a temporary b-tree in memory: 2 million rows in RAM. PostgreSQL has no
+        # such hint (and needs none: its sort spills to disk past work_mem).
+        join = "CROSS JOIN" if self.storage.dialect == "sqlite" else "JOIN"
+        where, parameters = ["p.outcome = 'accepted'"], []
+        if not include_quarantined:
+            where.append("d.quarantined_at IS NULL")
+        if received_from is not None:
+            where.append("p.received_at >= ?")
+            parameters.append(received_from)
+        if received_before is not None:
+            where.append("p.received_at < ?")
+            parameters.append(received_before)
+        rows = self.storage.stream(
             "SELECT p.registration_id, p.version, p.device_id, p.batch_id, p.received_at,"
             " p.sealed, b.transport, d.revoked_at IS NOT NULL, d.quarantined_at IS NOT NULL"
-            " FROM owners o CROSS JOIN packets p ON p.registration_id = o.registration_id"
+            f" FROM owners o {join} packets p ON p.registration_id = o.registration_id"
             " AND p.device_id = o.device_id JOIN batches b ON b.batch_id = p.batch_id"
             " JOIN devices d ON d.device_id = o.device_id"
-            " WHERE p.outcome = 'accepted' AND (? OR d.quarantined_at IS NULL)"
-            " AND (? IS NULL OR p.received_at >= ?) AND (? IS NULL OR p.received_at < ?)"
+            f" WHERE {' AND '.join(where)}"
             " AND p.version = (SELECT max(version) FROM packets q"
             " WHERE q.registration_id = o.registration_id AND q.device_id = o.device_id"
             " AND q.outcome = 'accepted') ORDER BY o.registration_id",
-            [include_quarantined, *[received_from] * 2, *[received_before] * 2],
+            parameters,
         )
         for (
             registration_id,
@@ -592,7 +630,7 @@ class Hub:
             quarantined,
         ) in rows:
             opened = self.keys.sealing.open(
-                sealed, packet_info(device_id, registration_id, version)
+                bytes(sealed), packet_info(device_id, registration_id, version)
             )
             payload = json.loads(opened)
             yield {
@@ -611,7 +649,8 @@ class Hub:
             }
 
     def counts(self) -> dict[str, int]:
-        rows = self.db.execute("SELECT outcome, count(*) FROM packets GROUP BY outcome")
+        with self.storage.read() as db:
+            rows = db.execute("SELECT outcome, count(*) FROM packets GROUP BY outcome").fetchall()
         return {"accepted": 0, "rejected": 0} | {row[0]: row[1] for row in rows}
 
 

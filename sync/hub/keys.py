@@ -22,7 +22,6 @@ from typing import Any
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlite_utils import Database
 
 from fieldreg.errors import FieldRegError
 from fieldreg.files import PRIVATE, write_text_atomic
@@ -34,10 +33,11 @@ from fieldreg.store.crypto import (
     unwrap_key,
     wrap_key,
 )
-from fieldreg.store.database import read_meta, transaction, write_meta
+from fieldreg.store.database import read_meta, write_meta
 from fieldreg.store.device_identity import public_bytes
 from fieldreg.store.operators import check_passphrase
 from fieldreg.transfer.sealing import HubPrivateKey, hub_fingerprint
+from sync.hub.storage.base import Db, Storage
 
 KEY_FILE_NAME = "hub-keys.json"
 KEY_FILE_FORMAT = "fieldreg-hub-keys/1"
@@ -45,6 +45,7 @@ FINGERPRINT_META = "hub_fingerprint"
 # where hubs before the key file kept their private keys, in clear (meta, base64)
 CLEAR_KEY_META = ("hpke_mlkem_seed", "hpke_x25519", "signing_key")
 THROWAWAY_PASSPHRASE_FILE = "throwaway-passphrase"
+KEYS_LOCK = "hub-keys"  # instances starting together: only the first makes keys
 # A throwaway passphrase is 256 random bits: stretching it buys nothing, so Argon2id runs cheap.
 THROWAWAY_KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
 
@@ -110,27 +111,31 @@ class KeyCustody:
     passphrase: str
     kdf: KdfParams = KdfParams()
 
-    def unlock(self, db: Database) -> HubKeys:
+    def unlock(self, storage: Storage) -> HubKeys:
         """The hub's keys: from the key file; made (or moved out of an old hub.db) and written
-        to a new key file on the first start. hub.db keeps only their fingerprint."""
-        known = read_meta(db, FINGERPRINT_META)
-        clear = _clear_keys(db)
-        if self.key_file.exists():
-            keys = read_key_file(self.key_file, self.passphrase)
-        elif known is not None:
-            raise HubKeyError("hub_keys_missing", path=str(self.key_file))
-        else:
-            check_passphrase(self.passphrase)
-            keys = clear or HubKeys.generate()
-            write_key_file(self.key_file, keys, self.passphrase, self.kdf)
-        expected = known or (clear.fingerprint if clear else None)
-        if expected is not None and keys.fingerprint != expected:
-            raise HubKeyError("hub_keys_mismatch", path=str(self.key_file))
-        if known is None:
-            with transaction(db):
+        to a new key file on the first start. The database keeps only their fingerprint.
+        Instances starting together take turns, so only the first makes keys."""
+        with storage.write() as db:
+            storage.serialize(db, KEYS_LOCK)
+            known = read_meta(db, FINGERPRINT_META)
+            clear = _clear_keys(db)
+            if self.key_file.exists():
+                keys = read_key_file(self.key_file, self.passphrase)
+            elif known is not None:
+                raise HubKeyError("hub_keys_missing", path=str(self.key_file))
+            else:
+                check_passphrase(self.passphrase)
+                keys = clear or HubKeys.generate()
+                write_key_file(self.key_file, keys, self.passphrase, self.kdf)
+            expected = known or (clear.fingerprint if clear else None)
+            if expected is not None and keys.fingerprint != expected:
+                raise HubKeyError("hub_keys_mismatch", path=str(self.key_file))
+            if known is None:
                 write_meta(db, FINGERPRINT_META, keys.fingerprint)
+            if clear is not None:
+                _delete_clear_keys(db)
         if clear is not None:
-            _erase_clear_keys(db)
+            storage.compact()  # the deleted keys' bytes gone from the files too
         return keys
 
 
@@ -216,7 +221,7 @@ def _read_document(path: Path) -> dict[str, Any]:
 # -- hub.db ----------------------------------------------------------------------------------
 
 
-def _clear_keys(db: Database) -> HubKeys | None:
+def _clear_keys(db: Db) -> HubKeys | None:
     """The private keys an old hub.db still holds in clear, or None."""
     values = {name: read_meta(db, name) for name in CLEAR_KEY_META}
     if any(value is None for value in values.values()):
@@ -224,15 +229,10 @@ def _clear_keys(db: Database) -> HubKeys | None:
     return HubKeys.from_secrets({k: base64.b64decode(v or "") for k, v in values.items()})
 
 
-def _erase_clear_keys(db: Database) -> None:
-    """Erase an old hub.db's clear private keys so that their bytes are gone from the file:
-    secure_delete (set by `connect`) zeroes the freed cells, the WAL is checkpointed and
-    truncated, VACUUM rewrites every page, and the WAL is truncated again."""
-    with transaction(db):
-        db.execute(
-            f"DELETE FROM meta WHERE key IN ({', '.join('?' * len(CLEAR_KEY_META))})",
-            list(CLEAR_KEY_META),
-        )
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.execute("VACUUM")
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+def _delete_clear_keys(db: Db) -> None:
+    """Delete an old hub.db's clear private keys; `Storage.compact` then makes their bytes
+    unreadable in the file and its WAL."""
+    db.execute(
+        f"DELETE FROM meta WHERE key IN ({', '.join('?' * len(CLEAR_KEY_META))})",
+        list(CLEAR_KEY_META),
+    )

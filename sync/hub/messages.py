@@ -16,6 +16,11 @@ HUB_KEY_ERRORS = {
     "hub_passphrase_needed": "the hub's keys are locked: set {variable} or run this on a "
     "terminal to type the hub passphrase",
     "passphrases_differ": "the two passphrases differ; nothing was written",
+    # the hub's database (sync/hub/storage/)
+    "database_unavailable": "the hub's database cannot be reached: check that PostgreSQL runs"
+    " and the --database address ($FIELDREG_HUB_DATABASE); nothing was written",
+    "hub_busy": "every database connection of this hub is in use; try again shortly",
+    "database_url_invalid": "--database takes a PostgreSQL address: {expected}",
 }
 
 # the rule for a new hub passphrase is the operators' rule (fieldreg.store.operators)

@@ -1,8 +1,13 @@
-"""The hub's SQLite schema as named migration steps (the same runner as the device's store)."""
+"""The hub's schema as named migration steps, for both engines (sync/hub/storage/).
+
+SQLite: the steps every hub.db has had since the first release, run by the device store's
+runner. PostgreSQL: the same tables, made in one step at today's shape (no PostgreSQL hub
+predates it); a later change adds a step to BOTH lists, with the same name."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -116,4 +121,95 @@ HUB_MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("hub_0005_audit_anchor", statements_step(_AUDIT_ANCHOR)),
     ("hub_0006_rekey", statements_step(_REKEY)),
     ("hub_0007_audit_seals", statements_step(_AUDIT_SEALS)),
+]
+
+
+# -- PostgreSQL ------------------------------------------------------------------------------
+# Timestamps stay ISO-8601 UTC text, as in SQLite: the hub compares and sorts them as text in
+# both engines, and the receipts carry them as they are stored.
+_PG_INITIAL = [
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE tokens (
+        token_hash TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_at TEXT,
+        used_by TEXT,
+        rekey_device_id TEXT,
+        unrevoke INTEGER NOT NULL DEFAULT 0
+    )""",
+    """CREATE TABLE devices (
+        device_id TEXT PRIMARY KEY,
+        public_key BYTEA NOT NULL,
+        enrolled_at TEXT NOT NULL,
+        revoked_at TEXT,
+        quarantined_at TEXT
+    )""",
+    """CREATE TABLE batches (
+        batch_id TEXT PRIMARY KEY,
+        device_id TEXT NOT NULL REFERENCES devices (device_id),
+        sha256 TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        transport TEXT NOT NULL,
+        client TEXT NOT NULL DEFAULT '',
+        packets INTEGER NOT NULL,
+        receipt BYTEA NOT NULL
+    )""",
+    """CREATE TABLE packets (
+        registration_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        device_id TEXT NOT NULL,
+        batch_id TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        sealed BYTEA NOT NULL,
+        plaintext_sha256 TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected')),
+        code TEXT NOT NULL DEFAULT '',
+        reason TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (registration_id, version)
+    )""",
+    "CREATE INDEX packets_by_device ON packets (device_id, outcome)",
+    "CREATE INDEX packets_by_received ON packets (received_at)",
+    """CREATE TABLE owners (
+        registration_id TEXT PRIMARY KEY,
+        device_id TEXT NOT NULL,
+        claimed_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX owners_by_device ON owners (device_id)",
+    """CREATE TABLE audit_log (
+        seq BIGINT PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT NOT NULL DEFAULT '',
+        details TEXT NOT NULL DEFAULT '{}',
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    )""",
+    """CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$""",
+    """CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
+       FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()""",
+    "CREATE TABLE audit_seals (seq BIGINT PRIMARY KEY, mac TEXT NOT NULL)",
+    """CREATE TABLE device_audit_anchors (
+        device_id TEXT PRIMARY KEY REFERENCES devices (device_id),
+        seq BIGINT NOT NULL,
+        head TEXT NOT NULL,
+        batch_id TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        conflicts INTEGER NOT NULL DEFAULT 0
+    )""",
+]
+
+
+def _pg_step(statements: list[str]) -> Callable[[Any], None]:
+    def step(db: Any) -> None:
+        for statement in statements:
+            db.execute(statement)
+
+    return step
+
+
+HUB_MIGRATIONS_PG: list[tuple[str, Callable[[Any], None]]] = [
+    ("hub_pg_0001_initial", _pg_step(_PG_INITIAL)),
 ]

@@ -163,8 +163,9 @@ class BackgroundHub:
         limit_concurrency: int = LIMIT_CONCURRENCY,
         header_timeout_s: float = HEADER_TIMEOUT_S,
         tls: TlsFiles | None = None,
+        database: str | None = None,
     ) -> None:
-        self.hub = hub or Hub(data_dir, custody or throwaway_custody(data_dir))
+        self.hub = hub or Hub(data_dir, custody or throwaway_custody(data_dir), database=database)
         self.scheme = "http" if tls is None else "https"
         self._sock = bind("127.0.0.1", port)
         self.port = self._sock.getsockname()[1]

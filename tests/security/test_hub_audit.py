@@ -222,8 +222,8 @@ def test_an_older_hubs_entries_are_sealed_at_its_first_unlocked_start(tmp_path: 
         assert check.ok and check.keyed and check.entries == 4
         sealed = unlocked.audit_entries()[-1]
         assert (sealed["action"], sealed["details"]) == (audit.AUDIT_SEALED, {"entries": 3})
-        with transaction(unlocked.db):  # an entry written without the key (an old release)
-            chain.append(unlocked.db, at="2024-01-02T00:00:00Z", actor="old", action="export")
+        with unlocked.storage.write() as db:  # an entry written without the key (an old release)
+            chain.append(db, at="2024-01-02T00:00:00Z", actor="old", action="export")
     finally:
         unlocked.close()
     again = Hub(hub_dir, throwaway_custody(hub_dir))  # later starts seal nothing over it

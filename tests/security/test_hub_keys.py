@@ -19,6 +19,7 @@ from fieldreg.store.database import connect, transaction, write_meta
 from sync.hub.hub import HUB_DB, Hub
 from sync.hub.keys import CLEAR_KEY_META, HubKeyError, HubKeys, KeyCustody, default_key_file
 from sync.hub.server import BackgroundHub
+from sync.hub.storage.sqlite import SqliteStorage
 from tests.cli_runner import HUB_PASSPHRASE, hub_cli, hub_env
 from tests.factories import FAST_KDF
 from tests.sync_support import Device, hub_ids
@@ -166,7 +167,7 @@ def test_serve_unlocks_with_the_passphrase_from_the_environment(tmp_path: Path) 
         process.wait(timeout=10)
     assert info["fingerprint"] == json.loads(key_file.read_text())["fingerprint"]
     assert not default_key_file(hub_dir).exists()  # the key file is where the operator said
-    db = connect(hub_dir / HUB_DB)
-    keys = KeyCustody(key_file, HUB_PASSPHRASE).unlock(db)
-    db.close()
+    storage = SqliteStorage.open(hub_dir)
+    keys = KeyCustody(key_file, HUB_PASSPHRASE).unlock(storage)
+    storage.close()
     assert leaked(database_bytes(hub_dir), keys) == []

@@ -31,7 +31,8 @@ def tls_pair(folder: Path) -> TlsFiles:
 
 
 def hub_transports(hub: BackgroundHub) -> list[str]:
-    return [row[0] for row in hub.hub.db.execute("SELECT transport FROM batches").fetchall()]
+    with hub.hub.storage.read() as db:
+        return [row[0] for row in db.execute("SELECT transport FROM batches").fetchall()]
 
 
 def test_the_key_file_is_owner_only_and_the_pin_names_the_key(tmp_path: Path) -> None:

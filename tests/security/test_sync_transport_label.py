@@ -14,7 +14,8 @@ from ui import messages
 
 
 def hub_transports(hub: BackgroundHub) -> list[str]:
-    return [row[0] for row in hub.hub.db.execute("SELECT transport FROM batches").fetchall()]
+    with hub.hub.storage.read() as db:
+        return [row[0] for row in db.execute("SELECT transport FROM batches").fetchall()]
 
 
 def test_a_plain_http_hub_is_logged_as_http_not_https(device: Device, hub: BackgroundHub) -> None:
