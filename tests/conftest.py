@@ -2,7 +2,7 @@
 device for the sync and USB tests."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -55,6 +55,24 @@ def hub_database(request: pytest.FixtureRequest) -> str | None:
 def any_hub_database(request: pytest.FixtureRequest) -> str | None:
     """Both engines, one after the other: the conformance suite (tests/test_hub_conformance.py)."""
     return _database(request, request.param)
+
+
+@pytest.fixture
+def hub_files(
+    request: pytest.FixtureRequest, tmp_path: Path, hub_database: str | None
+) -> Callable[[], list[Path]]:
+    """Where the `hub` fixture's data lands on disk, for searching its bytes: the hub's
+    folder, and with PostgreSQL the cluster's files too, checkpointed first (so that what
+    sits in shared buffers is on disk as well)."""
+
+    def folders() -> list[Path]:
+        if hub_database is None:
+            return [tmp_path / "hub"]
+        cluster: PgCluster = request.getfixturevalue("pg_cluster")
+        cluster.checkpoint()
+        return [tmp_path / "hub", cluster.data]
+
+    return folders
 
 
 @pytest.fixture

@@ -106,6 +106,7 @@ class Hub:
         # the pin of the TLS key it serves with (sync/tls.py), set by whoever serves it:
         # enrolment strings for an https address carry it
         self.tls_pin = ""
+        self.database = database  # None: SQLite in data_dir
         self.storage: Storage = open_storage(data_dir, database)
         try:
             self._keys = None if custody is None else custody.unlock(self.storage)
