@@ -30,7 +30,7 @@ from sync.hub.hub import Hub, HubError
 from sync.hub.keys import KEY_FILE_NAME, HubKeyError, KeyCustody, default_key_file
 from sync.hub.media import import_batches_for_hub
 from sync.hub.messages import key_error_text
-from sync.hub.server import bind, serve_forever
+from sync.hub.server import TRUSTED_PROXIES, bind, serve_forever
 from sync.hub.storage import DATABASE_VARIABLE, StorageError, database_from_env
 from sync.tls import make_self_signed, pin_of_file
 
@@ -116,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--tls-cert", type=Path, metavar="FILE", help="serve HTTPS: certificate")
     serve.add_argument("--tls-key", type=Path, metavar="FILE", help="... and its private key")
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default=TRUSTED_PROXIES,
+        metavar="ADDRESSES",
+        help="the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed,"
+        f" comma-separated (default: {TRUSTED_PROXIES}); from any other address they are ignored",
+    )
     tls_cert = command(
         "tls-cert", "make a self-signed TLS certificate and key for a pilot hub (ECDSA P-256)"
     )
@@ -289,7 +296,13 @@ def cmd_serve(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
         f" (key fingerprint {hub.fingerprint[:16]}...)\n"
     )
     out.flush()
-    serve_forever(hub, sock, mount_path=args.camdx_path, tls=tls)
+    serve_forever(
+        hub,
+        sock,
+        mount_path=args.camdx_path,
+        tls=tls,
+        trusted_proxies=args.forwarded_allow_ips,
+    )
     return 0
 
 

@@ -27,6 +27,10 @@ LIMIT_CONCURRENCY = 100  # open connections or running requests; past it the hub
 BACKLOG = 128  # connections waiting to be accepted
 LINGER_S = 2.0  # after a closing answer, how long the rest of the client's request is dropped
 LINGER_MAX_BYTES = 64 * 1024 * 1024  # ... and how much of it at most
+# Whose X-Forwarded-For / X-Forwarded-Proto the hub believes (uvicorn's --forwarded-allow-ips):
+# a reverse proxy on this machine. From anyone else the headers are ignored, so a device cannot
+# claim another address or claim to have come over TLS.
+TRUSTED_PROXIES = "127.0.0.1,::1"
 
 TlsFiles = tuple[Path, Path]  # a certificate (PEM) and its private key (PEM)
 
@@ -117,9 +121,11 @@ def _server(
     limit_concurrency: int = LIMIT_CONCURRENCY,
     header_timeout_s: float = HEADER_TIMEOUT_S,
     tls: TlsFiles | None = None,
+    trusted_proxies: str = TRUSTED_PROXIES,
 ) -> uvicorn.Server:
     """uvicorn for this hub; with `tls` it serves HTTPS with that certificate and key, and
-    the hub's enrolment strings pin that key."""
+    the hub's enrolment strings pin that key. Requests from `trusted_proxies` (addresses,
+    comma-separated) are taken to come from the address and scheme their proxy names."""
     deadline = header_timeout_s
     if tls is not None:
         hub.tls_pin = pin_of_file(tls[0])
@@ -135,6 +141,8 @@ def _server(
         timeout_keep_alive=KEEP_ALIVE_S,
         limit_concurrency=limit_concurrency,
         backlog=BACKLOG,
+        proxy_headers=True,
+        forwarded_allow_ips=trusted_proxies,
         ssl_certfile=None if tls is None else str(tls[0]),
         ssl_keyfile=None if tls is None else str(tls[1]),
     )
@@ -142,9 +150,14 @@ def _server(
 
 
 def serve_forever(
-    hub: Hub, sock: socket.socket, *, mount_path: str = "", tls: TlsFiles | None = None
+    hub: Hub,
+    sock: socket.socket,
+    *,
+    mount_path: str = "",
+    tls: TlsFiles | None = None,
+    trusted_proxies: str = TRUSTED_PROXIES,
 ) -> None:
-    _server(hub, mount_path, tls=tls).run(sockets=[sock])
+    _server(hub, mount_path, tls=tls, trusted_proxies=trusted_proxies).run(sockets=[sock])
 
 
 class BackgroundHub:
