@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from sync.hub.server import BackgroundHub
+from sync.hub.storage import DATABASE_VARIABLE
 from tests.pg_support import PgCluster
 from tests.sync_support import Device
 
@@ -45,10 +46,14 @@ def _database(request: pytest.FixtureRequest, engine: str) -> str | None:
 
 
 @pytest.fixture
-def hub_database(request: pytest.FixtureRequest) -> str | None:
+def hub_database(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str | None:
     """None (SQLite in the hub's folder) or a fresh PostgreSQL database's URL, as
-    --hub-engine says: the hub-level tests run on either engine."""
-    return _database(request, request.config.getoption("--hub-engine"))
+    --hub-engine says: the hub-level tests run on either engine. The `fieldreg-hub` commands
+    a test runs use it too (FIELDREG_HUB_DATABASE, passed on by tests/cli_runner.py)."""
+    database = _database(request, request.config.getoption("--hub-engine"))
+    if database is not None:
+        monkeypatch.setenv(DATABASE_VARIABLE, database)
+    return database
 
 
 @pytest.fixture(params=ENGINES)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -221,3 +222,21 @@ def test_instances_starting_together_migrate_once_and_share_one_key(
         for hub in hubs:
             if isinstance(hub, Hub):
                 hub.close()
+
+
+def test_the_audit_log_is_append_only_in_postgresql_too(
+    tmp_path: Path, pg_cluster: PgCluster
+) -> None:
+    hub = _instance(tmp_path / "hub", pg_cluster.database())
+    try:
+        hub.issue_token("http://127.0.0.1:9")
+        for statement in (
+            "UPDATE audit_log SET actor = 'someone else'",
+            "DELETE FROM audit_log",
+            "TRUNCATE audit_log",
+        ):
+            with pytest.raises(psycopg.errors.RaiseException), hub.storage.write() as db:
+                db.execute(statement)
+        assert hub.verify_audit().ok and len(hub.audit_entries()) == 1
+    finally:
+        hub.close()
