@@ -13,8 +13,10 @@ import hashlib
 import json
 import os
 import secrets
+import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fieldreg.clock import Clock, iso, parse_iso, utc_now
 from fieldreg.errors import FieldRegError
 from fieldreg.gazetteer import load_gazetteer
-from fieldreg.record import validate
+from fieldreg.record import Registration, validate
 from fieldreg.store.database import (
     DataDir,
     apply_migrations,
@@ -51,7 +53,7 @@ from fieldreg.transfer.wire import (
     encode_receipt,
     sign_anchor,
 )
-from sync.hub import audit
+from sync.hub import audit, duplicates, jobs
 from sync.hub.keys import HubKeys, KeyCustody
 from sync.hub.schema import HUB_MIGRATIONS
 
@@ -70,6 +72,7 @@ class _CheckedPacket:
     plaintext_sha256: str
     code: str
     reason: str
+    indexes: duplicates.Indexes = ()  # its blind indexes under the hub's key, when it is good
 
 
 class HubError(FieldRegError):
@@ -101,8 +104,13 @@ class Hub:
         os.chmod(path, 0o600)
         apply_migrations(self.db, DataDir(data_dir), backup=False, migrations=HUB_MIGRATIONS)
         self._lock = threading.Lock()
+        self.job_kinds = jobs.Registry({duplicates.JOB_KIND: duplicates.find_pairs})
+        self.wake_drainer = _nothing  # set by whoever runs a jobs.Drainer for this hub
         try:
             self._keys = None if custody is None else custody.unlock(self.db)
+            self._index_key = (
+                None if self._keys is None else self._keys.derived_key(duplicates.INDEX_PURPOSE)
+            )
             self._audit_key = None if self._keys is None else audit.AuditKey.of(self._keys)
             if self._audit_key is not None:
                 with transaction(self.db):
@@ -123,6 +131,13 @@ class Hub:
         if self._keys is None:
             raise RuntimeError("this hub was opened without its keys (custody=None)")
         return self._keys
+
+    @property
+    def index_key(self) -> bytes:
+        """The key of the blind indexes for cross-device duplicates (derived, never stored)."""
+        if self._index_key is None:
+            raise RuntimeError("this hub was opened without its keys (custody=None)")
+        return self._index_key
 
     @property
     def sealing_public(self) -> bytes:
@@ -392,9 +407,11 @@ class Hub:
                 if seen[0] != digest:
                     raise HubError(409, "batch_conflict", "this batch id came with other bytes")
                 return bytes(seen[1])
-            return self._ingest(
+            receipt = self._ingest(
                 batch.batch_id, batch.device_id, checked, digest, transport, client, batch.audit
             )
+        self.wake_drainer()
+        return receipt
 
     def _device_key(self, device_id: str) -> Ed25519PublicKey:
         """The key of an enrolled, unrevoked device (the caller holds the lock)."""
@@ -418,11 +435,12 @@ class Hub:
             inflated += len(opened or b"")
             if inflated > MAX_BATCH_PLAINTEXT_BYTES:
                 raise HubError(413, "too_large", "the packets inflate past the batch cap")
-            code, reason = "undecryptable", "not sealed for this hub"
+            code, reason, record = "undecryptable", "not sealed for this hub", None
             if opened is not None:
-                code, reason = _check_payload(opened, device_id, packet)
+                code, reason, record = _check_payload(opened, device_id, packet)
             plaintext_sha256 = hashlib.sha256(opened or packet.sealed).hexdigest()
-            checked.append(_CheckedPacket(packet, plaintext_sha256, code, reason))
+            indexes = () if record is None else duplicates.indexes_of(self.index_key, record)
+            checked.append(_CheckedPacket(packet, plaintext_sha256, code, reason, indexes))
         return tuple(checked)
 
     def _ingest(
@@ -523,6 +541,8 @@ class Hub:
                 checked.reason,
             ],
         )
+        if outcome == "accepted":
+            duplicates.keep_indexes(self.db, *key, device_id, checked.indexes, now)
         return PacketResult(*key, outcome, checked.code, checked.reason)
 
     def _owner(self, registration_id: str, device_id: str, now: str) -> str:
@@ -547,6 +567,37 @@ class Hub:
             raise HubError(413, "too_large", "a packet inflates past the packet cap") from None
         except Exception:  # noqa: BLE001 - any other failure to open is the same answer
             return None
+
+    # -- jobs and cross-device duplicates (sync/hub/jobs.py, sync/hub/duplicates.py) --------
+
+    @contextmanager
+    def _write(self) -> Iterator[jobs.Db]:
+        with self._lock, transaction(self.db):
+            yield self.db
+
+    def drain_jobs(self, *, max_rounds: int = jobs.MAX_ROUNDS) -> jobs.DrainReport:
+        """Run the pending jobs (in the caller's thread) until none is left to claim."""
+        worker = f"{socket.gethostname()}:{os.getpid()}"
+        return jobs.drain(
+            self._write, self.job_kinds, worker, "sqlite", self._now, max_rounds=max_rounds
+        )
+
+    def _now(self) -> str:
+        return iso(self.clock())
+
+    def job_counts(self) -> dict[str, int]:
+        with self._lock:
+            return jobs.state_counts(self.db)
+
+    def failed_jobs(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return jobs.failed_jobs(self.db)
+
+    def duplicate_pairs(self) -> list[dict[str, Any]]:
+        """The cross-device duplicate pairs found so far, for coordinators (no personal
+        data: they look the people up in the export)."""
+        with self._lock:
+            return list(duplicates.pairs(self.db))
 
     # -- export ----------------------------------------------------------------------------
 
@@ -620,8 +671,15 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
-def _check_payload(opened: bytes, device_id: str, packet: Packet) -> tuple[str, str]:
-    """Returns ("", "") for a good registration, else a rejection code and reason."""
+def _nothing() -> None:
+    pass
+
+
+def _check_payload(
+    opened: bytes, device_id: str, packet: Packet
+) -> tuple[str, str, Registration | None]:
+    """Returns ("", "", the record normalised) for a good registration, else a rejection code
+    and reason."""
     try:
         payload = json.loads(opened)
         same = (payload["id"], payload["version"], payload["device_id"]) == (
@@ -631,11 +689,11 @@ def _check_payload(opened: bytes, device_id: str, packet: Packet) -> tuple[str, 
         )
         registered_on = parse_iso(payload["created_at"]).astimezone().date()
     except (ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError):
-        return "bad_payload", "the packet does not hold a registration"
+        return "bad_payload", "the packet does not hold a registration", None
     if not same:
-        return "bad_payload", "the packet does not match its label"
+        return "bad_payload", "the packet does not match its label", None
     result = validate(payload.get("record"), today=registered_on, villages=load_gazetteer())
     if result.errors:
         reason = "; ".join(f"{field}: {code}" for field, code in sorted(result.errors.items()))
-        return "invalid_record", reason
-    return "", ""
+        return "invalid_record", reason, None
+    return "", "", result.record
