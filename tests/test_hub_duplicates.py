@@ -259,6 +259,40 @@ def test_the_cli_lists_jobs_and_pairs(tmp_path: Path) -> None:
     assert json.loads(as_json.stdout)["kind"] == "phone"
 
 
+def test_a_hub_from_before_gets_its_registrations_indexed_by_a_chain_of_jobs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hub_dir = tmp_path / "hub"
+    with BackgroundHub(hub_dir, drain_jobs=False) as hub:
+        a, b = enrolled(tmp_path / "a", hub), enrolled(tmp_path / "b", hub)
+        (first,) = a.register(id_number="197531086")
+        a.register(4)
+        (second,) = b.register(id_number="197531086")
+        b.register(2)
+        synced(a, b)
+    with sqlite3.connect(hub_dir / "hub.db") as db:  # back to the schema before hub_0009
+        for table in ("jobs", "blind_index", "duplicate_pairs"):
+            db.execute(f"DROP TABLE {table}")
+        db.execute("DELETE FROM _migrations WHERE name = 'hub_0009_duplicates'")
+    monkeypatch.setattr(duplicates, "BACKFILL_CHUNK", 3)  # 8 registrations: 3 chunks
+    with BackgroundHub(hub_dir, drain_jobs=False) as again:
+        assert again.hub.job_counts()["pending"] == 1  # the migration left the first chunk
+        report = again.hub.drain_jobs()
+        assert (report.done, report.failed) == (3, 0)
+        assert pairs_of(again) == [
+            ({first, second}, {a.store.device_id, b.store.device_id}, "id_number")
+        ]
+        # ingest as usual from now on: a registers the person again (its operator gave a reason)
+        record = a.session.validate(raw_record(id_number="197531086")).record
+        assert record is not None
+        later = a.session.register(record, duplicate_reason="came back with a new phone")
+        a.point_at(again.url)  # the hub came back on another port
+        synced(a)
+        again.hub.drain_jobs()
+        assert len(again.hub.duplicate_pairs()) == 2
+        assert later in json.dumps(again.hub.duplicate_pairs())
+
+
 # -- the job table alone (no hub): claims, leases ------------------------------------------
 
 

@@ -18,7 +18,7 @@ people up in the export.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from fieldreg.record import Registration
@@ -27,12 +27,16 @@ from sync.hub.jobs import Db, enqueue
 
 INDEX_PURPOSE = b"fieldreg/v1/hub-blind-index"  # HubKeys.derived_key's label for the index key
 JOB_KIND = "duplicates"
+BACKFILL_KIND = "duplicates_backfill"  # left by the hub_0009 migration on a hub with data
+BACKFILL_CHUNK = 200  # registrations indexed per backfill job
 # Registrations of other devices read per index: a phone number typed on thousands of records
 # (a placeholder, a shared office phone) must not make one job write millions of pairs.
 MAX_MATCHES = 1000
 PAIR_COLUMNS = ["registration_a", "device_a", "registration_b", "device_b", "kind", "found_at"]
 
 Indexes = tuple[tuple[str, bytes], ...]  # (kind, digest): kind is id_number or phone
+# (registration_id, version, device_id, sealed packet) -> its indexes, () if it holds none
+StoredIndexes = Callable[[str, int, str, bytes], Indexes]
 
 
 def indexes_of(index_key: bytes, record: Registration) -> Indexes:
@@ -47,11 +51,18 @@ def indexes_of(index_key: bytes, record: Registration) -> Indexes:
 
 
 def keep_indexes(
-    db: Db, registration_id: str, version: int, device_id: str, indexes: Indexes, now: str
+    db: Db,
+    registration_id: str,
+    version: int,
+    device_id: str,
+    indexes: Indexes,
+    now: str,
+    *,
+    job: bool = True,
 ) -> None:
     """At ingest, in its transaction, for a version accepted from the registration's owner:
     replace the registration's indexes with this version's (unless a newer version is already
-    in) and enqueue the job that looks for its duplicates."""
+    in) and enqueue the job that looks for its duplicates (unless `job` is False)."""
     newer = db.execute(
         "SELECT 1 FROM packets WHERE registration_id = ? AND device_id = ?"
         " AND outcome = 'accepted' AND version > ?",
@@ -66,7 +77,8 @@ def keep_indexes(
             " VALUES (?, ?, ?, ?, ?)",
             [registration_id, kind, digest, device_id, version],
         )
-    enqueue(db, JOB_KIND, json.dumps({"registration_id": registration_id}), now)
+    if job:
+        enqueue(db, JOB_KIND, json.dumps({"registration_id": registration_id}), now)
 
 
 def find_pairs(db: Db, payload: Mapping[str, Any], now: str) -> None:
@@ -100,6 +112,30 @@ def find_pairs(db: Db, payload: Mapping[str, Any], now: str) -> None:
             " WHERE duplicate_pairs.kind <> excluded.kind",
             [first[0], second[0], first[1], second[1], kind, now],
         )
+
+
+def backfill(db: Db, payload: Mapping[str, Any], now: str, stored: StoredIndexes) -> None:
+    """The job the hub_0009 migration leaves on a hub that already held registrations (SQL
+    cannot compute a keyed index): index the newest accepted version of the next
+    BACKFILL_CHUNK owned registrations after `payload["after"]`, look for their duplicates at
+    once (each pair with one indexed before is found now; with one indexed later, then), and
+    enqueue the next chunk. `stored` opens a sealed packet and gives its indexes."""
+    rows = db.execute(
+        "SELECT o.registration_id, p.version, p.device_id, p.sealed FROM owners o"
+        " JOIN packets p ON p.registration_id = o.registration_id AND p.device_id = o.device_id"
+        " WHERE o.registration_id > ? AND p.outcome = 'accepted' AND p.version = ("
+        "SELECT max(q.version) FROM packets q WHERE q.registration_id = o.registration_id"
+        " AND q.device_id = o.device_id AND q.outcome = 'accepted')"
+        " ORDER BY o.registration_id LIMIT ?",
+        [str(payload["after"]), BACKFILL_CHUNK],
+    ).fetchall()
+    for registration_id, version, device_id, sealed in rows:
+        indexes = stored(registration_id, version, device_id, bytes(sealed))
+        keep_indexes(db, registration_id, version, device_id, indexes, now, job=False)
+    for row in rows:
+        find_pairs(db, {"registration_id": row[0]}, now)
+    if len(rows) == BACKFILL_CHUNK:
+        enqueue(db, BACKFILL_KIND, json.dumps({"after": rows[-1][0]}), now)
 
 
 def pairs(db: Db) -> Iterator[dict[str, Any]]:

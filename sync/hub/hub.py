@@ -15,7 +15,7 @@ import os
 import secrets
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,7 +104,9 @@ class Hub:
         os.chmod(path, 0o600)
         apply_migrations(self.db, DataDir(data_dir), backup=False, migrations=HUB_MIGRATIONS)
         self._lock = threading.Lock()
-        self.job_kinds = jobs.Registry({duplicates.JOB_KIND: duplicates.find_pairs})
+        self.job_kinds = jobs.Registry(
+            {duplicates.JOB_KIND: duplicates.find_pairs, duplicates.BACKFILL_KIND: self._backfill}
+        )
         self.wake_drainer = _nothing  # set by whoever runs a jobs.Drainer for this hub
         try:
             self._keys = None if custody is None else custody.unlock(self.db)
@@ -576,7 +578,10 @@ class Hub:
             yield self.db
 
     def drain_jobs(self, *, max_rounds: int = jobs.MAX_ROUNDS) -> jobs.DrainReport:
-        """Run the pending jobs (in the caller's thread) until none is left to claim."""
+        """Run the pending jobs (in the caller's thread) until none is left to claim; only an
+        unlocked hub does (a job may need to open packets)."""
+        if self._keys is None:
+            raise RuntimeError("this hub was opened without its keys (custody=None)")
         worker = f"{socket.gethostname()}:{os.getpid()}"
         return jobs.drain(
             self._write, self.job_kinds, worker, "sqlite", self._now, max_rounds=max_rounds
@@ -584,6 +589,17 @@ class Hub:
 
     def _now(self) -> str:
         return iso(self.clock())
+
+    def _backfill(self, db: jobs.Db, payload: Mapping[str, Any], now: str) -> None:
+        duplicates.backfill(db, payload, now, self._stored_indexes)
+
+    def _stored_indexes(
+        self, registration_id: str, version: int, device_id: str, sealed: bytes
+    ) -> duplicates.Indexes:
+        packet = Packet(registration_id, version, sealed)
+        opened = self._open(device_id, packet)
+        record = None if opened is None else _check_payload(opened, device_id, packet)[2]
+        return () if record is None else duplicates.indexes_of(self.index_key, record)
 
     def job_counts(self) -> dict[str, int]:
         with self._lock:

@@ -151,6 +151,12 @@ _DUPLICATES = [
         CHECK (registration_a < registration_b)
     )""",
     "CREATE INDEX duplicate_pairs_by_found ON duplicate_pairs (found_at)",
+    # a hub that already holds registrations gets them indexed by a chain of jobs (the key is
+    # not in this file: SQL cannot compute an index), sync/hub/duplicates.py `backfill`
+    """INSERT INTO jobs (kind, payload, state, created_at)
+       SELECT 'duplicates_backfill', '{"after": ""}', 'pending',
+              strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+       WHERE EXISTS (SELECT 1 FROM owners)""",
 ]
 
 # The same tables for PostgreSQL (wired when the hub's storage gets its second engine).
@@ -187,6 +193,10 @@ _DUPLICATES_PG = [
         CHECK (registration_a < registration_b)
     )""",
     "CREATE INDEX duplicate_pairs_by_found ON duplicate_pairs (found_at)",
+    """INSERT INTO jobs (kind, payload, state, created_at)
+       SELECT 'duplicates_backfill', '{"after": ""}', 'pending',
+              to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+       WHERE EXISTS (SELECT 1 FROM owners)""",
 ]
 
 
