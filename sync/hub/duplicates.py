@@ -51,18 +51,11 @@ def indexes_of(index_key: bytes, record: Registration) -> Indexes:
 
 
 def keep_indexes(
-    db: Db,
-    registration_id: str,
-    version: int,
-    device_id: str,
-    indexes: Indexes,
-    now: str,
-    *,
-    job: bool = True,
+    db: Db, registration_id: str, version: int, device_id: str, indexes: Indexes
 ) -> None:
     """At ingest, in its transaction, for a version accepted from the registration's owner:
-    replace the registration's indexes with this version's (unless a newer version is already
-    in) and enqueue the job that looks for its duplicates (unless `job` is False)."""
+    replace the registration's indexes with this version's, unless a newer version is
+    already in."""
     newer = db.execute(
         "SELECT 1 FROM packets WHERE registration_id = ? AND device_id = ?"
         " AND outcome = 'accepted' AND version > ?",
@@ -77,15 +70,24 @@ def keep_indexes(
             " VALUES (?, ?, ?, ?, ?)",
             [registration_id, kind, digest, device_id, version],
         )
-    if job:
-        enqueue(db, JOB_KIND, json.dumps({"registration_id": registration_id}), now)
+
+
+def enqueue_check(db: Db, registration_ids: list[str], now: str) -> None:
+    """At ingest, in its transaction: one job that looks for the duplicates of the batch's
+    accepted registrations (one job, one transaction, per batch: not per registration)."""
+    if registration_ids:
+        enqueue(db, JOB_KIND, json.dumps({"registration_ids": registration_ids}), now)
 
 
 def find_pairs(db: Db, payload: Mapping[str, Any], now: str) -> None:
-    """The `duplicates` job: record each registration of another device that shares an index
-    with this one, once per pair (a pair found again by the other side's job, or by a replay,
-    writes nothing; one found on the other kind too becomes `both`)."""
-    registration_id = str(payload["registration_id"])
+    """The `duplicates` job: for each registration, record each registration of another
+    device that shares an index with it, once per pair (a pair found again by the other
+    side's job, or by a replay, writes nothing; found on the other kind too, it is `both`)."""
+    for registration_id in payload["registration_ids"]:
+        _record_pairs(db, str(registration_id), now)
+
+
+def _record_pairs(db: Db, registration_id: str, now: str) -> None:
     own = db.execute(
         "SELECT kind, digest, device_id FROM blind_index WHERE registration_id = ?",
         [registration_id],
@@ -131,9 +133,8 @@ def backfill(db: Db, payload: Mapping[str, Any], now: str, stored: StoredIndexes
     ).fetchall()
     for registration_id, version, device_id, sealed in rows:
         indexes = stored(registration_id, version, device_id, bytes(sealed))
-        keep_indexes(db, registration_id, version, device_id, indexes, now, job=False)
-    for row in rows:
-        find_pairs(db, {"registration_id": row[0]}, now)
+        keep_indexes(db, registration_id, version, device_id, indexes)
+    find_pairs(db, {"registration_ids": [row[0] for row in rows]}, now)
     if len(rows) == BACKFILL_CHUNK:
         enqueue(db, BACKFILL_KIND, json.dumps({"after": rows[-1][0]}), now)
 

@@ -458,6 +458,8 @@ class Hub:
         now = iso(self.clock())
         with transaction(self.db):
             results = tuple(self._ingest_packet(batch_id, device_id, p, now) for p in packets)
+            accepted = [r.registration_id for r in results if r.outcome == "accepted"]
+            duplicates.enqueue_check(self.db, accepted, now)
             signed = None
             if anchor is not None:  # a batch of the previous release carries none
                 newest = self._keep_anchor(device_id, anchor, batch_id, now)
@@ -544,7 +546,7 @@ class Hub:
             ],
         )
         if outcome == "accepted":
-            duplicates.keep_indexes(self.db, *key, device_id, checked.indexes, now)
+            duplicates.keep_indexes(self.db, *key, device_id, checked.indexes)
         return PacketResult(*key, outcome, checked.code, checked.reason)
 
     def _owner(self, registration_id: str, device_id: str, now: str) -> str:
