@@ -17,6 +17,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from sync.hub.app import create_app
 from sync.hub.hub import Hub
+from sync.hub.jobs import Drainer
 from sync.hub.keys import KeyCustody, throwaway_custody
 from sync.tls import pin_of_file
 
@@ -149,6 +150,15 @@ def _server(
     return uvicorn.Server(config)
 
 
+def start_drainer(hub: Hub) -> Drainer:
+    """The thread that runs the hub's jobs (sync/hub/jobs.py) off the request path: woken
+    after each ingest, and on a timer for jobs left by another process or a failed round."""
+    drainer = Drainer(hub.drain_jobs).start()
+    hub.wake_drainer = drainer.wake
+    drainer.wake()  # jobs left from before this start
+    return drainer
+
+
 def serve_forever(
     hub: Hub,
     sock: socket.socket,
@@ -157,7 +167,11 @@ def serve_forever(
     tls: TlsFiles | None = None,
     trusted_proxies: str = TRUSTED_PROXIES,
 ) -> None:
-    _server(hub, mount_path, tls=tls, trusted_proxies=trusted_proxies).run(sockets=[sock])
+    drainer = start_drainer(hub)
+    try:
+        _server(hub, mount_path, tls=tls, trusted_proxies=trusted_proxies).run(sockets=[sock])
+    finally:
+        drainer.stop()
 
 
 class BackgroundHub:
@@ -177,8 +191,13 @@ class BackgroundHub:
         header_timeout_s: float = HEADER_TIMEOUT_S,
         tls: TlsFiles | None = None,
         database: str | None = None,
+        drain_jobs: bool = True,
     ) -> None:
+        """`drain_jobs` False runs no drainer: the jobs wait for `hub.drain_jobs()` (tests
+        that check what happens before and after)."""
         self.hub = hub or Hub(data_dir, custody or throwaway_custody(data_dir), database=database)
+        self._drain_jobs = drain_jobs
+        self._drainer: Drainer | None = None
         self.scheme = "http" if tls is None else "https"
         self._sock = bind("127.0.0.1", port)
         self.port = self._sock.getsockname()[1]
@@ -199,6 +218,8 @@ class BackgroundHub:
         return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def __enter__(self) -> BackgroundHub:
+        if self._drain_jobs:
+            self._drainer = start_drainer(self.hub)
         self._thread.start()
         deadline = time.monotonic() + 10
         while not self._server.started and time.monotonic() < deadline:
@@ -213,5 +234,7 @@ class BackgroundHub:
     ) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
+        if self._drainer is not None:
+            self._drainer.stop()
         self._sock.close()
         self.hub.close()
