@@ -58,7 +58,7 @@ def hub_database(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 
 @pytest.fixture(params=ENGINES)
 def any_hub_database(request: pytest.FixtureRequest) -> str | None:
-    """Both engines, one after the other: the conformance suite (tests/test_hub_conformance.py)."""
+    """Both engines, one after the other (tests/test_hub_instances.py)."""
     return _database(request, request.param)
 
 

@@ -133,11 +133,13 @@ def test_a_formula_cell_is_still_neutralised(hub: BackgroundHub, device: Device)
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in KiB on Linux")
-def test_memory_does_not_grow_with_the_number_of_rows(tmp_path: Path, device: Device) -> None:
-    template = device.session.validate(raw_record()).record
+def test_memory_does_not_grow_with_the_number_of_rows(
+    tmp_path: Path, hub_database: str | None
+) -> None:
+    template = Device(tmp_path / "device").session.validate(raw_record()).record
     assert template is not None
     hub_dir = tmp_path / "filled"
-    hub = Hub(hub_dir, throwaway_custody(hub_dir))
+    hub = Hub(hub_dir, throwaway_custody(hub_dir), database=hub_database)
     try:
         fill_hub(hub, template.to_json(), 1_000)
         small = {

@@ -49,9 +49,12 @@ def sync_until_complete(
 
 
 def test_dropped_cut_reset_and_delayed_connections_lose_and_duplicate_nothing(
-    tmp_path: Path,
+    tmp_path: Path, hub_database: str | None
 ) -> None:
-    with BackgroundHub(tmp_path / "hub") as hub, FaultyLink(hub.port, delay_seconds=1) as link:
+    with (
+        BackgroundHub(tmp_path / "hub", database=hub_database) as hub,
+        FaultyLink(hub.port, delay_seconds=1) as link,
+    ):
         device = Device(tmp_path / "device")
         device.enrol(hub.hub, hub.url)
         device.point_at(link.url)
@@ -104,7 +107,7 @@ def acknowledged(device: Device) -> int:
         return int(db.execute("SELECT count(*) FROM outbox WHERE state != 'pending'").fetchone()[0])
 
 
-def test_hub_killed_mid_sync_and_restarted(tmp_path: Path) -> None:
+def test_hub_killed_mid_sync_and_restarted(tmp_path: Path, hub_database: str | None) -> None:
     """The device knows the hub by the link's address; the hub behind it is killed, and a new
     hub process on the same data directory takes its place (on whatever port it gets)."""
     hub_dir = tmp_path / "hub"
@@ -112,7 +115,9 @@ def test_hub_killed_mid_sync_and_restarted(tmp_path: Path) -> None:
     errors: list[str] = []
     try:
         with FaultyLink(hub_port, shape=LinkShape(rtt_ms=40, bandwidth_bps=4_000_000)) as link:
-            tokens = Hub(hub_dir, cli_custody(hub_dir))  # the running hub's keys and tokens
+            tokens = Hub(
+                hub_dir, cli_custody(hub_dir), database=hub_database
+            )  # the running hub's keys and tokens
             token = tokens.issue_token(link.url)
             tokens.close()
             device = Device(tmp_path / "device")
@@ -133,13 +138,15 @@ def test_hub_killed_mid_sync_and_restarted(tmp_path: Path) -> None:
     finally:
         hub.kill()
         hub.wait()
-    final = Hub(hub_dir, cli_custody(hub_dir))
+    final = Hub(hub_dir, cli_custody(hub_dir), database=hub_database)
     assert sorted(hub_ids(final)) == sorted(ids)
     assert final.counts()["accepted"] == len(ids)
     assert set(device.statuses().values()) == {"synced"}
 
 
-def test_device_killed_mid_sync_resumes_without_loss(tmp_path: Path) -> None:
+def test_device_killed_mid_sync_resumes_without_loss(
+    tmp_path: Path, hub_database: str | None
+) -> None:
     data_dir = tmp_path / "device"
     init_store(data_dir)
     payload = "\n".join(json.dumps(raw_record()) for _ in range(1200)).encode()
@@ -147,7 +154,7 @@ def test_device_killed_mid_sync_resumes_without_loss(tmp_path: Path) -> None:
     ids = sorted(json.loads(line)["id"] for line in registered.stdout.splitlines())
     assert len(ids) == 1200
     with (
-        BackgroundHub(tmp_path / "hub") as hub,
+        BackgroundHub(tmp_path / "hub", database=hub_database) as hub,
         FaultyLink(hub.port, shape=LinkShape(rtt_ms=60, bandwidth_bps=4_000_000)) as link,
     ):
         assert fieldreg(data_dir, "enroll", hub.hub.issue_token(link.url)).returncode == 0
@@ -173,9 +180,12 @@ def test_device_killed_mid_sync_resumes_without_loss(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fault", [Fault.DROP_BEFORE_RESPONSE, Fault.DROP_MID_UPLOAD])
 def test_sync_once_reports_failure_and_keeps_everything_pending(
-    tmp_path: Path, fault: Fault
+    tmp_path: Path, fault: Fault, hub_database: str | None
 ) -> None:
-    with BackgroundHub(tmp_path / "hub") as hub, FaultyLink(hub.port) as link:
+    with (
+        BackgroundHub(tmp_path / "hub", database=hub_database) as hub,
+        FaultyLink(hub.port) as link,
+    ):
         device = Device(tmp_path / "device")
         device.enrol(hub.hub, hub.url)
         device.point_at(link.url)
@@ -186,12 +196,14 @@ def test_sync_once_reports_failure_and_keeps_everything_pending(
         assert set(device.statuses().values()) == {"pending"}
 
 
-def test_sync_starts_again_by_itself_when_the_hub_comes_back(tmp_path: Path) -> None:
+def test_sync_starts_again_by_itself_when_the_hub_comes_back(
+    tmp_path: Path, hub_database: str | None
+) -> None:
     """The device knows the hub by the link's address; behind it the hub stops, and later a
     hub on the same data directory starts again (on whatever port it gets)."""
     device = Device(tmp_path / "device")
     with FaultyLink(target_port=0) as link:  # port 0: nothing behind the link yet
-        with BackgroundHub(tmp_path / "hub") as hub:
+        with BackgroundHub(tmp_path / "hub", database=hub_database) as hub:
             link.target_port = hub.port
             device.enrol(hub.hub, link.url)
         ids = device.register(20)  # the hub is down now
@@ -205,7 +217,7 @@ def test_sync_starts_again_by_itself_when_the_hub_comes_back(tmp_path: Path) -> 
         try:
             wait_until(lambda: len(reports) >= 2, 20, "two failed attempts")  # it keeps trying
             assert [r.error for r in reports[:2]] == ["hub_unreachable"] * 2
-            with BackgroundHub(tmp_path / "hub") as hub:
+            with BackgroundHub(tmp_path / "hub", database=hub_database) as hub:
                 link.target_port = hub.port
                 wait_until(lambda: device.store.outbox.pending_count() == 0, 40, "all sent")
                 assert sorted(hub_ids(hub.hub)) == sorted(ids)

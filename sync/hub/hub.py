@@ -661,30 +661,45 @@ class Hub:
         received_at is stored) keep the packets received in [from, before).
 
         One row at a time: the cursor is iterated, never fetched whole (export at scale)."""
-        # SQLite: CROSS JOIN keeps owners the outer loop, read in its primary-key order, so
-        # the ORDER BY needs no sort. Left to the planner, it scanned packets and sorted every
-        # sealed row in a temporary b-tree in memory: 2 million rows in RAM. PostgreSQL has no
-        # such hint (and needs none: its sort spills to disk past work_mem).
-        join = "CROSS JOIN" if self.storage.dialect == "sqlite" else "JOIN"
-        where, parameters = ["p.outcome = 'accepted'"], []
+        where, window, parameters = ["p.outcome = 'accepted'"], [], []
         if not include_quarantined:
             where.append("d.quarantined_at IS NULL")
         if received_from is not None:
-            where.append("p.received_at >= ?")
+            window.append("received_at >= ?")
             parameters.append(received_from)
         if received_before is not None:
-            where.append("p.received_at < ?")
+            window.append("received_at < ?")
             parameters.append(received_before)
+        columns = (
+            "p.registration_id, p.version, p.device_id, p.batch_id, p.received_at, p.sealed,"
+            " b.transport, d.revoked_at IS NOT NULL AS revoked,"
+            " d.quarantined_at IS NOT NULL AS quarantined"
+        )
+        joined = (
+            "packets p ON p.registration_id = o.registration_id AND p.device_id = o.device_id"
+            " JOIN batches b ON b.batch_id = p.batch_id JOIN devices d ON d.device_id = o.device_id"
+        )
+        if self.storage.dialect == "sqlite":
+            # CROSS JOIN keeps owners the outer loop, read in its primary-key order, so the
+            # ORDER BY needs no sort. Left to the planner, it scanned packets and sorted every
+            # sealed row in a temporary b-tree in memory: 2 million rows in RAM.
+            latest = (
+                f"SELECT {columns} FROM owners o CROSS JOIN {joined} WHERE {' AND '.join(where)}"
+                " AND p.version = (SELECT max(version) FROM packets q"
+                " WHERE q.registration_id = o.registration_id AND q.device_id = o.device_id"
+                " AND q.outcome = 'accepted')"
+            )
+        else:
+            # One ordered pass (DISTINCT ON keeps each id's newest version): a correlated
+            # max() per row went quadratic when the planner had no statistics yet.
+            latest = (
+                f"SELECT DISTINCT ON (o.registration_id) {columns} FROM owners o JOIN {joined}"
+                f" WHERE {' AND '.join(where)} ORDER BY o.registration_id, p.version DESC"
+            )
+        # the window applies to each id's newest version, not to pick an older one in it
         rows = self.storage.stream(
-            "SELECT p.registration_id, p.version, p.device_id, p.batch_id, p.received_at,"
-            " p.sealed, b.transport, d.revoked_at IS NOT NULL, d.quarantined_at IS NOT NULL"
-            f" FROM owners o {join} packets p ON p.registration_id = o.registration_id"
-            " AND p.device_id = o.device_id JOIN batches b ON b.batch_id = p.batch_id"
-            " JOIN devices d ON d.device_id = o.device_id"
-            f" WHERE {' AND '.join(where)}"
-            " AND p.version = (SELECT max(version) FROM packets q"
-            " WHERE q.registration_id = o.registration_id AND q.device_id = o.device_id"
-            " AND q.outcome = 'accepted') ORDER BY o.registration_id",
+            f"SELECT * FROM ({latest}) latest"
+            f"{' WHERE ' + ' AND '.join(window) if window else ''} ORDER BY registration_id",
             parameters,
         )
         for (
