@@ -57,6 +57,9 @@ from sync.hub.schema import HUB_MIGRATIONS
 
 HUB_DB = "hub.db"
 TOKEN_TTL = dt.timedelta(hours=24)
+# An enrolment token's lifetime: long enough to reach a laptop in the field, short enough that
+# a token copied from a chat or a printout soon stops enrolling anything.
+MIN_TOKEN_HOURS, MAX_TOKEN_HOURS = 1, 7 * 24
 # what one batch's packets may inflate to in all (each is capped at MAX_PACKET_PLAINTEXT_BYTES)
 MAX_BATCH_PLAINTEXT_BYTES = 64 * 1024 * 1024
 NOT_OWNER_REASON = "this registration belongs to another device"

@@ -108,6 +108,52 @@ _AUDIT_SEALS = [
        HAVING count(*) > 0""",
 ]
 
+# The people who run the hub (issue 10 item 5): an account per person with a role, its
+# passphrase only as an Argon2id hash (salt and cost beside it), failed logins counted for the
+# back-off; and their HTTP sessions, each a random bearer token kept only as its SHA-256.
+_OPERATORS = [
+    """CREATE TABLE hub_users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'viewer')),
+        kdf TEXT NOT NULL,
+        salt BLOB NOT NULL,
+        passphrase_hash BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        disabled_at TEXT,
+        failed_attempts INTEGER NOT NULL DEFAULT 0,
+        retry_after TEXT
+    )""",
+    """CREATE TABLE hub_sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_name TEXT NOT NULL REFERENCES hub_users (name),
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX hub_sessions_by_user ON hub_sessions (user_name)",
+]
+
+# The same tables for PostgreSQL (not wired yet: the storage interface takes them).
+_OPERATORS_PG = [
+    """CREATE TABLE hub_users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'viewer')),
+        kdf TEXT NOT NULL,
+        salt BYTEA NOT NULL,
+        passphrase_hash BYTEA NOT NULL,
+        created_at TEXT NOT NULL,
+        disabled_at TEXT,
+        failed_attempts BIGINT NOT NULL DEFAULT 0,
+        retry_after TEXT
+    )""",
+    """CREATE TABLE hub_sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_name TEXT NOT NULL REFERENCES hub_users (name),
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX hub_sessions_by_user ON hub_sessions (user_name)",
+]
+
 
 HUB_MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("hub_0001_initial", statements_step(_INITIAL)),
@@ -116,4 +162,5 @@ HUB_MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("hub_0005_audit_anchor", statements_step(_AUDIT_ANCHOR)),
     ("hub_0006_rekey", statements_step(_REKEY)),
     ("hub_0007_audit_seals", statements_step(_AUDIT_SEALS)),
+    ("hub_0008_operators", statements_step(_OPERATORS)),
 ]
