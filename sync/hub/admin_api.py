@@ -116,7 +116,7 @@ def add_admin_routes(api: FastAPI, hub: Hub, operators: HubOperators, _refusals:
     as_admin, as_viewer = Depends(signed_in(ADMIN)), Depends(signed_in(VIEWER))
     signed = _refusals(401, 403, 413, 422)
 
-    @api.post("/v1/admin/session", responses=_refusals(401, 403, 413, 422, 429))
+    @api.post("/v1/admin/session", responses=_refusals(400, 401, 403, 413, 422, 429))
     def log_in(body: LoginRequest) -> SessionAnswer:
         """Log in as a hub user: a bearer token for the admin routes, until `expires_at`."""
         session = operators.open_session(body.name, body.passphrase)
@@ -149,7 +149,7 @@ def add_admin_routes(api: FastAPI, hub: Hub, operators: HubOperators, _refusals:
         )
         return TokenAnswer(enrolment=text)
 
-    @api.post("/v1/admin/devices/{device_id}/revoke", responses=_refusals(404, *signed))
+    @api.post("/v1/admin/devices/{device_id}/revoke", responses=_refusals(400, 404, *signed))
     def revoke(
         body: RevokeRequest,
         device_id: str = Path(max_length=MAX_ID),

@@ -270,15 +270,15 @@ class HubOperators:
         check_name(name)
         if role not in ROLES:
             raise StoreError("invalid_role", role=role[:20])
-        check_passphrase(passphrase, name)
+        if by is None and role != ADMIN:
+            raise HubError(403, "role_refused", "the hub's first user must be an admin")
         if by is not None:
             check_role(by, ADMIN)
+        check_passphrase(passphrase, name)
         hashed = hash_passphrase(passphrase, self._kdf)  # Argon2id outside the lock
         with self._write() as db:
             if by is None and enabled_admins(db):
                 raise HubError(401, "login_required", "the hub has an admin: log in as one")
-            if by is None and role != ADMIN:
-                raise HubError(403, "role_refused", "the hub's first user must be an admin")
             if get_user(db, name) is not None:
                 raise HubError(409, "hub_user_exists", f"there is already a hub user {name}")
             insert_user(db, name, role, hashed, iso(self._now()))
