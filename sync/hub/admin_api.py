@@ -9,6 +9,7 @@ viewer: list the devices, read the figures (Hub.counts; issue 11 adds the indica
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
@@ -138,8 +139,6 @@ def add_admin_routes(api: FastAPI, hub: Hub, operators: HubOperators, _refusals:
     @api.post("/v1/admin/tokens", responses=_refusals(400, 401, 403, 404, 409, 413, 422))
     def issue_token(body: TokenRequest, user: HubUser = as_admin) -> TokenAnswer:
         """A one-time enrolment string (admin)."""
-        import datetime as dt
-
         text = hub.issue_token(
             body.url,
             dt.timedelta(hours=body.hours),
