@@ -122,17 +122,23 @@ def init_store(data_dir: Path) -> subprocess.CompletedProcess[str]:
 
 
 def hub_cli(
-    hub_dir: Path, *args: str, passphrase: bool | str = True
+    hub_dir: Path,
+    *args: str,
+    passphrase: bool | str = True,
+    user: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """`fieldreg-hub ARGS` on `hub_dir`, running this checkout's code, with no terminal; with
     `passphrase` False as an operator who does not give it, with a string giving that one.
-    A command that needs a hub user runs as the tests' admin (added first if need be)."""
+    A command that needs a hub user runs as the tests' admin (added first if need be), unless
+    `user` gives the hub-user variables to run with instead ({}: nobody in particular)."""
     env = hub_env(hub_dir)
     if passphrase is False:
         del env["FIELDREG_HUB_PASSPHRASE"]
     elif isinstance(passphrase, str):
         env["FIELDREG_HUB_PASSPHRASE"] = passphrase
-    if passphrase is not False and (args and args[0] in _AS_USER or "--revoke" in args):
+    if user is not None:
+        env = {key: value for key, value in env.items() if "HUB_USER" not in key} | user
+    elif passphrase is not False and (args and args[0] in _AS_USER or "--revoke" in args):
         ensure_hub_user(hub_dir, env["FIELDREG_HUB_PASSPHRASE"])
     return subprocess.run(
         [sys.executable, "-c", "from sync.hub.cli import main; raise SystemExit(main())", *args],

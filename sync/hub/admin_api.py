@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from fastapi import Depends, FastAPI, Path, Query, Security
 from fastapi.responses import Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from sync.hub.export import (
     EXPORT_COLUMNS,
@@ -50,15 +50,17 @@ def _token(credentials: HTTPAuthorizationCredentials | None) -> str | None:
 Refusals = Callable[..., dict[int | str, dict[str, Any]]]
 
 
-class LoginRequest(BaseModel):
-    name: str = Field(max_length=MAX_NAME)
-    passphrase: str = Field(max_length=MAX_PASSPHRASE)
+def _utf8(value: str) -> str:
+    value.encode("utf-8")  # a lone surrogate raises UnicodeEncodeError, a ValueError
+    return value
 
-    @field_validator("name", "passphrase")
-    @classmethod
-    def _encodable(cls, value: str) -> str:
-        value.encode("utf-8")  # a lone surrogate raises UnicodeEncodeError, a ValueError
-        return value
+
+Text = Annotated[str, AfterValidator(_utf8)]  # text a client sends: encodable, so storable
+
+
+class LoginRequest(BaseModel):
+    name: Text = Field(max_length=MAX_NAME)
+    passphrase: Text = Field(max_length=MAX_PASSPHRASE)
 
 
 class SessionAnswer(BaseModel):
@@ -69,22 +71,14 @@ class SessionAnswer(BaseModel):
 
 
 class TokenRequest(BaseModel):
-    url: str = Field(max_length=MAX_URL, description="the hub address devices should use")
+    url: Text = Field(max_length=MAX_URL, description="the hub address devices should use")
     hours: float = Field(default=24, ge=MIN_TOKEN_HOURS, le=MAX_TOKEN_HOURS)
-    rekey: str | None = Field(default=None, max_length=MAX_ID)
+    rekey: Text | None = Field(default=None, max_length=MAX_ID)
     unrevoke: bool = False
-
-    @field_validator("rekey")
-    @classmethod
-    def _encodable(cls, value: str | None) -> str | None:
-        if value is not None:
-            value.encode("utf-8")
-        return value
 
     @field_validator("url")
     @classmethod
     def _address(cls, value: str) -> str:
-        value.encode("utf-8")
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("an http:// or https:// address")

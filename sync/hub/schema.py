@@ -111,8 +111,7 @@ _AUDIT_SEALS = [
 # The people who run the hub (issue 10 item 5): an account per person with a role, its
 # passphrase only as an Argon2id hash (salt and cost beside it), failed logins counted for the
 # back-off; and their HTTP sessions, each a random bearer token kept only as its SHA-256.
-_OPERATORS = [
-    """CREATE TABLE hub_users (
+_HUB_USERS = """CREATE TABLE hub_users (
         name TEXT PRIMARY KEY,
         role TEXT NOT NULL CHECK (role IN ('admin', 'viewer')),
         kdf TEXT NOT NULL,
@@ -122,7 +121,8 @@ _OPERATORS = [
         disabled_at TEXT,
         failed_attempts INTEGER NOT NULL DEFAULT 0,
         retry_after TEXT
-    )""",
+    )"""
+_HUB_SESSIONS = [
     """CREATE TABLE hub_sessions (
         token_hash TEXT PRIMARY KEY,
         user_name TEXT NOT NULL REFERENCES hub_users (name),
@@ -131,27 +131,12 @@ _OPERATORS = [
     )""",
     "CREATE INDEX hub_sessions_by_user ON hub_sessions (user_name)",
 ]
+_OPERATORS = [_HUB_USERS, *_HUB_SESSIONS]
 
 # The same tables for PostgreSQL (not wired yet: the storage interface takes them).
 _OPERATORS_PG = [
-    """CREATE TABLE hub_users (
-        name TEXT PRIMARY KEY,
-        role TEXT NOT NULL CHECK (role IN ('admin', 'viewer')),
-        kdf TEXT NOT NULL,
-        salt BYTEA NOT NULL,
-        passphrase_hash BYTEA NOT NULL,
-        created_at TEXT NOT NULL,
-        disabled_at TEXT,
-        failed_attempts BIGINT NOT NULL DEFAULT 0,
-        retry_after TEXT
-    )""",
-    """CREATE TABLE hub_sessions (
-        token_hash TEXT PRIMARY KEY,
-        user_name TEXT NOT NULL REFERENCES hub_users (name),
-        created_at TEXT NOT NULL,
-        expires_at TEXT NOT NULL
-    )""",
-    "CREATE INDEX hub_sessions_by_user ON hub_sessions (user_name)",
+    _HUB_USERS.replace("BLOB", "BYTEA").replace("INTEGER", "BIGINT"),
+    *_HUB_SESSIONS,
 ]
 
 

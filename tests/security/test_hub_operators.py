@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from sync.hub.hub import HUB_DB, Hub
 from sync.hub.keys import THROWAWAY_KDF, throwaway_custody
 from sync.hub.operators import ADMIN, SESSION_LIFETIME, VIEWER, HubOperators
 from sync.hub.server import BackgroundHub
-from tests.cli_runner import hub_env
+from tests.cli_runner import hub_cli
 from tests.factories import FakeClock
 from tests.sync_support import Device
 
@@ -283,17 +282,7 @@ def test_hub_db_holds_neither_passphrases_nor_bearer_tokens(running: Running) ->
 
 def _hub(hub_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """`fieldreg-hub ARGS` with no terminal, as nobody in particular unless `env` says who."""
-    environment = {key: value for key, value in hub_env(hub_dir).items() if "HUB_USER" not in key}
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "-c", "from sync.hub.cli import main; raise SystemExit(main())", *args],
-        capture_output=True,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        timeout=120,
-        check=False,
-        env=environment,
-    )
+    return hub_cli(hub_dir, *args, user=env)
 
 
 def _as(name: str, passphrase: str) -> dict[str, str]:
