@@ -126,6 +126,14 @@ ERROR_CODES: dict[str, str] = {
     "sync_crashed": "sync",
     "too_large": "sync",
     "not_owner": "sync",  # per record, in a receipt: another device delivered this id first
+    # -- the hub's accounts (sync.hub.operators): its command line and its admin HTTP API
+    "login_required": "sync",
+    "role_refused": "sync",
+    "login_failed": "sync",
+    "login_backoff": "sync",
+    "hub_user_exists": "sync",
+    "unknown_hub_user": "sync",
+    "hub_user_disabled": "sync",
     # -- scanning and receipts
     "file_not_found": "scan",
     "unreadable_image": "scan",

@@ -21,7 +21,7 @@ from fieldreg.clock import iso
 from fieldreg.transfer.sealing import HubPublicKey, packet_info
 from sync.hub.hub import Hub
 from sync.hub.storage.postgres import PgDb, translate
-from tests.cli_runner import hub_env
+from tests.cli_runner import ensure_hub_user, hub_env
 from tests.factories import NOW
 
 FILL_DEVICE = "export-fill-device"
@@ -108,6 +108,7 @@ def measured_export(hub_dir: Path, *args: str) -> ExportRun:
     small parent that reads the child's peak memory (RUSAGE_CHILDREN of a process that has
     no other child)."""
     command = [sys.executable, "-c", "from sync.hub.cli import main; raise SystemExit(main())"]
+    ensure_hub_user(hub_dir)  # the export runs as the tests' hub user
     result = subprocess.run(
         [sys.executable, "-c", _MEASURE, *command, "export", *args],
         capture_output=True,

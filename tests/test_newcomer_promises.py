@@ -20,6 +20,7 @@ from tests.cli_runner import (
     HUB_PASSPHRASE,
     REPO,
     cli_env,
+    ensure_hub_user,
     fieldreg,
     fieldreg_command,
     hub_env,
@@ -101,6 +102,7 @@ def test_fieldreg_list_into_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:
 
 def test_hub_export_into_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:
     command = [str(Path(sys.executable).parent / "fieldreg-hub"), "export", "--format", "csv"]
+    ensure_hub_user(tmp_path / "hub")  # an export needs a hub user
     assert run_with_closed_stdout(command, hub_env(tmp_path / "hub")) == (1, "")
 
 
@@ -193,7 +195,11 @@ def test_hub_data_dir_is_accepted_before_or_after_the_command(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("FIELDREG_HUB_PASSPHRASE", HUB_PASSPHRASE)
+    for name, value in hub_env(tmp_path).items():  # `token` needs a hub user: the tests' one
+        if name.startswith("FIELDREG_HUB_USER"):
+            monkeypatch.setenv(name, value)
     before, after = tmp_path / "before", tmp_path / "after"
+    ensure_hub_user(after)
     parse = hub_cli.build_parser().parse_args
     assert parse(["--data-dir", str(before), "serve"]).data_dir == before
     assert parse(["serve", "--data-dir", str(after)]).data_dir == after

@@ -301,6 +301,22 @@ SYNC_ERRORS = {
     "bad_header": QT_TRANSLATE_NOOP("SyncErrors", "The batch file is damaged."),
     "not_a_batch": QT_TRANSLATE_NOOP("SyncErrors", "That file is not a FieldReg batch."),
     "refused": QT_TRANSLATE_NOOP("SyncErrors", "The hub refused the request."),
+    # the hub's accounts (the hub's command line and its admin API)
+    "login_required": QT_TRANSLATE_NOOP(
+        "SyncErrors", "Log in to the hub with a hub account first."
+    ),
+    "role_refused": QT_TRANSLATE_NOOP(
+        "SyncErrors", "This hub account may not do that: it needs an administrator."
+    ),
+    "login_failed": QT_TRANSLATE_NOOP("SyncErrors", "Unknown hub account or wrong passphrase."),
+    "login_backoff": QT_TRANSLATE_NOOP(
+        "SyncErrors", "Too many wrong passphrases for this hub account. Please wait."
+    ),
+    "hub_user_exists": QT_TRANSLATE_NOOP(
+        "SyncErrors", "The hub already has an account with that name."
+    ),
+    "unknown_hub_user": QT_TRANSLATE_NOOP("SyncErrors", "The hub has no account with that name."),
+    "hub_user_disabled": QT_TRANSLATE_NOOP("SyncErrors", "This hub account is disabled."),
     "not_owner": QT_TRANSLATE_NOOP(
         "SyncErrors",
         "The hub refused this registration: another laptop sent a registration with the same "

@@ -45,13 +45,20 @@ def backoff_seconds(failed_attempts: int) -> int:
 
 
 def check_new_operator(name: str, role: str, passphrase: str) -> None:
+    check_name(name)
+    if role not in ROLES:
+        raise StoreError("invalid_role", role=role[:20])
+    check_passphrase(passphrase, name)
+
+
+def check_name(name: str) -> None:
+    """The one rule for a person's account name (a device's operators, the hub's users): not
+    empty, not too long, no surrounding spaces, no control or separator characters but the
+    plain space."""
     if not name or len(name) > MAX_NAME_LENGTH or name != name.strip():
         raise StoreError("invalid_operator_name", name=name[:MAX_NAME_LENGTH])
     if any(unicodedata.category(char)[0] in "CZ" and char != " " for char in name):
         raise StoreError("invalid_operator_name", name=name[:MAX_NAME_LENGTH])
-    if role not in ROLES:
-        raise StoreError("invalid_role", role=role[:20])
-    check_passphrase(passphrase, name)
 
 
 def check_passphrase(passphrase: str, name: str = "") -> None:

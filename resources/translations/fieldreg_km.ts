@@ -2070,6 +2070,34 @@
         <translation>ម៉ាស៊ីនមេបានបដិសេធសំណើ។</translation>
     </message>
     <message>
+        <source>Log in to the hub with a hub account first.</source>
+        <translation>សូមចូលប្រើម៉ាស៊ីនមេ ដោយប្រើគណនីម៉ាស៊ីនមេជាមុនសិន។</translation>
+    </message>
+    <message>
+        <source>This hub account may not do that: it needs an administrator.</source>
+        <translation>គណនីម៉ាស៊ីនមេនេះមិនអាចធ្វើការនេះបានទេ៖ ត្រូវការគណនីអ្នកគ្រប់គ្រង។</translation>
+    </message>
+    <message>
+        <source>Unknown hub account or wrong passphrase.</source>
+        <translation>មិនស្គាល់គណនីម៉ាស៊ីនមេនេះ ឬពាក្យសម្ងាត់ខុស។</translation>
+    </message>
+    <message>
+        <source>Too many wrong passphrases for this hub account. Please wait.</source>
+        <translation>វាយពាក្យសម្ងាត់ខុសច្រើនដងពេកសម្រាប់គណនីម៉ាស៊ីនមេនេះ។ សូមរង់ចាំបន្តិច។</translation>
+    </message>
+    <message>
+        <source>The hub already has an account with that name.</source>
+        <translation>ម៉ាស៊ីនមេមានគណនីដែលមានឈ្មោះនេះរួចហើយ។</translation>
+    </message>
+    <message>
+        <source>The hub has no account with that name.</source>
+        <translation>ម៉ាស៊ីនមេគ្មានគណនីដែលមានឈ្មោះនេះទេ។</translation>
+    </message>
+    <message>
+        <source>This hub account is disabled.</source>
+        <translation>គណនីម៉ាស៊ីនមេនេះត្រូវបានបិទ។</translation>
+    </message>
+    <message>
         <source>The hub refused this registration: another laptop sent a registration with the same id first. Ask the campaign&apos;s hub administrator.</source>
         <translation>ម៉ាស៊ីនមេបានបដិសេធការចុះឈ្មោះនេះ៖ កុំព្យូទ័រផ្សេងទៀតបានផ្ញើការចុះឈ្មោះដែលមានលេខសម្គាល់ដូចគ្នាមុន។ សូមសួរអ្នកគ្រប់គ្រងម៉ាស៊ីនមេរបស់យុទ្ធនាការ។</translation>
     </message>

@@ -17,7 +17,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sync.hub.admin_api import add_admin_routes
 from sync.hub.hub import Hub, HubError
+from sync.hub.operators import HubOperators
 from sync.hub.storage import StorageError
 
 MAX_BATCH_BYTES = 16 * 1024 * 1024  # one signed batch (the device sends far less)
@@ -113,7 +115,7 @@ class BodyCap:
         await self.app(scope, replay, send)
 
 
-def create_api(hub: Hub) -> FastAPI:
+def create_api(hub: Hub, operators: HubOperators | None = None) -> FastAPI:
     api = FastAPI(title="FieldReg hub", version="1", summary="Reference hub for FieldReg devices")
     # receipts are JSON with ~110 B per record; compressed they cost ~20 B on a slow link
     api.add_middleware(GZipMiddleware, minimum_size=500)
@@ -121,7 +123,10 @@ def create_api(hub: Hub) -> FastAPI:
 
     @api.exception_handler(HubError)
     async def hub_error(_request: Request, error: HubError) -> JSONResponse:
-        return _error(error.status, error.code, error.reason)
+        answer = _error(error.status, error.code, error.reason)
+        if error.status == 401:
+            answer.headers["WWW-Authenticate"] = "Bearer"
+        return answer
 
     @api.exception_handler(StorageError)
     async def storage_error(_request: Request, error: StorageError) -> JSONResponse:
@@ -203,6 +208,7 @@ def create_api(hub: Hub) -> FastAPI:
         )
         return Response(receipt, media_type="application/json")
 
+    add_admin_routes(api, hub, operators or HubOperators(hub), _refusals)
     return api
 
 

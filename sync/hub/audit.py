@@ -2,8 +2,9 @@
 
 The same append-only hash chain as a device's log (fieldreg/store/audit.py writes and checks
 both), so an edited, deleted or reordered entry fails `fieldreg-hub audit --verify`. Entries
-name device ids, token-hash prefixes and counts, never a registration's contents. Until the
-hub has user accounts, the actor is the operating-system user who ran `fieldreg-hub`.
+name device ids, token-hash prefixes and counts, never a registration's contents. The actor is
+the hub user who logged in ("user:NAME", sync/hub/operators.py); for what needs no hub user (an
+import, the first admin's creation, the app's own in-process hub) the operating-system user.
 
 Keyed (issue 9 item 12): only an unlocked hub writes entries, and it seals each one in the
 same transaction (the device's seal, under a key derived from the hub's private keys, so not

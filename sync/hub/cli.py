@@ -14,48 +14,43 @@ import json
 import math
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from fieldreg.data_dir import choose_data_dir
 from fieldreg.errors import FieldRegError
 from fieldreg.files import SHARED, write_text_atomic
 from fieldreg.qr_image import write_qr_png
-from fieldreg.record import Registration
 from fieldreg.store.operators import check_passphrase
 from sync.hub import audit, duplicates
-from sync.hub.export import FORMATS, ExportFilter, FilterError, write_rows
-from sync.hub.hub import Hub, HubError
+from sync.hub.cli_users import (
+    USER_ENVIRONMENT_HELP,
+    add_user_arguments,
+    add_user_command,
+    cmd_user,
+    needs_keys,
+    sign_in,
+)
+from sync.hub.export import (
+    EXPORT_COLUMNS,
+    FORMATS,
+    CountedRows,
+    ExportFilter,
+    FilterError,
+    record_export,
+    write_rows,
+)
+from sync.hub.hub import MAX_TOKEN_HOURS, MIN_TOKEN_HOURS, Hub, HubError
 from sync.hub.keys import KEY_FILE_NAME, HubKeyError, KeyCustody, default_key_file
 from sync.hub.media import import_batches_for_hub
-from sync.hub.messages import key_error_text
+from sync.hub.messages import HUB_USER_ERRORS, key_error_text, user_error_text
 from sync.hub.server import TRUSTED_PROXIES, bind, serve_forever
 from sync.hub.storage import DATABASE_VARIABLE, StorageError, database_from_env
 from sync.tls import make_self_signed, pin_of_file
 
-# An enrolment token's lifetime: long enough to reach a laptop in the field, short enough that
-# a token copied from a chat or a printout soon stops enrolling anything.
-MIN_TOKEN_HOURS, MAX_TOKEN_HOURS = 1, 7 * 24
-
-# the record's keys in their declared order, then what the hub knows of where it came from
-EXPORT_COLUMNS = [
-    "id",
-    *(field.name for field in dataclasses.fields(Registration)),
-    "version",
-    "created_at",
-    "operator",
-    "event",
-    "device_id",
-    "received_at",
-    "batch_id",
-    "transport",
-    "device_revoked",
-    "quarantined",
-]
-
-
-ENVIRONMENT_HELP = """\
+ENVIRONMENT_HELP = (
+    """\
 environment:
   FIELDREG_HUB_DATA_DIR    the hub's data directory when --data-dir is not given
   FIELDREG_HUB_DATABASE    the PostgreSQL address when --database is not given
@@ -63,6 +58,8 @@ environment:
   FIELDREG_HUB_PASSPHRASE  the passphrase that unlocks the key file (else it is asked for
                            on the terminal; the first start sets it)
 """
+    + USER_ENVIRONMENT_HELP
+)
 PASSPHRASE_VARIABLE = "FIELDREG_HUB_PASSPHRASE"
 # the commands that only list (no private key, no audit entry): the hub opens locked for them.
 # Revoking and quarantining are operator decisions, audited with a sealed entry: they unlock.
@@ -94,6 +91,7 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
         help="the hub's private keys, wrapped by the hub passphrase"
         f" (default: $FIELDREG_HUB_KEY_FILE or DATA_DIR/{KEY_FILE_NAME}); keep a copy apart",
     )
+    add_user_arguments(parser, top=top)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -226,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="check the hash chain, and with the hub passphrase every entry's seal",
     )
+    add_user_command(command, lambda sub: _common(sub, top=False))
     return parser
 
 
@@ -239,6 +238,8 @@ def custody_from(args: argparse.Namespace, data_dir: Path) -> KeyCustody | None:
     verifying = args.command == "audit" and args.verify
     unlocking = verifying or getattr(args, "revoke", None) or getattr(args, "drain", False)
     if args.command in LOCKED_COMMANDS and not unlocking:
+        return None
+    if not needs_keys(args):  # `user list`
         return None
     chosen = args.key_file or os.environ.get("FIELDREG_HUB_KEY_FILE")
     key_file = Path(chosen) if chosen else default_key_file(data_dir)
@@ -354,6 +355,7 @@ def cmd_token(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
     text = hub.issue_token(
         url,
         dt.timedelta(hours=args.hours),
+        actor=args.actor,
         rekey=args.rekey,
         unrevoke=args.unrevoke,
         tls_pin=pin,
@@ -369,11 +371,11 @@ def cmd_devices(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
         sys.stderr.write("fieldreg-hub: --quarantine goes with --revoke DEVICE_ID\n")
         return 2
     if args.revoke:
-        if not hub.revoke(args.revoke):
+        if not hub.revoke(args.revoke, actor=args.actor):
             raise HubError(404, "unknown_device", f"no active device {args.revoke}")
         out.write(f"device {args.revoke} revoked\n")
         if args.quarantine:
-            hub.quarantine(args.revoke)
+            hub.quarantine(args.revoke, actor=args.actor)
             out.write(f"device {args.revoke} quarantined\n")
         return 0
     for device in hub.devices():
@@ -382,7 +384,7 @@ def cmd_devices(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
 
 
 def cmd_quarantine(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
-    changed = hub.quarantine(args.device_id, release=args.release)
+    changed = hub.quarantine(args.device_id, release=args.release, actor=args.actor)
     state = "released from quarantine" if args.release else "quarantined"
     out.write(f"device {args.device_id} {state}" + ("" if changed else " already") + "\n")
     return 0
@@ -396,30 +398,11 @@ def cmd_export(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
     except FilterError as error:
         sys.stderr.write(f"fieldreg-hub: {error}\n")
         return 1
-    written = 0
-
-    def counted() -> Iterator[dict[str, Any]]:
-        nonlocal written
-        rows = hub.registrations(
-            include_quarantined=args.include_quarantined,
-            received_from=chosen.since,
-            received_before=chosen.until,
-        )
-        for row in rows:
-            if chosen.keeps(row):
-                yield row
-                written += 1  # the writer came back for more: this row is out
-
+    counted = CountedRows(hub, chosen, include_quarantined=args.include_quarantined)
     try:
-        write_rows(out, args.format, EXPORT_COLUMNS, counted())
+        write_rows(out, args.format, EXPORT_COLUMNS, counted)
     finally:  # an export cut short is audited with what it handed over
-        hub.record_action(
-            audit.EXPORT,
-            format=args.format,
-            registrations=written,
-            include_quarantined=args.include_quarantined,
-            **chosen.audit_details(),
-        )
+        record_export(hub, counted, fmt=args.format, actor=args.actor)
     return 0
 
 
@@ -522,15 +505,24 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         "audit": cmd_audit,
         "jobs": cmd_jobs,
         "duplicates": cmd_duplicates,
+        "user": cmd_user,
     }
     try:
+        args.hub_user = sign_in(args, hub)
+        args.actor = None if args.hub_user is None else args.hub_user.actor
         code = handlers[args.command](args, hub, out)
         out.flush()  # a reader that went away shows here, not in Python's exit-time flush
         return code
     except BrokenPipeError:
         raise
     except HubError as error:
-        sys.stderr.write(f"fieldreg-hub: {error.code}: {error.reason}\n".replace(": \n", "\n"))
+        if error.code in HUB_USER_ERRORS:
+            sys.stderr.write(f"fieldreg-hub: {user_error_text(error)}\n")
+        else:
+            sys.stderr.write(f"fieldreg-hub: {error.code}: {error.reason}\n".replace(": \n", "\n"))
+        return 1
+    except FieldRegError as error:  # a new user's name or passphrase refused
+        sys.stderr.write(f"fieldreg-hub: {user_error_text(error)}\n")
         return 1
     except StorageError as error:  # the database went away during the command
         sys.stderr.write(f"fieldreg-hub: {key_error_text(error)} ({error.code})\n")

@@ -16,17 +16,38 @@ so they are applied after opening it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from fieldreg.clock import iso
 from fieldreg.exports import write_csv
+from fieldreg.record import Registration
+from sync.hub import audit
+
+if TYPE_CHECKING:
+    from sync.hub.hub import Hub
 
 FORMATS = ("json", "jsonl", "json-array", "csv")
+# the record's keys in their declared order, then what the hub knows of where it came from
+EXPORT_COLUMNS = [
+    "id",
+    *(field.name for field in dataclasses.fields(Registration)),
+    "version",
+    "created_at",
+    "operator",
+    "event",
+    "device_id",
+    "received_at",
+    "batch_id",
+    "transport",
+    "device_revoked",
+    "quarantined",
+]
 _PROVINCE = re.compile(r"[0-9]{2}")
 
 
@@ -119,3 +140,37 @@ def write_rows(out: TextIO, fmt: str, columns: list[str], rows: Iterable[dict[st
         write_csv(out, columns, rows)
     else:
         raise ValueError(f"unknown export format {fmt!r}")
+
+
+class CountedRows:
+    """The registrations an export keeps, one at a time, counted as the writer takes them: the
+    audit entry says how many were handed over, also when the export was cut short."""
+
+    def __init__(self, hub: Hub, chosen: ExportFilter, *, include_quarantined: bool) -> None:
+        self.hub = hub
+        self.chosen = chosen
+        self.include_quarantined = include_quarantined
+        self.written = 0
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        rows = self.hub.registrations(
+            include_quarantined=self.include_quarantined,
+            received_from=self.chosen.since,
+            received_before=self.chosen.until,
+        )
+        for row in rows:
+            if self.chosen.keeps(row):
+                yield row
+                self.written += 1  # the writer came back for more: this row is out
+
+
+def record_export(hub: Hub, counted: CountedRows, *, fmt: str, actor: str | None) -> None:
+    """The export's audit entry: who, the format, how many rows, the filters."""
+    hub.record_action(
+        audit.EXPORT,
+        actor=actor,
+        format=fmt,
+        registrations=counted.written,
+        include_quarantined=counted.include_quarantined,
+        **counted.chosen.audit_details(),
+    )

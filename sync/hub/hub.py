@@ -53,6 +53,9 @@ from sync.hub.storage.sqlite import HUB_DB
 
 __all__ = ["HUB_DB", "Hub", "HubError"]
 TOKEN_TTL = dt.timedelta(hours=24)
+# An enrolment token's lifetime: long enough to reach a laptop in the field, short enough that
+# a token copied from a chat or a printout soon stops enrolling anything.
+MIN_TOKEN_HOURS, MAX_TOKEN_HOURS = 1, 7 * 24
 # what one batch's packets may inflate to in all (each is capped at MAX_PACKET_PLAINTEXT_BYTES)
 MAX_BATCH_PLAINTEXT_BYTES = 64 * 1024 * 1024
 NOT_OWNER_REASON = "this registration belongs to another device"

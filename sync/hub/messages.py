@@ -23,6 +23,29 @@ HUB_KEY_ERRORS = {
     "database_url_invalid": "--database takes a PostgreSQL address: {expected}",
 }
 
+# The hub's accounts (sync/hub/operators.py); the hub's HTTP answers carry the same codes.
+HUB_USER_ERRORS = {
+    "login_required": "this needs a hub user: give --user NAME (or FIELDREG_HUB_USER) and that "
+    "user's passphrase (FIELDREG_HUB_USER_PASSPHRASE or the terminal); a hub's first admin is "
+    "added with `fieldreg-hub user add NAME --role admin`",
+    "role_refused": "that hub user's role does not allow this",
+    "login_failed": "unknown hub user or wrong passphrase",
+    "login_backoff": "too many wrong passphrases for that hub user: wait, then try again",
+    "hub_user_exists": "there is already a hub user with that name",
+    "unknown_hub_user": "there is no hub user with that name",
+    "hub_user_disabled": "that hub user is disabled",
+}
+USER_PASSPHRASE_ERRORS = {
+    "passphrase_too_short": "a hub user's passphrase must have at least "
+    f"{MIN_PASSPHRASE_LENGTH} characters",
+    "weak_passphrase": "that passphrase is too easy to guess (a repeat, a sequence, a common "
+    "word or the user's name); use a few unrelated words",
+    "invalid_operator_name": "a hub user's name must be 1 to 64 characters, without control "
+    "characters or spaces around it",
+    "invalid_role": "a hub user's role is admin or viewer",
+    "passphrases_differ": HUB_KEY_ERRORS["passphrases_differ"],
+}
+
 # the rule for a new hub passphrase is the operators' rule (fieldreg.store.operators)
 NEW_PASSPHRASE_ERRORS = {
     "passphrase_too_short": f"the hub passphrase must have at least {MIN_PASSPHRASE_LENGTH} "
@@ -38,3 +61,10 @@ def key_error_text(error: FieldRegError) -> str:
         return template.format(**error.detail)
     except (KeyError, IndexError, ValueError):
         return template
+
+
+def user_error_text(error: FieldRegError) -> str:
+    """One line about a refusal of the hub's accounts: its words, the code, the detail."""
+    words = {**HUB_USER_ERRORS, **USER_PASSPHRASE_ERRORS}.get(error.code, error.code)
+    reason = str(error.detail.get("reason", ""))
+    return f"{words} ({error.code})" + (f": {reason}" if reason else "")

@@ -113,6 +113,37 @@ _AUDIT_SEALS = [
        HAVING count(*) > 0""",
 ]
 
+# The people who run the hub (issue 10 item 5): an account per person with a role, its
+# passphrase only as an Argon2id hash (salt and cost beside it), failed logins counted for the
+# back-off; and their HTTP sessions, each a random bearer token kept only as its SHA-256.
+_HUB_USERS = """CREATE TABLE hub_users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'viewer')),
+        kdf TEXT NOT NULL,
+        salt BLOB NOT NULL,
+        passphrase_hash BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        disabled_at TEXT,
+        failed_attempts INTEGER NOT NULL DEFAULT 0,
+        retry_after TEXT
+    )"""
+_HUB_SESSIONS = [
+    """CREATE TABLE hub_sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_name TEXT NOT NULL REFERENCES hub_users (name),
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX hub_sessions_by_user ON hub_sessions (user_name)",
+]
+_OPERATORS = [_HUB_USERS, *_HUB_SESSIONS]
+
+# The same tables for PostgreSQL (not wired yet: the storage interface takes them).
+_OPERATORS_PG = [
+    _HUB_USERS.replace("BLOB", "BYTEA").replace("INTEGER", "BIGINT"),
+    *_HUB_SESSIONS,
+]
+
 
 # Post-processing off the request path (issue 10 item 2): ingest enqueues a job in its own
 # transaction; a drainer claims jobs (SKIP LOCKED on PostgreSQL), runs the kind's handler and
@@ -186,6 +217,7 @@ HUB_MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("hub_0005_audit_anchor", statements_step(_AUDIT_ANCHOR)),
     ("hub_0006_rekey", statements_step(_REKEY)),
     ("hub_0007_audit_seals", statements_step(_AUDIT_SEALS)),
+    ("hub_0008_operators", statements_step(_OPERATORS)),
     ("hub_0009_duplicates", statements_step(_DUPLICATES)),
 ]
 
@@ -278,5 +310,6 @@ def _pg_step(statements: list[str]) -> Callable[[Any], None]:
 
 HUB_MIGRATIONS_PG: list[tuple[str, Callable[[Any], None]]] = [
     ("hub_pg_0001_initial", _pg_step(_PG_INITIAL)),
+    ("hub_0008_operators", _pg_step(_OPERATORS_PG)),
     ("hub_0009_duplicates", _pg_step(_DUPLICATES_PG)),
 ]

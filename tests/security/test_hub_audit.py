@@ -1,7 +1,7 @@
 """The hub's own audit log (issue 9, item 12, the hub's half): every operator action the hub
 CLI performs (token issued, device revoked, quarantine and release, export, USB import) leaves
-a hash-chained entry naming the OS user who ran it; the log holds ids and counts, never a
-person's data.
+a hash-chained entry naming who did it (the hub user who logged in, issue 10 item 5; the OS user
+for an import, which needs no hub user); the log holds ids and counts, never a person's data.
 
 Keyed: the chain alone can be recomputed by anyone who can write hub.db, so the hub seals every
 entry (and the newest as the head) under keys derived from its private keys, which live in the
@@ -61,38 +61,52 @@ def _operate(tmp_path: Path, device: Device, hub: BackgroundHub) -> Path:
     return hub_dir
 
 
+# what _operate leaves, in order: each command that needs a hub user logs in first
+OPERATED = [
+    "token_issued",  # 1: the one the device fixture enrolled with
+    "import",  # 2
+    "user_added",  # 3: the tests' hub user, the first admin (tests/cli_runner.py)
+    "login",
+    "token_issued",  # 5
+    "login",
+    "export",  # 7
+    "login",
+    "export",  # 9
+    "login",
+    "device_revoked",  # 11
+    "device_quarantined",  # 12
+    "login",
+    "device_released",  # 14
+]
+
+
 def test_each_operator_action_leaves_an_entry(
     tmp_path: Path, device: Device, hub: BackgroundHub
 ) -> None:
     hub_dir = _operate(tmp_path, device, hub)
     entries = _entries(hub_dir)
-    assert [entry["action"] for entry in entries] == [
-        "token_issued",  # the one the device fixture enrolled with
-        "import",
-        "token_issued",
-        "export",
-        "export",
-        "device_revoked",
-        "device_quarantined",
-        "device_released",
-    ]
-    assert [entry["seq"] for entry in entries] == list(range(1, 9))
-    imported, exports = entries[1], entries[3:5]
+    assert [entry["action"] for entry in entries] == OPERATED
+    assert [entry["seq"] for entry in entries] == list(range(1, len(OPERATED) + 1))
+    imported, exports = entries[1], [e for e in entries if e["action"] == "export"]
     assert imported["details"] == {"batch_files": 1, "receipts_written": 1}
     assert [(e["details"]["format"], e["details"]["registrations"]) for e in exports] == [
         ("json", 2),
         ("csv", 2),
     ]
-    assert {e["subject"] for e in entries[5:]} == {device.store.device_id}
-    actors = {entry["actor"] for entry in entries}
-    assert len(actors) == 1 and "" not in actors  # the OS user, the same one throughout
+    device_entries = [e for e in entries if e["action"].startswith("device_")]
+    assert {e["subject"] for e in device_entries} == {device.store.device_id}
+    # the fixture's token (in-process), the import and the first admin: the OS user; the rest
+    # the hub user who logged in for each command
+    os_user = entries[0]["actor"]
+    assert os_user and {e["actor"] for e in entries[:3]} == {os_user}
+    assert {e["actor"] for e in entries[3:]} == {"user:tester"}
     text = json.dumps(entries)
     assert "AUDIT PERSON" not in text and "123456789" not in text
     verified = hub_cli(hub_dir, "audit", "--verify")
     assert verified.returncode == 0, verified.stderr
-    assert "8 entries verified, each sealed by the hub's key; newest entry 8" in verified.stdout
+    assert "14 entries verified, each sealed by the hub's key; newest entry 14" in verified.stdout
     with closing(sqlite3.connect(hub_dir / HUB_DB)) as db:
-        assert db.execute("SELECT count(*) FROM audit_seals").fetchone()[0] == 8
+        assert db.execute("SELECT count(*) FROM audit_seals").fetchone()[0] == 14
 
 
 def _copy_hub(hub_dir: Path, name: str) -> Path:
@@ -127,35 +141,35 @@ def _drop_quarantine(rows: Rows) -> Rows:
     return [row for row in rows if row[3] != "device_quarantined"]
 
 
-def _cut_tail(hub_dir: Path) -> None:  # the last two entries and their seals: the chain still links
-    _sql(hub_dir, "DELETE FROM audit_log WHERE seq > 6", "DELETE FROM audit_seals WHERE seq > 6")
+def _cut_tail(hub_dir: Path) -> None:  # the last three entries and their seals: the chain links
+    _sql(hub_dir, "DELETE FROM audit_log WHERE seq > 11", "DELETE FROM audit_seals WHERE seq > 11")
 
 
 # name -> (the attack on a copy of the hub's folder, the entry `--verify` must name)
 ATTACKS = {
-    "edited": (lambda d: _sql(d, "UPDATE audit_log SET details = '{}' WHERE seq = 4"), 4),
-    "deleted": (lambda d: _sql(d, "DELETE FROM audit_log WHERE seq = 7"), 7),
-    "reattributed, chain recomputed": (lambda d: rewrite_chain(d / HUB_DB, _reattribute), 6),
-    "deleted, chain recomputed": (lambda d: rewrite_chain(d / HUB_DB, _drop_quarantine), 7),
+    "edited": (lambda d: _sql(d, "UPDATE audit_log SET details = '{}' WHERE seq = 7"), 7),
+    "deleted": (lambda d: _sql(d, "DELETE FROM audit_log WHERE seq = 12"), 12),
+    "reattributed, chain recomputed": (lambda d: rewrite_chain(d / HUB_DB, _reattribute), 11),
+    "deleted, chain recomputed": (lambda d: rewrite_chain(d / HUB_DB, _drop_quarantine), 12),
     "every seal removed, chain recomputed": (
         lambda d: (rewrite_chain(d / HUB_DB, _reattribute), _sql(d, "DELETE FROM audit_seals")),
         1,
     ),
-    "tail cut": (_cut_tail, 7),
+    "tail cut": (_cut_tail, 12),
     "tail cut, head seal removed": (
         lambda d: (_cut_tail(d), _sql(d, f"DELETE FROM meta WHERE key = '{audit.HEAD_SEAL_META}'")),
-        6,
+        11,
     ),
     "tail cut, an entry's seal passed off as the head's": (
         lambda d: (
             _cut_tail(d),
             _sql(
                 d,
-                "UPDATE meta SET value = '6:' || (SELECT mac FROM audit_seals WHERE seq = 6)"
+                "UPDATE meta SET value = '11:' || (SELECT mac FROM audit_seals WHERE seq = 11)"
                 f" WHERE key = '{audit.HEAD_SEAL_META}'",
             ),
         ),
-        6,
+        11,
     ),
 }
 
@@ -180,9 +194,9 @@ def test_without_the_passphrase_verify_says_it_checked_only_the_chain(
     rewrite_chain(copy / HUB_DB, _reattribute)
     plain = hub_cli(copy, "audit", "--verify", passphrase=False)
     assert plain.returncode == 0, plain.stderr  # the plain chain is fooled, and says so
-    assert "audit log chain OK: 8 entries linked; seals NOT checked" in plain.stdout
+    assert "audit log chain OK: 14 entries linked; seals NOT checked" in plain.stdout
     keyed = hub_cli(copy, "audit", "--verify")
-    assert keyed.returncode == 1 and "broken at entry 6 (its seal does not match" in keyed.stderr
+    assert keyed.returncode == 1 and "broken at entry 11 (its seal does not match" in keyed.stderr
     # listing needs no passphrase; what writes an entry does (the operator decides, and seals)
     assert hub_cli(copy, "audit", passphrase=False).returncode == 0
     assert hub_cli(copy, "devices", passphrase=False).returncode == 0
@@ -243,14 +257,14 @@ def test_a_whole_older_copy_verifies_but_ends_before_the_head_noted(
     older = _copy_hub(hub_dir, "older")
     assert hub_cli(hub_dir, "token").returncode == 0
     noted = hub_cli(hub_dir, "audit", "--verify").stdout
-    assert "newest entry 9" in noted
+    assert "newest entry 16" in noted  # a login and a token more
     with (  # put back through SQLite, so that the live WAL holds nothing newer
         closing(sqlite3.connect(older / HUB_DB)) as source,
         closing(sqlite3.connect(hub_dir / HUB_DB)) as db,
     ):
         source.backup(db)
     put_back = hub_cli(hub_dir, "audit", "--verify")
-    assert put_back.returncode == 0 and "newest entry 8" in put_back.stdout
+    assert put_back.returncode == 0 and "newest entry 14" in put_back.stdout
 
 
 def test_the_log_is_append_only_through_sql(device: Device, hub: BackgroundHub) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from fieldreg.desk.results import InputProblem
 from fieldreg.errors import ERROR_CODES, FieldRegError
-from sync.hub.messages import HUB_KEY_ERRORS
+from sync.hub.messages import HUB_KEY_ERRORS, HUB_USER_ERRORS
 
 FIELD_ERRORS = {
     "required": "is required",
@@ -155,6 +155,7 @@ HUB_ERRORS = {
     "file_too_large": "the file is too large to be a FieldReg batch or receipt: left alone",
     "unreadable_file": "the file could not be read (was the USB stick removed?)",
     "sync_crashed": "sending stopped on an unexpected error; it will try again",
+    **HUB_USER_ERRORS,
 }
 
 TABLES: dict[str, dict[str, str]] = {

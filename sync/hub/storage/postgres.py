@@ -38,6 +38,15 @@ def _lock_key(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
+def _where(url: str) -> str:
+    """postgresql://host:port/db of a connection URL, never its user's password."""
+    try:
+        parts = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "postgresql"
+    return f"postgresql://{parts.get('host', '')}:{parts.get('port', '')}/{parts.get('dbname', '')}"
+
+
 def translate(sql: str) -> str:
     """The hub's `?` placeholders as psycopg's `%s` (a literal % doubled first)."""
     return _PLACEHOLDER.sub("%s", sql.replace("%", "%%"))
@@ -67,8 +76,9 @@ def _unavailable() -> Iterator[None]:
 class PostgresStorage:
     dialect = "postgresql"
 
-    def __init__(self, pool: psycopg_pool.ConnectionPool[Any]) -> None:
+    def __init__(self, pool: psycopg_pool.ConnectionPool[Any], where: str = "") -> None:
         self._pool = pool
+        self.where = where  # the database's address without its password, for messages
 
     @classmethod
     def open(
@@ -86,7 +96,7 @@ class PostgresStorage:
         )
         with _unavailable():
             pool.open(wait=True, timeout=CONNECT_TIMEOUT_S * 2)
-        storage = cls(pool)
+        storage = cls(pool, _where(url))
         try:
             storage.migrate()
         except BaseException:
@@ -138,7 +148,7 @@ class PostgresStorage:
                 known = [name for name, _ in HUB_MIGRATIONS_PG]
                 unknown = sorted(done - set(known))
                 if unknown:
-                    raise StorageError("newer_version", migration=unknown[0])
+                    raise StorageError("newer_version", path=self.where, migration=unknown[0])
                 for name, step in HUB_MIGRATIONS_PG:
                     if name in done:
                         continue
