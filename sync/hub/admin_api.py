@@ -165,6 +165,13 @@ def add_admin_routes(api: FastAPI, hub: Hub, operators: HubOperators, _refusals:
         """How many packets the hub accepted and rejected."""
         return hub.counts()
 
+    @api.get("/v1/admin/duplicates", responses=signed)
+    def duplicate_pairs(_user: HubUser = as_viewer) -> list[dict[str, Any]]:
+        """The same person registered on two devices: pairs of registration ids and devices,
+        how they matched (id_number, phone, both) and when; no personal data. Nothing is
+        merged: a coordinator looks both up in the export and decides."""
+        return hub.duplicate_pairs()
+
     @api.get("/v1/admin/audit", responses=signed)
     def audit_log(_user: HubUser = as_admin) -> list[dict[str, Any]]:
         """The hub's audit log, oldest first."""

@@ -45,6 +45,7 @@ ADMIN_ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
 VIEWER_ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", "/v1/admin/devices", None),
     ("GET", "/v1/admin/counts", None),
+    ("GET", "/v1/admin/duplicates", None),
 ]
 # what a caller without a session may reach: a device's routes, the login, the API's document
 PUBLIC = {
