@@ -186,7 +186,7 @@ def test_a_database_restart_under_a_sync_loses_nothing(
 
 
 def test_every_connection_in_use_is_a_503_the_device_retries(
-    tmp_path: Path, pg_cluster: PgCluster
+    tmp_path: Path, pg_cluster: PgCluster, caplog: pytest.LogCaptureFixture
 ) -> None:
     database = pg_cluster.database()
     hub = _instance(tmp_path / "hub", database)
@@ -201,6 +201,7 @@ def test_every_connection_in_use_is_a_503_the_device_retries(
             answer = requests.post(f"{served.url}/v1/batches", data=body, timeout=30)
             assert (answer.status_code, answer.json()["error"]) == (503, "hub_busy")
             assert answer.headers["Retry-After"] == str(RETRY_AFTER_S)
+            assert "answered 503 hub_busy" in caplog.text  # what the operator's log shows
             assert not device.engine().sync_once().complete  # kept for later
         assert device.engine().sync_once().complete
         assert sorted(hub_ids(hub)) == sorted(ids)

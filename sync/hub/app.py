@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -22,6 +23,7 @@ from sync.hub.hub import Hub, HubError
 from sync.hub.operators import HubOperators
 from sync.hub.storage import StorageError
 
+log = logging.getLogger(__name__)
 MAX_BATCH_BYTES = 16 * 1024 * 1024  # one signed batch (the device sends far less)
 MAX_JSON_BODY_BYTES = 64 * 1024  # enrolment and every other route
 ROUTE_BODY_LIMITS = {"/v1/batches": MAX_BATCH_BYTES}
@@ -132,6 +134,7 @@ def create_api(hub: Hub, operators: HubOperators | None = None) -> FastAPI:
     async def storage_error(_request: Request, error: StorageError) -> JSONResponse:
         # the database is down, restarting or out of connections: devices keep their batches
         # and retry (a 5xx is a transient failure to them), so nothing is lost
+        log.warning("answered 503 %s: the database is unavailable or busy", error.code)
         answer = _error(503, error.code)
         answer.headers["Retry-After"] = str(RETRY_AFTER_S)
         return answer
