@@ -39,6 +39,7 @@ OPERATIONS = [
     ("POST", "/v1/admin/devices/{device_id}/revoke"),
     ("GET", "/v1/admin/devices"),
     ("GET", "/v1/admin/counts"),
+    ("GET", "/v1/admin/duplicates"),
     ("GET", "/v1/admin/audit"),
     ("GET", "/v1/admin/export"),
 ]
