@@ -340,9 +340,9 @@ class UnlockRound:
 
 def unlock_round(root: Path, probe: dict[str, Any]) -> UnlockRound:
     """Open the store from its file, log in and check one record, as after a restart."""
-    from fieldreg.gazetteer import load_gazetteer
+    from fieldreg import gazetteer
 
-    load_gazetteer.cache_clear()  # a fresh process loads it on the first validation
+    gazetteer._load_gazetteer.cache_clear()  # a fresh process loads it on the first validation
     start = perf_counter_ns()
     store = Store.open(root)
     opened = perf_counter_ns()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
+import threading
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
@@ -226,9 +227,19 @@ def _read_places(path: Path) -> list[Place]:
         return [Place(*pick(row)) for row in rows]
 
 
-@cache
+_LOADING = threading.Lock()
+
+
 def load_gazetteer() -> Gazetteer:
-    """The shipped gazetteer, loaded once per process."""
+    """The shipped gazetteer, loaded once per process: the first of the threads that ask at
+    once loads it, the others wait for it (each loading its own copy took 20 copies' memory
+    and CPU when a hub's first batches arrived together)."""
+    with _LOADING:
+        return _load_gazetteer()
+
+
+@cache
+def _load_gazetteer() -> Gazetteer:
     return Gazetteer.from_csv(resource_path("data", "gazetteer"))
 
 

@@ -12,6 +12,7 @@ import hashlib
 import json
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from cryptography.hazmat.primitives import hpke
@@ -46,6 +47,16 @@ def packet_info(device_id: str, registration_id: str, version: int) -> bytes:
     return f"fieldreg/v1/packet/{device_id}/{registration_id}/{version}".encode("ascii")
 
 
+@lru_cache(maxsize=4)
+def _private_key(mlkem_seed: bytes, x25519_raw: bytes) -> hpke.MLKEM768X25519PrivateKey:
+    """The key object, built once per process: expanding the ML-KEM seed took ~170 us, half
+    the cost of opening a packet, when it was redone for every packet (docs/benchmarks.md)."""
+    return hpke.MLKEM768X25519PrivateKey(
+        mlkem.MLKEM768PrivateKey.from_seed_bytes(mlkem_seed),
+        x25519.X25519PrivateKey.from_private_bytes(x25519_raw),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class HubPrivateKey:
     """The hub's HPKE key pair, kept as the ML-KEM seed (64 bytes) and the X25519 key."""
@@ -61,10 +72,7 @@ class HubPrivateKey:
         )
 
     def _key(self) -> hpke.MLKEM768X25519PrivateKey:
-        return hpke.MLKEM768X25519PrivateKey(
-            mlkem.MLKEM768PrivateKey.from_seed_bytes(self.mlkem_seed),
-            x25519.X25519PrivateKey.from_private_bytes(self.x25519_raw),
-        )
+        return _private_key(self.mlkem_seed, self.x25519_raw)
 
     def public_bytes(self) -> bytes:
         mlkem_key = mlkem.MLKEM768PrivateKey.from_seed_bytes(self.mlkem_seed)

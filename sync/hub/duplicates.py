@@ -32,6 +32,7 @@ BACKFILL_CHUNK = 200  # registrations indexed per backfill job
 # Registrations of other devices read per index: a phone number typed on thousands of records
 # (a placeholder, a shared office phone) must not make one job write millions of pairs.
 MAX_MATCHES = 1000
+_CHUNK = 200  # registrations per multi-row statement
 PAIR_COLUMNS = ["registration_a", "device_a", "registration_b", "device_b", "kind", "found_at"]
 
 Indexes = tuple[tuple[str, bytes], ...]  # (kind, digest): kind is id_number or phone
@@ -50,25 +51,28 @@ def indexes_of(index_key: bytes, record: Registration) -> Indexes:
     return tuple(found)
 
 
-def keep_indexes(
-    db: Db, registration_id: str, version: int, device_id: str, indexes: Indexes
-) -> None:
-    """At ingest, in its transaction, for a version accepted from the registration's owner:
-    replace the registration's indexes with this version's, unless a newer version is
-    already in."""
-    newer = db.execute(
-        "SELECT 1 FROM packets WHERE registration_id = ? AND device_id = ?"
-        " AND outcome = 'accepted' AND version > ?",
-        [registration_id, device_id, version],
-    ).fetchone()
-    if newer is not None or not indexes:
-        return
-    db.execute("DELETE FROM blind_index WHERE registration_id = ?", [registration_id])
-    for kind, digest in indexes:
+def keep_indexes(db: Db, newest: Mapping[str, tuple[str, int, Indexes]]) -> None:
+    """In the transaction that stores them: each registration whose newest accepted version
+    from its owner is given (`newest`: id -> owner, that version, its indexes) gets that
+    version's indexes in place of the ones it had."""
+    kept = [
+        (rid, owner, version, found) for rid, (owner, version, found) in newest.items() if found
+    ]
+    for start in range(0, len(kept), _CHUNK):
+        chunk = kept[start : start + _CHUNK]
         db.execute(
-            "INSERT INTO blind_index (registration_id, kind, digest, device_id, version)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [registration_id, kind, digest, device_id, version],
+            f"DELETE FROM blind_index WHERE registration_id IN ({', '.join('?' * len(chunk))})",
+            [rid for rid, _, _, _ in chunk],
+        )
+        rows = [
+            (rid, kind, digest, owner, version)
+            for rid, owner, version, found in chunk
+            for kind, digest in found
+        ]
+        db.execute(
+            "INSERT INTO blind_index (registration_id, kind, digest, device_id, version) VALUES "
+            + ", ".join(["(?, ?, ?, ?, ?)"] * len(rows)),
+            [value for row in rows for value in row],
         )
 
 
@@ -131,9 +135,13 @@ def backfill(db: Db, payload: Mapping[str, Any], now: str, stored: StoredIndexes
         " ORDER BY o.registration_id LIMIT ?",
         [str(payload["after"]), BACKFILL_CHUNK],
     ).fetchall()
-    for registration_id, version, device_id, sealed in rows:
-        indexes = stored(registration_id, version, device_id, bytes(sealed))
-        keep_indexes(db, registration_id, version, device_id, indexes)
+    keep_indexes(
+        db,
+        {
+            rid: (device_id, version, stored(rid, version, device_id, bytes(sealed)))
+            for rid, version, device_id, sealed in rows
+        },
+    )
     find_pairs(db, {"registration_ids": [row[0] for row in rows]}, now)
     if len(rows) == BACKFILL_CHUNK:
         enqueue(db, BACKFILL_KIND, json.dumps({"after": rows[-1][0]}), now)

@@ -59,6 +59,8 @@ MIN_TOKEN_HOURS, MAX_TOKEN_HOURS = 1, 7 * 24
 # what one batch's packets may inflate to in all (each is capped at MAX_PACKET_PLAINTEXT_BYTES)
 MAX_BATCH_PLAINTEXT_BYTES = 64 * 1024 * 1024
 NOT_OWNER_REASON = "this registration belongs to another device"
+CONFLICT_REASON = "another packet with this id and version was received"
+CHUNK_ROWS = 250  # rows per multi-row statement (10 values each: far below either engine's cap)
 # names of what `storage.serialize` keeps to one transaction at a time
 AUDIT_LOCK = "audit"
 TOKENS_LOCK = "tokens"
@@ -481,7 +483,7 @@ class Hub:
         anchor: AuditAnchor | None = None,
     ) -> bytes:
         now = iso(self.clock())
-        results = tuple(self._ingest_packet(db, batch_id, device_id, p, now) for p in packets)
+        results = self._ingest_packets(db, batch_id, device_id, packets, now)
         accepted = [r.registration_id for r in results if r.outcome == "accepted"]
         duplicates.enqueue_check(db, accepted, now)
         signed = None
@@ -537,61 +539,86 @@ class Hub:
             return None
         return dict(zip(("seq", "head", "batch_id", "received_at", "conflicts"), row, strict=True))
 
-    def _ingest_packet(
-        self, db: Db, batch_id: str, device_id: str, checked: _CheckedPacket, now: str
-    ) -> PacketResult:
-        packet = checked.packet
-        key = (packet.registration_id, packet.version)
-        if self._owner(db, packet.registration_id, device_id, now) != device_id:
-            # not stored: a version from a device that does not own the id squats nothing
-            return PacketResult(*key, "rejected", "not_owner", NOT_OWNER_REASON)
-        stored = db.execute(
-            "SELECT plaintext_sha256, outcome, code, reason FROM packets"
-            " WHERE registration_id = ? AND version = ?",
-            list(key),
-        ).fetchone()
-        if stored is not None:
-            if stored[1] == "rejected":
-                return PacketResult(*key, "rejected", stored[2], stored[3])
-            if stored[0] == checked.plaintext_sha256:
-                return PacketResult(*key, "duplicate")
-            return PacketResult(
-                *key, "rejected", "conflict", "another packet with this id and version was received"
+    def _ingest_packets(
+        self,
+        db: Db,
+        batch_id: str,
+        device_id: str,
+        packets: tuple[_CheckedPacket, ...],
+        now: str,
+    ) -> tuple[PacketResult, ...]:
+        """Store a batch's packets with a few statements per batch, not several per packet
+        (each statement is a round trip to PostgreSQL): claim the ids, read their owners and
+        what is stored of them, decide each packet as before, write the new rows together."""
+        ids = list(dict.fromkeys(checked.packet.registration_id for checked in packets))
+        owners = self._claim_owners(db, ids, device_id, now)
+        stored: dict[tuple[str, int], tuple[str, str, str, str]] = {}
+        newest: dict[str, int] = {}  # each id's newest version accepted from its owner
+        for chunk in _chunks(ids):
+            rows = db.execute(
+                "SELECT registration_id, version, device_id, plaintext_sha256, outcome, code,"
+                f" reason FROM packets WHERE registration_id IN ({_marks(chunk)})",
+                chunk,
             )
-        outcome = "rejected" if checked.code else "accepted"
-        db.execute(
-            "INSERT INTO packets (registration_id, version, device_id, batch_id, received_at,"
-            " sealed, plaintext_sha256, outcome, code, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-            " ?, ?)",
-            [
-                *key,
-                device_id,
-                batch_id,
-                now,
-                packet.sealed,
-                checked.plaintext_sha256,
-                outcome,
-                checked.code,
-                checked.reason,
-            ],
-        )
-        if outcome == "accepted":
-            duplicates.keep_indexes(db, *key, device_id, checked.indexes)
-        return PacketResult(*key, outcome, checked.code, checked.reason)
+            for rid, version, sender, sha256, outcome, code, reason in rows:
+                stored[(rid, version)] = (sha256, outcome, code, reason)
+                if outcome == "accepted" and sender == owners.get(rid):
+                    newest[rid] = max(newest.get(rid, 0), version)
+        results, new_rows, indexes = [], [], {}
+        for checked in packets:
+            packet = checked.packet
+            key = (packet.registration_id, packet.version)
+            if owners[packet.registration_id] != device_id:
+                # not stored: a version from a device that does not own the id squats nothing
+                results.append(PacketResult(*key, "rejected", "not_owner", NOT_OWNER_REASON))
+                continue
+            seen = stored.get(key)
+            if seen is not None:
+                if seen[1] == "rejected":
+                    results.append(PacketResult(*key, "rejected", seen[2], seen[3]))
+                elif seen[0] == checked.plaintext_sha256:
+                    results.append(PacketResult(*key, "duplicate"))
+                else:
+                    results.append(PacketResult(*key, "rejected", "conflict", CONFLICT_REASON))
+                continue
+            outcome = "rejected" if checked.code else "accepted"
+            stored[key] = (checked.plaintext_sha256, outcome, checked.code, checked.reason)
+            new_rows.append(
+                (*key, device_id, batch_id, now, packet.sealed, checked.plaintext_sha256)
+                + (outcome, checked.code, checked.reason)
+            )
+            if outcome == "accepted" and packet.version > newest.get(packet.registration_id, 0):
+                newest[packet.registration_id] = packet.version
+                indexes[packet.registration_id] = (device_id, packet.version, checked.indexes)
+            results.append(PacketResult(*key, outcome, checked.code, checked.reason))
+        for chunk in _chunks(new_rows):
+            db.execute(
+                "INSERT INTO packets (registration_id, version, device_id, batch_id, received_at,"
+                " sealed, plaintext_sha256, outcome, code, reason) VALUES"
+                f" {_marks(chunk, 10)}",
+                [value for row in chunk for value in row],
+            )
+        duplicates.keep_indexes(db, indexes)
+        return tuple(results)
 
-    def _owner(self, db: Db, registration_id: str, device_id: str, now: str) -> str:
-        """The device the id belongs to: the first to deliver it. The primary key settles a
+    def _claim_owners(self, db: Db, ids: list[str], device_id: str, now: str) -> dict[str, str]:
+        """The device each id belongs to: the first to deliver it. The primary key settles a
         race between hub processes; the loser's insert does nothing (on PostgreSQL it waits
         for the winner's commit) and it reads the winner."""
-        db.execute(
-            "INSERT INTO owners (registration_id, device_id, claimed_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (registration_id) DO NOTHING",
-            [registration_id, device_id, now],
-        )
-        row = db.execute(
-            "SELECT device_id FROM owners WHERE registration_id = ?", [registration_id]
-        ).fetchone()
-        return str(row[0])
+        owners: dict[str, str] = {}
+        for chunk in _chunks(ids):
+            db.execute(
+                "INSERT INTO owners (registration_id, device_id, claimed_at) VALUES"
+                f" {_marks(chunk, 3)} ON CONFLICT (registration_id) DO NOTHING",
+                [value for rid in chunk for value in (rid, device_id, now)],
+            )
+            rows = db.execute(
+                "SELECT registration_id, device_id FROM owners"
+                f" WHERE registration_id IN ({_marks(chunk)})",
+                chunk,
+            )
+            owners.update((str(rid), str(owner)) for rid, owner in rows)
+        return owners
 
     def _open(self, device_id: str, packet: Packet) -> bytes | None:
         try:
@@ -748,6 +775,19 @@ def _token_hash(token: str) -> str:
 
 def _nothing() -> None:
     pass
+
+
+def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(items), CHUNK_ROWS):
+        yield items[start : start + CHUNK_ROWS]
+
+
+def _marks(chunk: list[Any], width: int = 1) -> str:
+    """Placeholders for `chunk`: "?, ?" for width 1, "(?, ?, ?), (?, ?, ?)" for rows."""
+    if width == 1:
+        return ", ".join("?" * len(chunk))
+    row = f"({', '.join('?' * width)})"
+    return ", ".join([row] * len(chunk))
 
 
 def _check_payload(
