@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from sync.hub.keys import THROWAWAY_PASSPHRASE_FILE, KeyCustody, default_key_file
+from sync.hub.storage import DATABASE_VARIABLE
 
 REPO = Path(__file__).resolve().parent.parent
 PASSPHRASE = "tent-desk-passphrase-1"
@@ -25,11 +26,14 @@ def hub_env(hub_dir: Path) -> dict[str, str]:
     keys, else the one a coordinator would have set)."""
     throwaway = hub_dir / THROWAWAY_PASSPHRASE_FILE
     passphrase = throwaway.read_text().strip() if throwaway.exists() else HUB_PASSPHRASE
+    # the test's PostgreSQL database, when it runs the hub there (tests/conftest.py)
+    database = os.environ.get(DATABASE_VARIABLE)
     return {
         "PATH": "/usr/bin:/bin",
         "FIELDREG_HUB_DATA_DIR": str(hub_dir),
         "FIELDREG_HUB_PASSPHRASE": passphrase,
         "PYTHONPATH": str(REPO),
+        **({DATABASE_VARIABLE: database} if database else {}),
     }
 
 

@@ -2,12 +2,13 @@
 device for the sync and USB tests."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from sync.hub.server import BackgroundHub
+from sync.hub.storage import DATABASE_VARIABLE
 from tests.pg_support import PgCluster
 from tests.sync_support import Device
 
@@ -45,16 +46,38 @@ def _database(request: pytest.FixtureRequest, engine: str) -> str | None:
 
 
 @pytest.fixture
-def hub_database(request: pytest.FixtureRequest) -> str | None:
+def hub_database(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str | None:
     """None (SQLite in the hub's folder) or a fresh PostgreSQL database's URL, as
-    --hub-engine says: the hub-level tests run on either engine."""
-    return _database(request, request.config.getoption("--hub-engine"))
+    --hub-engine says: the hub-level tests run on either engine. The `fieldreg-hub` commands
+    a test runs use it too (FIELDREG_HUB_DATABASE, passed on by tests/cli_runner.py)."""
+    database = _database(request, request.config.getoption("--hub-engine"))
+    if database is not None:
+        monkeypatch.setenv(DATABASE_VARIABLE, database)
+    return database
 
 
 @pytest.fixture(params=ENGINES)
 def any_hub_database(request: pytest.FixtureRequest) -> str | None:
     """Both engines, one after the other: the conformance suite (tests/test_hub_conformance.py)."""
     return _database(request, request.param)
+
+
+@pytest.fixture
+def hub_files(
+    request: pytest.FixtureRequest, tmp_path: Path, hub_database: str | None
+) -> Callable[[], list[Path]]:
+    """Where the `hub` fixture's data lands on disk, for searching its bytes: the hub's
+    folder, and with PostgreSQL the cluster's files too, checkpointed first (so that what
+    sits in shared buffers is on disk as well)."""
+
+    def folders() -> list[Path]:
+        if hub_database is None:
+            return [tmp_path / "hub"]
+        cluster: PgCluster = request.getfixturevalue("pg_cluster")
+        cluster.checkpoint()
+        return [tmp_path / "hub", cluster.data]
+
+    return folders
 
 
 @pytest.fixture

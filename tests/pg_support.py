@@ -97,6 +97,11 @@ class PgCluster:
         self.stop(mode="immediate")
         self.start()
 
+    def checkpoint(self) -> None:
+        """Write every dirty page and the WAL to the cluster's files."""
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute("CHECKPOINT")
+
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
 

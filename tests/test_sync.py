@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -319,7 +320,7 @@ def test_a_new_login_after_enrolment_seals_what_it_registers(
 
 
 def test_no_plaintext_in_the_outbox_or_at_the_hub(
-    tmp_path: Path, device: Device, hub: BackgroundHub
+    tmp_path: Path, device: Device, hub: BackgroundHub, hub_files: Callable[[], list[Path]]
 ) -> None:
     person = {
         "name_en": "Quixotic Hubtest",
@@ -330,5 +331,5 @@ def test_no_plaintext_in_the_outbox_or_at_the_hub(
     device.register(**person)
     device.engine().sync_once()
     assert [row["name_en"] for row in hub.hub.registrations()] == ["QUIXOTIC HUBTEST"]
-    for folder in (tmp_path / "hub", tmp_path / "device"):
+    for folder in (*hub_files(), tmp_path / "device"):
         assert plaintext_hits(folder, person_values(person)) == []

@@ -117,16 +117,28 @@ class DataKeys:
         )
 
     def blind_index(self, kind: str, value: str) -> bytes:
-        """HMAC-SHA256 of a normalised value: equal values match, nothing else is revealed."""
-        message = kind.encode("ascii") + b"\x00" + value.encode("utf-8")
-        return hmac.new(self.index_key, message, hashlib.sha256).digest()[:16]
+        return blind_index(self.index_key, kind, value)
 
     def record_indexes(
         self, id_type: str, id_number: str, phone: str
     ) -> tuple[bytes | None, bytes]:
-        """A registration's (ID number, phone) blind indexes; no ID number, no ID index."""
-        id_index = self.blind_index(f"id/{id_type}", id_number) if id_number else None
-        return id_index, self.blind_index("phone", phone)
+        return record_indexes(self.index_key, id_type, id_number, phone)
+
+
+def blind_index(index_key: bytes, kind: str, value: str) -> bytes:
+    """HMAC-SHA256 of a normalised value: equal values match, nothing else is revealed."""
+    message = kind.encode("ascii") + b"\x00" + value.encode("utf-8")
+    return hmac.new(index_key, message, hashlib.sha256).digest()[:16]
+
+
+def record_indexes(
+    index_key: bytes, id_type: str, id_number: str, phone: str
+) -> tuple[bytes | None, bytes]:
+    """A registration's (ID number, phone) blind indexes under `index_key` (a device's, or the
+    hub's for cross-device duplicates): the values as validation normalised them (fieldreg/
+    record.py); no ID number, no ID index."""
+    id_index = blind_index(index_key, f"id/{id_type}", id_number) if id_number else None
+    return id_index, blind_index(index_key, "phone", phone)
 
 
 def version_aad(registration_id: str, version: int) -> bytes:

@@ -190,14 +190,16 @@ def create_api(hub: Hub) -> FastAPI:
     )
     async def upload_batch(request: Request) -> Response:
         body = await request.body()  # BodyCap has held it to MAX_BATCH_BYTES
-        client = request.headers.get("x-road-client", "")
-        # the scheme this request came by (behind a TLS proxy, the one X-Forwarded-Proto names)
+        camdx_client = request.headers.get("x-road-client", "")
+        # the scheme and address this request came from; behind a trusted proxy (the server's
+        # forwarded_allow_ips) the ones its X-Forwarded-Proto and X-Forwarded-For name
         scheme = "https" if request.url.scheme == "https" else "http"
+        address = request.client.host if request.client else ""
         receipt = await run_in_threadpool(
             hub.receive_batch,
             body,
-            transport=f"camdx-{scheme}" if client else scheme,
-            client=client,
+            transport=f"camdx-{scheme}" if camdx_client else scheme,
+            client=camdx_client or address,
         )
         return Response(receipt, media_type="application/json")
 

@@ -24,13 +24,13 @@ from fieldreg.files import SHARED, write_text_atomic
 from fieldreg.qr_image import write_qr_png
 from fieldreg.record import Registration
 from fieldreg.store.operators import check_passphrase
-from sync.hub import audit
+from sync.hub import audit, duplicates
 from sync.hub.export import FORMATS, ExportFilter, FilterError, write_rows
 from sync.hub.hub import Hub, HubError
 from sync.hub.keys import KEY_FILE_NAME, HubKeyError, KeyCustody, default_key_file
 from sync.hub.media import import_batches_for_hub
 from sync.hub.messages import key_error_text
-from sync.hub.server import bind, serve_forever
+from sync.hub.server import TRUSTED_PROXIES, bind, serve_forever
 from sync.hub.storage import DATABASE_VARIABLE, StorageError, database_from_env
 from sync.tls import make_self_signed, pin_of_file
 
@@ -66,7 +66,7 @@ environment:
 PASSPHRASE_VARIABLE = "FIELDREG_HUB_PASSPHRASE"
 # the commands that only list (no private key, no audit entry): the hub opens locked for them.
 # Revoking and quarantining are operator decisions, audited with a sealed entry: they unlock.
-LOCKED_COMMANDS = frozenset({"devices", "audit"})
+LOCKED_COMMANDS = frozenset({"devices", "audit", "jobs", "duplicates"})
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -116,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--tls-cert", type=Path, metavar="FILE", help="serve HTTPS: certificate")
     serve.add_argument("--tls-key", type=Path, metavar="FILE", help="... and its private key")
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default=TRUSTED_PROXIES,
+        metavar="ADDRESSES",
+        help="the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed,"
+        f" comma-separated (default: {TRUSTED_PROXIES}); from any other address they are ignored",
+    )
     tls_cert = command(
         "tls-cert", "make a self-signed TLS certificate and key for a pilot hub (ECDSA P-256)"
     )
@@ -199,6 +206,20 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also export quarantined devices' registrations (marked in the quarantined column)",
     )
+    jobs = command(
+        "jobs", "how many post-processing jobs are pending, running or failed; the failed ones"
+    )
+    jobs.add_argument(
+        "--drain",
+        action="store_true",
+        help="first run the pending jobs (what each `serve` does in the background)",
+    )
+    pairs = command(
+        "duplicates",
+        "pairs of registrations from two devices with the same ID number or phone (ids only:"
+        " look the people up in the export; nothing is merged)",
+    )
+    pairs.add_argument("--format", choices=("json", "csv"), default="json")
     audit_log = command("audit", "list what the hub's operators did, or verify the log")
     audit_log.add_argument(
         "--verify",
@@ -216,7 +237,8 @@ def custody_from(args: argparse.Namespace, data_dir: Path) -> KeyCustody | None:
     """The key file and its passphrase for the commands that need the private keys.
     `audit --verify` takes them when it can have them (then it checks the seals too)."""
     verifying = args.command == "audit" and args.verify
-    if args.command in LOCKED_COMMANDS and not (verifying or getattr(args, "revoke", None)):
+    unlocking = verifying or getattr(args, "revoke", None) or getattr(args, "drain", False)
+    if args.command in LOCKED_COMMANDS and not unlocking:
         return None
     chosen = args.key_file or os.environ.get("FIELDREG_HUB_KEY_FILE")
     key_file = Path(chosen) if chosen else default_key_file(data_dir)
@@ -289,7 +311,13 @@ def cmd_serve(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
         f" (key fingerprint {hub.fingerprint[:16]}...)\n"
     )
     out.flush()
-    serve_forever(hub, sock, mount_path=args.camdx_path, tls=tls)
+    serve_forever(
+        hub,
+        sock,
+        mount_path=args.camdx_path,
+        tls=tls,
+        trusted_proxies=args.forwarded_allow_ips,
+    )
     return 0
 
 
@@ -395,6 +423,21 @@ def cmd_export(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
     return 0
 
 
+def cmd_jobs(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
+    if args.drain:
+        report = hub.drain_jobs()
+        out.write(json.dumps({"drained": dataclasses.asdict(report)}) + "\n")
+    out.write(json.dumps(hub.job_counts()) + "\n")
+    for job in hub.failed_jobs():
+        out.write(json.dumps(job) + "\n")
+    return 0
+
+
+def cmd_duplicates(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
+    write_rows(out, args.format, duplicates.PAIR_COLUMNS, hub.duplicate_pairs())
+    return 0
+
+
 def cmd_import(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
     lines = import_batches_for_hub(hub, args.dir)
     for line in lines:
@@ -477,6 +520,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         "import": cmd_import,
         "quarantine": cmd_quarantine,
         "audit": cmd_audit,
+        "jobs": cmd_jobs,
+        "duplicates": cmd_duplicates,
     }
     try:
         code = handlers[args.command](args, hub, out)

@@ -13,7 +13,8 @@ import hashlib
 import json
 import os
 import secrets
-from collections.abc import Iterator
+import socket
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fieldreg.clock import Clock, iso, parse_iso, utc_now
 from fieldreg.errors import FieldRegError
 from fieldreg.gazetteer import load_gazetteer
-from fieldreg.record import validate
+from fieldreg.record import Registration, validate
 from fieldreg.store.device_identity import DeviceCertificate
 from fieldreg.transfer.enrolment_string import format_enrolment
 from fieldreg.transfer.sealing import (
@@ -44,7 +45,7 @@ from fieldreg.transfer.wire import (
     encode_receipt,
     sign_anchor,
 )
-from sync.hub import audit
+from sync.hub import audit, duplicates, jobs
 from sync.hub.keys import HubKeys, KeyCustody
 from sync.hub.storage import Storage, open_storage
 from sync.hub.storage.base import Db
@@ -69,6 +70,7 @@ class _CheckedPacket:
     plaintext_sha256: str
     code: str
     reason: str
+    indexes: duplicates.Indexes = ()  # its blind indexes under the hub's key, when it is good
 
 
 class HubError(FieldRegError):
@@ -106,9 +108,17 @@ class Hub:
         # the pin of the TLS key it serves with (sync/tls.py), set by whoever serves it:
         # enrolment strings for an https address carry it
         self.tls_pin = ""
+        self.database = database  # None: SQLite in data_dir
         self.storage: Storage = open_storage(data_dir, database)
+        self.job_kinds = jobs.Registry(
+            {duplicates.JOB_KIND: duplicates.find_pairs, duplicates.BACKFILL_KIND: self._backfill}
+        )
+        self.wake_drainer = _nothing  # set by whoever runs a jobs.Drainer for this hub
         try:
             self._keys = None if custody is None else custody.unlock(self.storage)
+            self._index_key = (
+                None if self._keys is None else self._keys.derived_key(duplicates.INDEX_PURPOSE)
+            )
             self._audit_key = None if self._keys is None else audit.AuditKey.of(self._keys)
             if self._audit_key is not None:
                 with self.storage.write() as db:
@@ -128,6 +138,13 @@ class Hub:
         if self._keys is None:
             raise RuntimeError("this hub was opened without its keys (custody=None)")
         return self._keys
+
+    @property
+    def index_key(self) -> bytes:
+        """The key of the blind indexes for cross-device duplicates (derived, never stored)."""
+        if self._index_key is None:
+            raise RuntimeError("this hub was opened without its keys (custody=None)")
+        return self._index_key
 
     @property
     def sealing_public(self) -> bytes:
@@ -413,9 +430,11 @@ class Hub:
                 if seen[0] != digest:
                     raise HubError(409, "batch_conflict", "this batch id came with other bytes")
                 return bytes(seen[1])
-            return self._ingest(
+            receipt = self._ingest(
                 db, batch.batch_id, batch.device_id, checked, digest, transport, client, batch.audit
             )
+        self.wake_drainer()
+        return receipt
 
     def _device_key(self, db: Db, device_id: str) -> Ed25519PublicKey:
         """The key of an enrolled, unrevoked device."""
@@ -439,11 +458,12 @@ class Hub:
             inflated += len(opened or b"")
             if inflated > MAX_BATCH_PLAINTEXT_BYTES:
                 raise HubError(413, "too_large", "the packets inflate past the batch cap")
-            code, reason = "undecryptable", "not sealed for this hub"
+            code, reason, record = "undecryptable", "not sealed for this hub", None
             if opened is not None:
-                code, reason = _check_payload(opened, device_id, packet)
+                code, reason, record = _check_payload(opened, device_id, packet)
             plaintext_sha256 = hashlib.sha256(opened or packet.sealed).hexdigest()
-            checked.append(_CheckedPacket(packet, plaintext_sha256, code, reason))
+            indexes = () if record is None else duplicates.indexes_of(self.index_key, record)
+            checked.append(_CheckedPacket(packet, plaintext_sha256, code, reason, indexes))
         return tuple(checked)
 
     def _ingest(
@@ -459,6 +479,8 @@ class Hub:
     ) -> bytes:
         now = iso(self.clock())
         results = tuple(self._ingest_packet(db, batch_id, device_id, p, now) for p in packets)
+        accepted = [r.registration_id for r in results if r.outcome == "accepted"]
+        duplicates.enqueue_check(db, accepted, now)
         signed = None
         if anchor is not None:  # a batch of the previous release carries none
             newest = self._keep_anchor(db, device_id, anchor, batch_id, now)
@@ -550,6 +572,8 @@ class Hub:
                 checked.reason,
             ],
         )
+        if outcome == "accepted":
+            duplicates.keep_indexes(db, *key, device_id, checked.indexes)
         return PacketResult(*key, outcome, checked.code, checked.reason)
 
     def _owner(self, db: Db, registration_id: str, device_id: str, now: str) -> str:
@@ -575,6 +599,51 @@ class Hub:
             raise HubError(413, "too_large", "a packet inflates past the packet cap") from None
         except Exception:  # noqa: BLE001 - any other failure to open is the same answer
             return None
+
+    # -- jobs and cross-device duplicates (sync/hub/jobs.py, sync/hub/duplicates.py) --------
+
+    def drain_jobs(self, *, max_rounds: int = jobs.MAX_ROUNDS) -> jobs.DrainReport:
+        """Run the pending jobs (in the caller's thread) until none is left to claim; only an
+        unlocked hub does (a job may need to open packets)."""
+        if self._keys is None:
+            raise RuntimeError("this hub was opened without its keys (custody=None)")
+        worker = f"{socket.gethostname()}:{os.getpid()}"
+        return jobs.drain(
+            self.storage.write,
+            self.job_kinds,
+            worker,
+            self.storage.dialect,
+            self._now,
+            max_rounds=max_rounds,
+        )
+
+    def _now(self) -> str:
+        return iso(self.clock())
+
+    def _backfill(self, db: jobs.Db, payload: Mapping[str, Any], now: str) -> None:
+        duplicates.backfill(db, payload, now, self._stored_indexes)
+
+    def _stored_indexes(
+        self, registration_id: str, version: int, device_id: str, sealed: bytes
+    ) -> duplicates.Indexes:
+        packet = Packet(registration_id, version, bytes(sealed))
+        opened = self._open(device_id, packet)
+        record = None if opened is None else _check_payload(opened, device_id, packet)[2]
+        return () if record is None else duplicates.indexes_of(self.index_key, record)
+
+    def job_counts(self) -> dict[str, int]:
+        with self.storage.read() as db:
+            return jobs.state_counts(db)
+
+    def failed_jobs(self) -> list[dict[str, Any]]:
+        with self.storage.read() as db:
+            return jobs.failed_jobs(db)
+
+    def duplicate_pairs(self) -> list[dict[str, Any]]:
+        """The cross-device duplicate pairs found so far, for coordinators (no personal
+        data: they look the people up in the export)."""
+        with self.storage.read() as db:
+            return list(duplicates.pairs(db))
 
     # -- export ----------------------------------------------------------------------------
 
@@ -659,8 +728,15 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
-def _check_payload(opened: bytes, device_id: str, packet: Packet) -> tuple[str, str]:
-    """Returns ("", "") for a good registration, else a rejection code and reason."""
+def _nothing() -> None:
+    pass
+
+
+def _check_payload(
+    opened: bytes, device_id: str, packet: Packet
+) -> tuple[str, str, Registration | None]:
+    """Returns ("", "", the record normalised) for a good registration, else a rejection code
+    and reason."""
     try:
         payload = json.loads(opened)
         same = (payload["id"], payload["version"], payload["device_id"]) == (
@@ -670,11 +746,11 @@ def _check_payload(opened: bytes, device_id: str, packet: Packet) -> tuple[str, 
         )
         registered_on = parse_iso(payload["created_at"]).astimezone().date()
     except (ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError):
-        return "bad_payload", "the packet does not hold a registration"
+        return "bad_payload", "the packet does not hold a registration", None
     if not same:
-        return "bad_payload", "the packet does not match its label"
+        return "bad_payload", "the packet does not match its label", None
     result = validate(payload.get("record"), today=registered_on, villages=load_gazetteer())
     if result.errors:
         reason = "; ".join(f"{field}: {code}" for field, code in sorted(result.errors.items()))
-        return "invalid_record", reason
-    return "", ""
+        return "invalid_record", reason, None
+    return "", "", result.record

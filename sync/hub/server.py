@@ -17,6 +17,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from sync.hub.app import create_app
 from sync.hub.hub import Hub
+from sync.hub.jobs import Drainer
 from sync.hub.keys import KeyCustody, throwaway_custody
 from sync.tls import pin_of_file
 
@@ -27,6 +28,10 @@ LIMIT_CONCURRENCY = 100  # open connections or running requests; past it the hub
 BACKLOG = 128  # connections waiting to be accepted
 LINGER_S = 2.0  # after a closing answer, how long the rest of the client's request is dropped
 LINGER_MAX_BYTES = 64 * 1024 * 1024  # ... and how much of it at most
+# Whose X-Forwarded-For / X-Forwarded-Proto the hub believes (uvicorn's --forwarded-allow-ips):
+# a reverse proxy on this machine. From anyone else the headers are ignored, so a device cannot
+# claim another address or claim to have come over TLS.
+TRUSTED_PROXIES = "127.0.0.1,::1"
 
 TlsFiles = tuple[Path, Path]  # a certificate (PEM) and its private key (PEM)
 
@@ -117,9 +122,11 @@ def _server(
     limit_concurrency: int = LIMIT_CONCURRENCY,
     header_timeout_s: float = HEADER_TIMEOUT_S,
     tls: TlsFiles | None = None,
+    trusted_proxies: str = TRUSTED_PROXIES,
 ) -> uvicorn.Server:
     """uvicorn for this hub; with `tls` it serves HTTPS with that certificate and key, and
-    the hub's enrolment strings pin that key."""
+    the hub's enrolment strings pin that key. Requests from `trusted_proxies` (addresses,
+    comma-separated) are taken to come from the address and scheme their proxy names."""
     deadline = header_timeout_s
     if tls is not None:
         hub.tls_pin = pin_of_file(tls[0])
@@ -135,16 +142,36 @@ def _server(
         timeout_keep_alive=KEEP_ALIVE_S,
         limit_concurrency=limit_concurrency,
         backlog=BACKLOG,
+        proxy_headers=True,
+        forwarded_allow_ips=trusted_proxies,
         ssl_certfile=None if tls is None else str(tls[0]),
         ssl_keyfile=None if tls is None else str(tls[1]),
     )
     return uvicorn.Server(config)
 
 
+def start_drainer(hub: Hub) -> Drainer:
+    """The thread that runs the hub's jobs (sync/hub/jobs.py) off the request path: woken
+    after each ingest, and on a timer for jobs left by another process or a failed round."""
+    drainer = Drainer(hub.drain_jobs).start()
+    hub.wake_drainer = drainer.wake
+    drainer.wake()  # jobs left from before this start
+    return drainer
+
+
 def serve_forever(
-    hub: Hub, sock: socket.socket, *, mount_path: str = "", tls: TlsFiles | None = None
+    hub: Hub,
+    sock: socket.socket,
+    *,
+    mount_path: str = "",
+    tls: TlsFiles | None = None,
+    trusted_proxies: str = TRUSTED_PROXIES,
 ) -> None:
-    _server(hub, mount_path, tls=tls).run(sockets=[sock])
+    drainer = start_drainer(hub)
+    try:
+        _server(hub, mount_path, tls=tls, trusted_proxies=trusted_proxies).run(sockets=[sock])
+    finally:
+        drainer.stop()
 
 
 class BackgroundHub:
@@ -164,8 +191,13 @@ class BackgroundHub:
         header_timeout_s: float = HEADER_TIMEOUT_S,
         tls: TlsFiles | None = None,
         database: str | None = None,
+        drain_jobs: bool = True,
     ) -> None:
+        """`drain_jobs` False runs no drainer: the jobs wait for `hub.drain_jobs()` (tests
+        that check what happens before and after)."""
         self.hub = hub or Hub(data_dir, custody or throwaway_custody(data_dir), database=database)
+        self._drain_jobs = drain_jobs
+        self._drainer: Drainer | None = None
         self.scheme = "http" if tls is None else "https"
         self._sock = bind("127.0.0.1", port)
         self.port = self._sock.getsockname()[1]
@@ -186,6 +218,8 @@ class BackgroundHub:
         return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def __enter__(self) -> BackgroundHub:
+        if self._drain_jobs:
+            self._drainer = start_drainer(self.hub)
         self._thread.start()
         deadline = time.monotonic() + 10
         while not self._server.started and time.monotonic() < deadline:
@@ -200,5 +234,7 @@ class BackgroundHub:
     ) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
+        if self._drainer is not None:
+            self._drainer.stop()
         self._sock.close()
         self.hub.close()

@@ -71,12 +71,14 @@ class PostgresStorage:
         self._pool = pool
 
     @classmethod
-    def open(cls, url: str, *, max_size: int = POOL_MAX) -> PostgresStorage:
+    def open(
+        cls, url: str, *, max_size: int = POOL_MAX, timeout_s: float = POOL_TIMEOUT_S
+    ) -> PostgresStorage:
         pool: psycopg_pool.ConnectionPool[Any] = psycopg_pool.ConnectionPool(
             url,
             min_size=POOL_MIN,
             max_size=max_size,
-            timeout=POOL_TIMEOUT_S,
+            timeout=timeout_s,
             # a connection broken by a database restart is replaced, not handed out
             check=psycopg_pool.ConnectionPool.check_connection,
             kwargs={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "fieldreg-hub"},
