@@ -59,6 +59,7 @@ from tests.cli_runner import REPO, hub_env
 from tests.export_support import ExportRun, measured_export
 from tests.factories import NOW
 from tests.pg_support import PgCluster, pg_bin
+from tests.proxy_support import NGINX, ProxiedHubs
 from tests.sync_support import Device
 
 RECORDS_TARGET = 2_000  # records/s with PostgreSQL
@@ -320,6 +321,7 @@ class HubProcesses:
             self.env[DATABASE_VARIABLE] = database
         self.procs: list[subprocess.Popen[bytes]] = []
         self.urls: list[str] = []
+        self.verify: bool | str = True  # plain HTTP here
 
     def _start(self, index: int) -> str:
         port = _free_port()
@@ -401,6 +403,51 @@ class HubProcesses:
         self.stop()
 
 
+class BehindNginx:
+    """The same `serve` processes behind nginx as deployed (deploy/nginx/fieldreg-hub.conf
+    over TLS, via tests/proxy_support.py): the devices talk to nginx alone."""
+
+    def __init__(self, root: Path, count: int, database: str) -> None:
+        self.hubs = ProxiedHubs(root, instances=count, database=database)
+        self.urls: list[str] = []
+        self.verify: bool | str = str(self.hubs.tls[0])
+
+    @property
+    def pids(self) -> list[int]:
+        return [instance.pid for instance in self.hubs.instances]
+
+    def cpu(self) -> float:
+        return sum(cpu_seconds(pid) for pid in self.pids)
+
+    def nginx_cpu(self) -> float:
+        master = self.hubs.nginx
+        if master is None:
+            return 0.0
+        workers = self.hubs.nginx_workers()
+        return cpu_seconds(master.pid, children=True) + sum(map(cpu_seconds, workers))
+
+    def warm(self, body: bytes) -> None:
+        for instance in self.hubs.instances:
+            answer = requests.post(
+                instance.url + "/v1/batches",
+                data=body,
+                headers={"Content-Type": "application/octet-stream"},
+                timeout=REQUEST_TIMEOUT,
+            )
+            answer.raise_for_status()
+
+    def __enter__(self) -> BehindNginx:
+        self.hubs.__enter__()
+        self.urls = [self.hubs.url]
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.hubs.close()
+
+
+Hubs = HubProcesses | BehindNginx
+
+
 # -- the load -----------------------------------------------------------------------------
 
 
@@ -414,6 +461,7 @@ class Load:
     db_cpu_s: float
     client_cpu_s: float
     retries: int
+    proxy_cpu_s: float = 0.0
     rss: list[int] = field(default_factory=list)
 
     @property
@@ -429,7 +477,7 @@ def _body(item: bytes | str) -> bytes:
 
 
 def drive(
-    hubs: HubProcesses,
+    hubs: Hubs,
     per_device: list[list[Any]],
     batch_records: int,
     signing_public: bytes,
@@ -459,6 +507,7 @@ def drive(
                     data=body,
                     headers={"Content-Type": "application/octet-stream"},
                     timeout=REQUEST_TIMEOUT,
+                    verify=hubs.verify,  # per request: REQUESTS_CA_BUNDLE beats a session's
                 )
             except requests.ConnectionError:
                 if attempt == RETRIES:
@@ -492,6 +541,7 @@ def drive(
         thread.start()
     hub_cpu0 = hubs.cpu()
     db_cpu0 = cluster_cpu(cluster) if cluster else 0.0
+    proxy_cpu0 = hubs.nginx_cpu() if isinstance(hubs, BehindNginx) else 0.0
     client0 = resource.getrusage(resource.RUSAGE_SELF)
     with RssSampler(hubs.pids) as rss:
         start_line.wait()
@@ -502,6 +552,7 @@ def drive(
     client1 = resource.getrusage(resource.RUSAGE_SELF)
     hub_cpu = hubs.cpu() - hub_cpu0
     db_cpu = (cluster_cpu(cluster) if cluster else 0.0) - db_cpu0
+    proxy_cpu = (hubs.nginx_cpu() if isinstance(hubs, BehindNginx) else 0.0) - proxy_cpu0
     if errors:
         raise errors[0]
     check_receipts(receipts, signing_public)
@@ -515,6 +566,7 @@ def drive(
         db_cpu_s=db_cpu,
         client_cpu_s=(client1.ru_utime + client1.ru_stime) - (client0.ru_utime + client0.ru_stime),
         retries=sum(retries),
+        proxy_cpu_s=proxy_cpu,
         rss=rss.samples,
     )
 
@@ -615,17 +667,25 @@ def one_config(
     batch_records: int,
     name: str,
     warm_body: bytes,
+    *,
+    nginx: bool = False,
 ) -> Load:
-    """A fresh hub (SQLite when `cluster` is None), `instances` serve processes, the load."""
+    """A fresh hub (SQLite when `cluster` is None), `instances` serve processes (behind nginx
+    when `nginx`), the load."""
+    hubs: Hubs
     if cluster is None:
         data_dir, database = templates.sqlite_copy(name), None
+        hubs = HubProcesses(data_dir, instances)
     else:
         assert templates.pg_template is not None
-        data_dir, database = (
-            templates.keys_copy(name),
-            clone_database(cluster, templates.pg_template),
-        )
-    with HubProcesses(data_dir, instances, database) as hubs:
+        database = clone_database(cluster, templates.pg_template)
+        if nginx:  # ProxiedHubs keeps the hub's folder (one key file) in ROOT/hub
+            data_dir = templates.keys_copy(f"{name}/hub")
+            hubs = BehindNginx(data_dir.parent, instances, database)
+        else:
+            data_dir = templates.keys_copy(name)
+            hubs = HubProcesses(data_dir, instances, database)
+    with hubs:
         hubs.warm(warm_body)
         load = drive(hubs, per_device, batch_records, templates.signing_public, cluster)
     stored = accepted_rows(data_dir, database)
@@ -709,8 +769,12 @@ def run_all(sizes: Sizes, quick: bool) -> Results:
         side = [batches[: sizes.batches_per_device] for batches in per_device]
         results = Results(sizes, quick, [], cluster is not None, form_s=form_s)
 
-        def measure(pg: PgCluster | None, n: int, batches: list[list[Any]], name: str) -> Load:
-            return one_config(templates, pg, n, batches, sizes.batch_records, name, warm)
+        def measure(
+            pg: PgCluster | None, n: int, batches: list[list[Any]], name: str, nginx: bool = False
+        ) -> Load:
+            return one_config(
+                templates, pg, n, batches, sizes.batch_records, name, warm, nginx=nginx
+            )
 
         results.rows.append(Row("SQLite, 1 instance", "sqlite", 1, measure(None, 1, side, "sq")))
         if cluster is not None:
@@ -719,9 +783,13 @@ def run_all(sizes: Sizes, quick: bool) -> Results:
                 results.rows.append(
                     Row(label, "postgresql", n, measure(cluster, n, side, f"pg{n}"))
                 )
+            pg_rows = [r for r in results.rows if r.engine == "postgresql"]
+            best = max(pg_rows, key=lambda r: r.load.rate)
+            if Path(NGINX).exists():
+                label = f"{best.label} behind nginx (TLS)"
+                load = measure(cluster, best.instances, side, "nginx", nginx=True)
+                results.rows.append(Row(label, "postgresql", best.instances, load))
             if peak_batches:
-                pg_rows = [r for r in results.rows if r.engine == "postgresql"]
-                best = max(pg_rows, key=lambda r: r.load.rate)
                 load = measure(cluster, best.instances, per_device, "peak")
                 results.peak = Row(best.label, "postgresql", best.instances, load)
     return results
@@ -771,9 +839,11 @@ def report(results: Results) -> str:
                 f"{load.batches / load.wall_s:.2f}",
                 seconds(load.p(50)),
                 seconds(load.p(99)),
-                f"{load.hub_cpu_s:.1f}",
+                f"{load.hub_cpu_s:.1f}"
+                + (f" (+ nginx {load.proxy_cpu_s:.1f})" if load.proxy_cpu_s else ""),
                 f"{load.db_cpu_s:.1f}" if pg else "",
-                f"{(load.hub_cpu_s + load.db_cpu_s) / load.records * 1e6:,.0f} µs",
+                f"{(load.hub_cpu_s + load.db_cpu_s + load.proxy_cpu_s) / load.records * 1e6:,.0f}"
+                " µs",
                 f"{ratio:.2f}×",
                 rss_text(load.rss),
                 "; ".join(verdicts),
@@ -833,8 +903,10 @@ def report(results: Results) -> str:
         f"slower than SQLite on the same load, p99 receipt time <= {P99_TARGET_S:g} s for a "
         f"500-record batch. Requests retried (a 503, or a keep-alive connection the hub had "
         f"just closed): {retried}. The device side's CPU in the "
-        f"benchmark process, per row: {client} s. A row behind the nginx reverse proxy "
-        "(deploy/nginx) is not measured yet: the proxy is on another branch."
+        f"benchmark process, per row: {client} s. Behind nginx: the best PostgreSQL "
+        "configuration's instances behind deploy/nginx/fieldreg-hub.conf as tests/proxy_support.py "
+        "runs it (TLS at nginx, least_conn, keep-alive to the instances), the devices talking "
+        "HTTPS to nginx alone; its CPU is nginx's master and workers'."
     )
     if results.peak is not None:
         load = results.peak.load
