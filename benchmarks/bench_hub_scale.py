@@ -81,7 +81,7 @@ RSS_MAX_SAMPLES = 10_000
 # an unlocked functools.cache): a start-up cost of seconds of CPU per instance, not the rate.
 RECORD_POOL = 1_000  # varied records, cycled (each packet gets its own id and seal)
 HUB_MAIN = os.environ.get(
-    "HUBSCALE_MAIN", "from sync.hub.cli import main; raise SystemExit(main())"
+    "FIELDREG_BENCH_HUB_MAIN", "from sync.hub.cli import main; raise SystemExit(main())"
 )
 TICK = os.sysconf("SC_CLK_TCK")
 
