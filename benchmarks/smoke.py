@@ -30,6 +30,7 @@ def main() -> int:
         "bench_ui",
         "bench_rotation",
         "bench_export",
+        "bench_hub_scale",
     ):
         if importlib.util.find_spec(f"benchmarks.{name}") is not None:
             print()
