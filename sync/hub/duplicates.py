@@ -38,6 +38,7 @@ PAIR_COLUMNS = ["registration_a", "device_a", "registration_b", "device_b", "kin
 Indexes = tuple[tuple[str, bytes], ...]  # (kind, digest): kind is id_number or phone
 # (registration_id, version, device_id, sealed packet) -> its indexes, () if it holds none
 StoredIndexes = Callable[[str, int, str, bytes], Indexes]
+ExecuteMany = Callable[[Db, str, list[tuple[Any, ...]]], None]  # Storage.execute_many
 
 
 def indexes_of(index_key: bytes, record: Registration) -> Indexes:
@@ -51,7 +52,9 @@ def indexes_of(index_key: bytes, record: Registration) -> Indexes:
     return tuple(found)
 
 
-def keep_indexes(db: Db, newest: Mapping[str, tuple[str, int, Indexes]]) -> None:
+def keep_indexes(
+    db: Db, newest: Mapping[str, tuple[str, int, Indexes]], execute_many: ExecuteMany
+) -> None:
     """In the transaction that stores them: each registration whose newest accepted version
     from its owner is given (`newest`: id -> owner, that version, its indexes) gets that
     version's indexes in place of the ones it had."""
@@ -64,15 +67,15 @@ def keep_indexes(db: Db, newest: Mapping[str, tuple[str, int, Indexes]]) -> None
             f"DELETE FROM blind_index WHERE registration_id IN ({', '.join('?' * len(chunk))})",
             [rid for rid, _, _, _ in chunk],
         )
-        rows = [
-            (rid, kind, digest, owner, version)
-            for rid, owner, version, found in chunk
-            for kind, digest in found
-        ]
-        db.execute(
-            "INSERT INTO blind_index (registration_id, kind, digest, device_id, version) VALUES "
-            + ", ".join(["(?, ?, ?, ?, ?)"] * len(rows)),
-            [value for row in rows for value in row],
+        execute_many(
+            db,
+            "INSERT INTO blind_index (registration_id, kind, digest, device_id, version)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [
+                (rid, kind, digest, owner, version)
+                for rid, owner, version, found in chunk
+                for kind, digest in found
+            ],
         )
 
 
@@ -120,7 +123,13 @@ def _record_pairs(db: Db, registration_id: str, now: str) -> None:
         )
 
 
-def backfill(db: Db, payload: Mapping[str, Any], now: str, stored: StoredIndexes) -> None:
+def backfill(
+    db: Db,
+    payload: Mapping[str, Any],
+    now: str,
+    stored: StoredIndexes,
+    execute_many: ExecuteMany,
+) -> None:
     """The job the hub_0009 migration leaves on a hub that already held registrations (SQL
     cannot compute a keyed index): index the newest accepted version of the next
     BACKFILL_CHUNK owned registrations after `payload["after"]`, look for their duplicates at
@@ -141,6 +150,7 @@ def backfill(db: Db, payload: Mapping[str, Any], now: str, stored: StoredIndexes
             rid: (device_id, version, stored(rid, version, device_id, bytes(sealed)))
             for rid, version, device_id, sealed in rows
         },
+        execute_many,
     )
     find_pairs(db, {"registration_ids": [row[0] for row in rows]}, now)
     if len(rows) == BACKFILL_CHUNK:

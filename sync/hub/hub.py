@@ -60,7 +60,7 @@ MIN_TOKEN_HOURS, MAX_TOKEN_HOURS = 1, 7 * 24
 MAX_BATCH_PLAINTEXT_BYTES = 64 * 1024 * 1024
 NOT_OWNER_REASON = "this registration belongs to another device"
 CONFLICT_REASON = "another packet with this id and version was received"
-CHUNK_ROWS = 250  # rows per multi-row statement (10 values each: far below either engine's cap)
+CHUNK_ROWS = 250  # ids per IN (...) list: far below either engine's parameter cap
 # names of what `storage.serialize` keeps to one transaction at a time
 AUDIT_LOCK = "audit"
 TOKENS_LOCK = "tokens"
@@ -591,27 +591,28 @@ class Hub:
                 newest[packet.registration_id] = packet.version
                 indexes[packet.registration_id] = (device_id, packet.version, checked.indexes)
             results.append(PacketResult(*key, outcome, checked.code, checked.reason))
-        for chunk in _chunks(new_rows):
-            db.execute(
-                "INSERT INTO packets (registration_id, version, device_id, batch_id, received_at,"
-                " sealed, plaintext_sha256, outcome, code, reason) VALUES"
-                f" {_marks(chunk, 10)}",
-                [value for row in chunk for value in row],
-            )
-        duplicates.keep_indexes(db, indexes)
+        self.storage.execute_many(
+            db,
+            "INSERT INTO packets (registration_id, version, device_id, batch_id, received_at,"
+            " sealed, plaintext_sha256, outcome, code, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+            " ?, ?)",
+            new_rows,
+        )
+        duplicates.keep_indexes(db, indexes, self.storage.execute_many)
         return tuple(results)
 
     def _claim_owners(self, db: Db, ids: list[str], device_id: str, now: str) -> dict[str, str]:
         """The device each id belongs to: the first to deliver it. The primary key settles a
         race between hub processes; the loser's insert does nothing (on PostgreSQL it waits
         for the winner's commit) and it reads the winner."""
+        self.storage.execute_many(
+            db,
+            "INSERT INTO owners (registration_id, device_id, claimed_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (registration_id) DO NOTHING",
+            [(rid, device_id, now) for rid in ids],
+        )
         owners: dict[str, str] = {}
         for chunk in _chunks(ids):
-            db.execute(
-                "INSERT INTO owners (registration_id, device_id, claimed_at) VALUES"
-                f" {_marks(chunk, 3)} ON CONFLICT (registration_id) DO NOTHING",
-                [value for rid in chunk for value in (rid, device_id, now)],
-            )
             rows = db.execute(
                 "SELECT registration_id, device_id FROM owners"
                 f" WHERE registration_id IN ({_marks(chunk)})",
@@ -651,7 +652,7 @@ class Hub:
         return iso(self.clock())
 
     def _backfill(self, db: jobs.Db, payload: Mapping[str, Any], now: str) -> None:
-        duplicates.backfill(db, payload, now, self._stored_indexes)
+        duplicates.backfill(db, payload, now, self._stored_indexes, self.storage.execute_many)
 
     def _stored_indexes(
         self, registration_id: str, version: int, device_id: str, sealed: bytes
@@ -782,12 +783,9 @@ def _chunks(items: list[Any]) -> Iterator[list[Any]]:
         yield items[start : start + CHUNK_ROWS]
 
 
-def _marks(chunk: list[Any], width: int = 1) -> str:
-    """Placeholders for `chunk`: "?, ?" for width 1, "(?, ?, ?), (?, ?, ?)" for rows."""
-    if width == 1:
-        return ", ".join("?" * len(chunk))
-    row = f"({', '.join('?' * width)})"
-    return ", ".join([row] * len(chunk))
+def _marks(chunk: list[Any]) -> str:
+    """One placeholder per item of `chunk`, for an IN (...) list."""
+    return ", ".join("?" * len(chunk))
 
 
 def _check_payload(

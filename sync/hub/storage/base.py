@@ -47,6 +47,11 @@ class Storage(Protocol):
         this one ends (PostgreSQL: a transaction-level advisory lock; SQLite: already so)."""
         ...
 
+    def execute_many(self, db: Db, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Inside `write()`: one statement for many rows (PostgreSQL pipelines them in one
+        round trip and parses the statement once)."""
+        ...
+
     def stream(self, sql: str, parameters: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
         """Rows one at a time, never all in memory (a server-side cursor on PostgreSQL, a
         second read connection on SQLite), so an export of millions stays flat."""

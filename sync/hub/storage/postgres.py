@@ -118,6 +118,11 @@ class PostgresStorage:
     def serialize(self, db: Db, name: str) -> None:
         db.execute("SELECT pg_advisory_xact_lock(?)", [_lock_key(name)])
 
+    def execute_many(self, db: Db, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        assert isinstance(db, PgDb)
+        with db.conn.cursor() as cursor:
+            cursor.executemany(translate(sql), rows)
+
     def stream(self, sql: str, parameters: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
         with (
             _unavailable(),

@@ -62,6 +62,9 @@ class SqliteStorage:
     def serialize(self, db: Any, name: str) -> None:
         """BEGIN IMMEDIATE already made this transaction the only writer."""
 
+    def execute_many(self, db: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        db.conn.executemany(sql, rows)
+
     def stream(self, sql: str, parameters: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
         # its own read connection: the export never holds the lock other requests need
         uri = f"{self.path.resolve().as_uri()}?mode=ro"
