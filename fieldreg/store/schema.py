@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -173,8 +174,11 @@ _AUDIT_KEY = [
 ]
 
 
-def statements_step(statements: list[str]) -> Callable[[Database], None]:
-    def step(db: Database) -> None:
+def statements_step(statements: list[str]) -> Callable[[Any], None]:
+    """A migration step running `statements` in order, on any connection with `execute`
+    (the device's store, the hub's SQLite or PostgreSQL)."""
+
+    def step(db: Any) -> None:
         for statement in statements:
             db.execute(statement)
 

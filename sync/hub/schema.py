@@ -300,16 +300,8 @@ _PG_INITIAL = [
 ]
 
 
-def _pg_step(statements: list[str]) -> Callable[[Any], None]:
-    def step(db: Any) -> None:
-        for statement in statements:
-            db.execute(statement)
-
-    return step
-
-
 HUB_MIGRATIONS_PG: list[tuple[str, Callable[[Any], None]]] = [
-    ("hub_pg_0001_initial", _pg_step(_PG_INITIAL)),
-    ("hub_0008_operators", _pg_step(_OPERATORS_PG)),
-    ("hub_0009_duplicates", _pg_step(_DUPLICATES_PG)),
+    ("hub_pg_0001_initial", statements_step(_PG_INITIAL)),
+    ("hub_0008_operators", statements_step(_OPERATORS_PG)),
+    ("hub_0009_duplicates", statements_step(_DUPLICATES_PG)),
 ]
