@@ -24,7 +24,7 @@ from sync.hub.server import BackgroundHub
 from tests.cli_runner import hub_cli
 from tests.factories import raw_record
 from tests.pg_support import PgCluster
-from tests.plaintext import person_values, plaintext_hits
+from tests.plaintext import bytes_of, person_values, plaintext_hits
 from tests.sync_support import Device, wait_until
 
 
@@ -174,7 +174,7 @@ def test_hub_db_never_holds_the_id_number_or_the_phone(
     # nor an unkeyed hash of them: the index is keyed, and the key is not in the database
     files = [p for folder in folders for p in folder.rglob("*") if p.is_file()]
     assert any(p.name in ("hub.db-wal", "PG_VERSION") for p in files)
-    content = b"".join(p.read_bytes() for p in files)
+    content = b"".join(bytes_of(p) for p in files)
     for value in values:
         digest = hashlib.sha256(value.encode("utf-8"))
         assert digest.digest()[:16] not in content

@@ -187,7 +187,7 @@ def test_the_enrolment_string_pins_the_proxys_key(hubs: ProxiedHubs, tmp_path: P
     """`fieldreg-hub token --tls-cert` pins nginx's certificate; the device checks it through
     nginx; nginx restarted at the same address with another key is refused."""
     on = ["--database", hubs.database] if hubs.database else []
-    made = hub_cli(hubs.data_dir, *on, "token", "--url", hubs.url, "--tls-cert", str(hubs.tls[0]))
+    made = hub_cli(hubs.data_dir, "token", "--url", hubs.url, "--tls-cert", str(hubs.tls[0]), *on)
     assert made.returncode == 0, made.stderr
     device = Device(tmp_path / "device")
     enrol_device(device.store, device.session, made.stdout.strip())
