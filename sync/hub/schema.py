@@ -13,6 +13,14 @@ from sqlite_utils import Database
 
 from fieldreg.store.schema import AUDIT_LOG_TABLE, statements_step
 
+
+def _for_postgresql(statement: str, *, wide_integers: bool = False) -> str:
+    """A SQLite table's statement as PostgreSQL takes it (BYTEA for BLOB, no WITHOUT ROWID;
+    `wide_integers`: BIGINT for INTEGER): the tables both engines share are written once."""
+    statement = statement.replace("BLOB", "BYTEA").replace(" WITHOUT ROWID", "")
+    return statement.replace("INTEGER", "BIGINT") if wide_integers else statement
+
+
 _INITIAL = [
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     """CREATE TABLE tokens (
@@ -138,11 +146,7 @@ _HUB_SESSIONS = [
 ]
 _OPERATORS = [_HUB_USERS, *_HUB_SESSIONS]
 
-# The same tables for PostgreSQL (not wired yet: the storage interface takes them).
-_OPERATORS_PG = [
-    _HUB_USERS.replace("BLOB", "BYTEA").replace("INTEGER", "BIGINT"),
-    *_HUB_SESSIONS,
-]
+_OPERATORS_PG = [_for_postgresql(_HUB_USERS, wide_integers=True), *_HUB_SESSIONS]
 
 
 # Post-processing off the request path (issue 10 item 2): ingest enqueues a job in its own
@@ -243,52 +247,17 @@ _PG_INITIAL = [
         revoked_at TEXT,
         quarantined_at TEXT
     )""",
-    """CREATE TABLE batches (
-        batch_id TEXT PRIMARY KEY,
-        device_id TEXT NOT NULL REFERENCES devices (device_id),
-        sha256 TEXT NOT NULL,
-        received_at TEXT NOT NULL,
-        transport TEXT NOT NULL,
-        client TEXT NOT NULL DEFAULT '',
-        packets INTEGER NOT NULL,
-        receipt BYTEA NOT NULL
-    )""",
-    """CREATE TABLE packets (
-        registration_id TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        device_id TEXT NOT NULL,
-        batch_id TEXT NOT NULL,
-        received_at TEXT NOT NULL,
-        sealed BYTEA NOT NULL,
-        plaintext_sha256 TEXT NOT NULL,
-        outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected')),
-        code TEXT NOT NULL DEFAULT '',
-        reason TEXT NOT NULL DEFAULT '',
-        PRIMARY KEY (registration_id, version)
-    )""",
-    "CREATE INDEX packets_by_device ON packets (device_id, outcome)",
+    _for_postgresql(_INITIAL[3]),  # batches
+    _for_postgresql(_INITIAL[4]),  # packets
+    _INITIAL[5],  # packets_by_device
     "CREATE INDEX packets_by_received ON packets (received_at)",
-    """CREATE TABLE owners (
-        registration_id TEXT PRIMARY KEY,
-        device_id TEXT NOT NULL,
-        claimed_at TEXT NOT NULL
-    )""",
-    "CREATE INDEX owners_by_device ON owners (device_id)",
-    """CREATE TABLE audit_log (
-        seq BIGINT PRIMARY KEY,
-        at TEXT NOT NULL,
-        actor TEXT NOT NULL,
-        action TEXT NOT NULL,
-        subject TEXT NOT NULL DEFAULT '',
-        details TEXT NOT NULL DEFAULT '{}',
-        prev_hash TEXT NOT NULL,
-        hash TEXT NOT NULL
-    )""",
+    *(_for_postgresql(statement) for statement in _OWNERSHIP[:2]),  # owners and its index
+    _for_postgresql(AUDIT_LOG_TABLE[0], wide_integers=True),
     """CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$""",
     """CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
        FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()""",
-    "CREATE TABLE audit_seals (seq BIGINT PRIMARY KEY, mac TEXT NOT NULL)",
+    _for_postgresql(_AUDIT_SEALS[0], wide_integers=True),
     """CREATE TABLE device_audit_anchors (
         device_id TEXT PRIMARY KEY REFERENCES devices (device_id),
         seq BIGINT NOT NULL,
