@@ -8,6 +8,7 @@ use, and instances migrating a new database at the same moment."""
 
 from __future__ import annotations
 
+import socket
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -27,6 +28,7 @@ from sync.hub.keys import throwaway_custody
 from sync.hub.schema import HUB_MIGRATIONS_PG
 from sync.hub.server import BackgroundHub
 from sync.hub.storage.postgres import PostgresStorage
+from tests.cli_runner import hub_cli
 from tests.pg_support import PgCluster
 from tests.sync_support import Device, hub_ids
 
@@ -242,3 +244,24 @@ def test_the_audit_log_is_append_only_in_postgresql_too(
         assert hub.verify_audit().ok and len(hub.audit_entries()) == 1
     finally:
         hub.close()
+
+
+def test_a_database_that_is_down_at_start_is_named_unavailable_without_its_password(
+    tmp_path: Path,
+) -> None:
+    """`fieldreg-hub --database URL` when nothing answers at URL: the operator reads that the
+    database cannot be reached (not that the hub is busy), and the URL's password appears
+    nowhere in what the command prints."""
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    secret = "S3cret-Passw0rd-in-the-url"
+    done = hub_cli(
+        tmp_path / "hub",
+        "--database",
+        f"postgresql://fieldreg:{secret}@127.0.0.1:{port}/hub",
+        "devices",
+    )
+    assert done.returncode == 1
+    assert "(database_unavailable)" in done.stderr, done.stderr
+    assert secret not in done.stderr + done.stdout

@@ -94,8 +94,14 @@ class PostgresStorage:
             kwargs={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "fieldreg-hub"},
             open=False,
         )
-        with _unavailable():
+        try:
             pool.open(wait=True, timeout=CONNECT_TIMEOUT_S * 2)
+        except (psycopg_pool.PoolTimeout, psycopg.OperationalError):
+            # no connection could be made at all: the database is away, not busy
+            pool.close()
+            raise StorageError(
+                "database_unavailable", reason="the database is unreachable"
+            ) from None
         storage = cls(pool, _where(url))
         try:
             storage.migrate()
