@@ -72,6 +72,8 @@ ERROR_CODES: dict[str, str] = {
     "duplicate": "store",
     "not_found": "store",
     "invalid_event": "store",
+    "invalid_channel": "store",
+    "unsupported_breakdown": "store",
     "invalid_status": "store",
     "reason_required": "store",
     "draft_too_large": "store",

@@ -133,6 +133,13 @@ STORE_ERRORS = {
     "invalid_event": QT_TRANSLATE_NOOP(
         "StoreErrors", "The event name is too long or has characters not allowed."
     ),
+    "invalid_channel": QT_TRANSLATE_NOOP(
+        "StoreErrors",
+        "Choose where registration happens: outreach, a partner bank, or a commune office.",
+    ),
+    "unsupported_breakdown": QT_TRANSLATE_NOOP(
+        "StoreErrors", "These figures cannot be broken down that way."
+    ),
     "reason_required": QT_TRANSLATE_NOOP("StoreErrors", "Please give a reason."),
     "draft_too_large": QT_TRANSLATE_NOOP("StoreErrors", "The form is too large to keep."),
     "locked": QT_TRANSLATE_NOOP("StoreErrors", "The app is locked. Please log in again."),

@@ -1827,6 +1827,14 @@
         <translation>ឈ្មោះយុទ្ធនាការវែងពេក ឬមានតួអក្សរដែលមិនអនុញ្ញាត។</translation>
     </message>
     <message>
+        <source>Choose where registration happens: outreach, a partner bank, or a commune office.</source>
+        <translation>សូមជ្រើសរើសកន្លែងចុះឈ្មោះ៖ យុទ្ធនាការចុះមូលដ្ឋាន ធនាគារដៃគូ ឬសាលាឃុំ/សង្កាត់។</translation>
+    </message>
+    <message>
+        <source>These figures cannot be broken down that way.</source>
+        <translation>តួលេខទាំងនេះមិនអាចបែងចែកតាមរបៀបនោះបានទេ។</translation>
+    </message>
+    <message>
         <source>Please give a reason.</source>
         <translation>សូមបញ្ជាក់មូលហេតុ។</translation>
     </message>

@@ -74,6 +74,9 @@ STORE_ERRORS = {
     "duplicate": "possible duplicate",
     "not_found": "no registration with id {id}",
     "invalid_event": "the event name must be at most 100 characters, without control characters",
+    "invalid_channel": "the channel must be outreach, commune_office or bank_branch:BANK"
+    " (BANK one of wing, acleda, aba, sme, ardb, vattanac)",
+    "unsupported_breakdown": "these figures cannot be broken down that way",
     "invalid_status": "status must be pending, synced or rejected",
     "reason_required": "a correction needs a reason",
     "draft_too_large": "the draft is larger than {limit} bytes",
