@@ -142,8 +142,8 @@ def test_small_cells_show_as_under_five(tmp_path: Path) -> None:
 
 
 def test_any_figures_fit_one_page(figures: dict[str, Any], tmp_path: Path) -> None:
-    """300 provinces, 120 operators, 40 events with names of 300 characters and a long title:
-    top rows, "and n more", lines cut with "…", and nothing beyond the page's margins."""
+    """300 provinces, 120 operators, 56 days, 40 events with names of 300 characters and a
+    long title: top rows, "and n more", lines cut with "…", nothing beyond the margins."""
     huge = copy.deepcopy(figures)
     long_event = "Outreach at the " + "very " * 60 + "long market"
     huge["scope"]["events"] = [f"{long_event} {n}" for n in range(40)]
@@ -159,6 +159,12 @@ def test_any_figures_fit_one_page(figures: dict[str, Any], tmp_path: Path) -> No
                 breakdown["rows"] = provinces
             if breakdown["by"] == ["operator"]:
                 breakdown["rows"] = operators
+            if breakdown["by"] == ["day"]:
+                breakdown["rows"] = [
+                    {"day": f"2026-{m:02d}-{d:02d}", "value": 9}
+                    for m in (1, 2)
+                    for d in range(1, 29)
+                ]
     for language in ("en", "km"):
         pdf = figures_pdf(huge, language=language, title="Figures " + "for everyone " * 30)
         assert pages(pdf, tmp_path) == (1, A4_POINTS)

@@ -242,13 +242,14 @@ REPORT_WORDS: dict[str, tuple[str, str]] = {
     "minutes": ("{n} min", "{n} នាទី"),
     "lag_detail": ("median; 90% within {n} min", "មេដ្យាន; ៩០% ក្នុងរយៈពេល {n} នាទី"),
     "people": ("People", "ចំនួនមនុស្ស"),
-    "hours": ("Hours active", "ម៉ោងធ្វើការ"),
+    "hours": ("Hours", "ចំនួនម៉ោង"),
     "per_hour": ("Per hour", "ក្នុងមួយម៉ោង"),
     "share": ("% of all", "% នៃសរុប"),
     "by_group_sex": ("Registrations by target group and sex", "ការចុះឈ្មោះតាមក្រុមគោលដៅ និងភេទ"),
     "by_service_sex": ("Interest in each service, by sex", "ការចាប់អារម្មណ៍លើសេវានីមួយៗ តាមភេទ"),
     "by_province": ("Registrations by province", "ការចុះឈ្មោះតាមខេត្ត"),
     "by_channel": ("Registrations by channel and bank", "ការចុះឈ្មោះតាមឆានែល និងធនាគារ"),
+    "by_day": ("Registrations by day", "ការចុះឈ្មោះតាមថ្ងៃ"),
     "small_cells": (
         "Counts under {below} are shown as “<{below}” and the percentages made from them are"
         " left out.",

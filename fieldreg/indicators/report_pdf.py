@@ -41,6 +41,7 @@ HEAD_PT = 9.5
 TILE_H = 19.0
 TOP_PROVINCES = 10
 TOP_OPERATORS = 10
+TOP_DESKS = 6
 GREY, LIGHT, BAR = 90, 235, (120, 150, 190)
 FOOTER_Y = PAGE_H - MARGIN - 9.0  # the tables stop above this
 SEXES = ("F", "M")
@@ -163,10 +164,12 @@ class _Report:
         self.pdf.set_font("latin", "", size)
         measure = self.pdf.get_string_width
         wrapped = wrap_text(text, width - 2 * self.pdf.c_margin, measure)
-        if len(wrapped) > most:
-            rest = " ".join(wrapped[most - 1 :]) + " …"
-            wrapped = wrapped[: most - 1] + [rest]
-        return wrapped
+        if len(wrapped) <= most:
+            return wrapped
+        end = 0
+        for line in wrapped[: most - 1]:
+            end = text.index(line, end) + len(line)
+        return [*wrapped[: most - 1], text[end:].strip()]  # `text()` cuts it with "…"
 
     # the page
 
@@ -187,21 +190,24 @@ class _Report:
         self.text(MARGIN, y, CONTENT_W, scope_line, 8.5)
 
     def events(self) -> str:
-        """The events in scope, as many as fit on the line, then "and n more"."""
+        """The events in scope, as many as fit on the line (a long name cut with "…"), then
+        "and n more"."""
         events = [str(event) for event in self.figures.get("scope", {}).get("events", [])]
         if not events:
             return self.word("all_events")
         self.pdf.set_font("latin", "", 8.5)
-        room = CONTENT_W - 30.0
-        shown: list[str] = []
+        measure = self.pdf.get_string_width
+        room = CONTENT_W - 2 * self.pdf.c_margin - measure(f"{self.word('events')}: ")
+        shown = ""
         for index, event in enumerate(events):
             rest = len(events) - index - 1
             tail = f" {self.word('more', n=rest)}" if rest else ""
-            candidate = ", ".join([*shown, event]) + tail
-            if self.pdf.get_string_width(candidate) > room and shown:
-                return ", ".join(shown) + " " + self.word("more", n=len(events) - index)
-            shown.append(event)
-        return ", ".join(shown)
+            start = f"{shown}, " if shown else ""
+            fitted = shorten(event, room - measure(start + tail), measure)
+            if shown and fitted != event:
+                return f"{shown} {self.word('more', n=rest + 1)}"
+            shown = start + fitted
+        return shown
 
     def period(self) -> str:
         scope = self.figures.get("scope", {})
@@ -275,8 +281,8 @@ class _Report:
     def tile(self, x: float, y: float, width: float, name: str, value: str, detail: str) -> None:
         self.pdf.set_fill_color(LIGHT)
         self.pdf.rect(x, y, width, TILE_H, style="F")
-        for number, line in enumerate(self.lines(name, width, 7.0, 2)):
-            self.text(x, y + 0.6 + number * 3.5, width, line, 7.0, grey=True)
+        for number, line in enumerate(self.lines(name, width, 7.5, 2)):
+            self.text(x, y + 0.5 + number * 3.7, width, line, 7.5, grey=True)
         self.text(x, y + 7.6, width, value, 14, bold=True)
         if detail:
             self.text(x, y + 14.2, width, detail, 6.5, grey=True)
@@ -288,7 +294,9 @@ class _Report:
         self.channels(MARGIN, y + 4.0)
         right = MARGIN + COLUMN_W + COLUMN_GAP
         y = self.provinces(right, top)
-        self.operators(right, y + 4.0)
+        y = self.throughput(right, y + 4.0, "people_per_hour_operator", "operator", TOP_OPERATORS)
+        y = self.throughput(right, y + 4.0, "people_per_hour_desk", "device", TOP_DESKS)
+        self.days(right, y + 4.0)  # as many days as the page has room for
 
     def table(
         self,
@@ -301,6 +309,13 @@ class _Report:
     ) -> float:
         """A heading, a header row, the rows (with a bar in the space the columns leave), and
         "and n more" when rows were left out; returns where the next thing may start."""
+        room = int((FOOTER_Y - y - 6.0 - ROW_H - 0.4) // ROW_H)  # rows below the header
+        if room < 1:
+            return y
+        if len(rows) + (1 if more else 0) > room:
+            kept = max(room - 1, 0)
+            more += len(rows) - kept
+            rows = rows[:kept]
         self.text(x, y, COLUMN_W, heading, HEAD_PT, bold=True)
         y += 6.0
         bar_w = COLUMN_W - sum(column.width for column in columns) - 2.0
@@ -311,12 +326,10 @@ class _Report:
         y += ROW_H
         self.pdf.set_draw_color(180)
         self.pdf.line(x, y, x + COLUMN_W, y)
-        if not rows:
+        if not rows and not more:
             self.text(x, y + 0.4, COLUMN_W, self.word("none"), ROW_PT, grey=True)
             return y + ROW_H + 0.4
         for cells, bar in rows:
-            if y + ROW_H > FOOTER_Y:
-                break
             cx = x
             for column, cell in zip(columns, cells, strict=True):
                 self.text(cx, y + 0.4, column.width, cell, ROW_PT, align=column.align)
@@ -325,7 +338,7 @@ class _Report:
                 self.pdf.set_fill_color(*BAR)
                 self.pdf.rect(cx + 2.0, y + 1.4, max(bar * bar_w, 0.4), ROW_H - 2.4, style="F")
             y += ROW_H
-        if more and y + ROW_H <= FOOTER_Y:
+        if more:
             self.text(x, y + 0.4, COLUMN_W, self.word("more", n=more), ROW_PT, grey=True)
             y += ROW_H
         return y + 0.4
@@ -436,15 +449,16 @@ class _Report:
         ]
         return self.table(x, y, self.word("by_province"), columns, rows, len(found) - len(shown))
 
-    def operators(self, x: float, y: float) -> float:
-        found = self.rows("people_per_hour_operator", "operator")
-        found.sort(key=lambda row: (-_size(row.get("numerator")), str(row.get("operator"))))
-        shown = found[:TOP_OPERATORS]
+    def throughput(self, x: float, y: float, indicator_id: str, field: str, top: int) -> float:
+        """People per hour per operator or desk, the busiest first."""
+        found = self.rows(indicator_id, field)
+        found.sort(key=lambda row: (-_size(row.get("numerator")), str(row.get(field))))
+        shown = found[:top]
         largest = _largest(row.get("value") for row in shown)
         rows: list[Row] = [
             (
                 [
-                    str(row.get("operator")),
+                    str(row.get(field)),
                     self.number(row.get("numerator")),
                     self.number(row.get("denominator")),
                     self.number(row.get("value")),
@@ -454,13 +468,29 @@ class _Report:
             for row in shown
         ]
         columns = [
-            Column(FIELD_NAMES["operator"][self._k], 30.0, "L"),
+            Column(FIELD_NAMES[field][self._k], 30.0, "L"),
             Column(self.word("people"), 13.0),
             Column(self.word("hours"), 13.0),
             Column(self.word("per_hour"), 14.0),
         ]
-        heading = self.name("people_per_hour_operator")
+        heading = self.name(indicator_id)
         return self.table(x, y, heading, columns, rows, len(found) - len(shown))
+
+    def days(self, x: float, y: float) -> float:
+        """Registrations per day, the latest first."""
+        found = sorted(
+            self.rows("registrations", "day"), key=lambda row: str(row.get("day")), reverse=True
+        )
+        largest = _largest(row.get("value") for row in found)
+        rows: list[Row] = [
+            (
+                [self.digits(row.get("day")), self.number(row.get("value"))],
+                _bar(row.get("value"), largest),
+            )
+            for row in found
+        ]
+        columns = [Column(FIELD_NAMES["day"][self._k], 52.0, "L"), Column(self.word("total"), 14.0)]
+        return self.table(x, y, self.word("by_day"), columns, rows)
 
     def footer(self) -> None:
         cells = self.figures.get("small_cells", {})
