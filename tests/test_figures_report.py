@@ -126,6 +126,10 @@ def test_khmer_report_has_khmer_digits_and_khmer_names(
     for indicator in ("registrations", "female_share", "facilitation_rate", "acknowledgement_lag"):
         assert BY_ID[indicator].name_km.replace(" ", "") in text
     assert LABELS["service"]["nssf"][1].replace(" ", "") in text
+    # every cell in its own font, whatever font the cell before ended in
+    for bank in ("wing", "acleda", "ardb"):
+        assert LABELS["bank"][bank][1].replace(" ", "") in text
+    assert report_word("share", "km").replace(" ", "") in text
     assert "រាជធានីភ្នំពេញ" in text  # the province, named by the gazetteer in Khmer
     assert "<៥" in text  # 3 waiting to sync
     for key in ("small_cells", "no_personal_data"):

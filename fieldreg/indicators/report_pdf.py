@@ -152,9 +152,9 @@ class _Report:
         pdf.set_font("latin", "B" if bold else "", size)
         pdf.set_text_color(GREY if grey else 0)
         shown = shorten(text, width - 2 * pdf.c_margin, pdf.get_string_width)
-        # fpdf2 (2.8.9) can leave a fallback (Khmer) font selected in the page after a cell
-        # while believing the Latin one is: glyphs of the next cell then come out of the
-        # wrong font (boxes, wrong letters). Have every cell select its font again.
+        # fpdf2 2.8.9 can leave the fallback (Khmer) font selected in the page after a cell
+        # while believing the Latin one is (cf. py-pdf/fpdf2#1772): the next cell's glyphs
+        # then come out of the wrong font (boxes, wrong letters). Every cell selects its own.
         pdf.current_font_is_set_on_page = False
         pdf.set_xy(x, y)
         pdf.cell(width, size * PT_TO_MM * 1.45, shown, align=align)
