@@ -109,9 +109,20 @@ def test_english_report_is_one_a4_page_with_the_headline_numbers(
     assert BY_ID["registrations"].name_en in text
     assert "Phnom Penh" in text  # a province, named by the gazetteer
     assert "Takeo outreach" in text and "2026-11-20" in text
-    assert "7 min" in text  # the acknowledgement lag's median
+    assert re.search(rf"(^|\s){headline(figures, 'duplicates_flagged')}(\s|$)", text, re.M)
+    assert re.search(r"^<5\s+434\s+0\s+7 min$", text, re.M)  # pending, synced, rejected, lag
+    assert "90% within 31 min" in text
     assert report_word("no_personal_data", "en") in text
     assert report_word("small_cells", "en", below="5") in " ".join(text.split())
+
+
+def test_the_scope_says_what_else_it_is_narrowed_to(
+    figures: dict[str, Any], tmp_path: Path
+) -> None:
+    narrowed = {**figures, "scope": {**figures["scope"], "province": ["12"], "sex": "F"}}
+    pdf = figures_pdf(narrowed, places=place_names(load_gazetteer(), "en"))
+    text = text_of(pdf, tmp_path)
+    assert "Province: Phnom Penh" in text and "Sex: Female" in text
 
 
 def test_khmer_report_has_khmer_digits_and_khmer_names(

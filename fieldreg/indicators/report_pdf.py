@@ -186,7 +186,8 @@ class _Report:
         y += 5.0
         self.text(MARGIN, y, CONTENT_W, f"{self.word('events')}: {self.events()}", 8.5)
         y += 5.0
-        scope_line = f"{self.word('period')}: {self.period()}    {self.generated()}"
+        parts = [f"{self.word('period')}: {self.period()}", *self.filters(), self.generated()]
+        scope_line = "    ".join(part for part in parts if part)
         self.text(MARGIN, y, CONTENT_W, scope_line, 8.5)
 
     def events(self) -> str:
@@ -218,6 +219,20 @@ class _Report:
         if until:
             parts.append(self.word("until", day=until))
         return " ".join(parts) or self.word("all_dates")
+
+    def filters(self) -> list[str]:
+        """What else the scope narrows to (the hub's province, channel, group, sex filters)."""
+        found = []
+        for field, value in self.figures.get("scope", {}).items():
+            if field in ("events", "since", "until") or field not in FIELD_NAMES or not value:
+                continue
+            values = [str(item) for item in (value if isinstance(value, list) else [value])]
+            if field in ("province", "district", "commune"):
+                names = [self.places(item) for item in values]
+            else:
+                names = [self.digits(label(field, item, self.language)) for item in values]
+            found.append(f"{FIELD_NAMES[field][self._k]}: {', '.join(names)}")
+        return found
 
     def generated(self) -> str:
         stamp = str(self.figures.get("generated_at", ""))
