@@ -206,3 +206,11 @@ def word_corners(pdf: bytes, tmp_path: Path) -> list[tuple[float, float]]:
     found = re.findall(r'<word [^>]*xMax="([\d.]+)" yMax="([\d.]+)"', out)
     assert found
     return [(float(x), float(y)) for x, y in found]
+
+
+def test_no_registrations_yet(tmp_path: Path) -> None:
+    pdf = figures_pdf(suppressed(evaluate(FactCounts([]))))
+    assert pages(pdf, tmp_path) == (1, A4_POINTS)
+    text = text_of(pdf, tmp_path)
+    assert report_word("none", "en") in text and BY_ID["female_share"].name_en in text
+    assert "0.0%" not in text  # no share of nobody: "–"

@@ -20,6 +20,7 @@ from fieldreg.digits import khmer_digits
 from fieldreg.gazetteer import Gazetteer, display_name
 from fieldreg.indicators.channels import BANK_BRANCH, BANKS, CHANNELS
 from fieldreg.indicators.definitions import (
+    BY_ID,
     FIELD_NAMES,
     LABELS,
     SMALL_CELL,
@@ -124,8 +125,20 @@ class _Report:
         return self.digits(f"{value:,}")
 
     def name(self, indicator_id: str) -> str:
+        """The indicator's name as the figures give it, else as the definitions do."""
+        named = self.by_id.get(indicator_id, {}).get("name", {}).get(self.language)
+        if named:
+            return str(named)
+        indicator = BY_ID.get(indicator_id)
+        if indicator is None:
+            return indicator_id
+        return indicator.name_km if self.language == "km" else indicator.name_en
+
+    def share(self, indicator_id: str) -> str:
+        """A headline percentage; "–" when nobody is counted (evaluate says 0 then)."""
         entry = self.by_id.get(indicator_id, {})
-        return str(entry.get("name", {}).get(self.language, indicator_id))
+        value = entry.get("value") if entry.get("denominator") else None
+        return self.number(value, "percent")
 
     def rows(self, indicator_id: str, *by: str) -> list[dict[str, Any]]:
         for breakdown in self.by_id.get(indicator_id, {}).get("breakdowns", []):
@@ -255,12 +268,12 @@ class _Report:
             (self.name("registrations"), self.number(registrations.get("value", 0)), ""),
             (
                 self.name("female_share"),
-                self.number(self.by_id.get("female_share", {}).get("value"), "percent"),
+                self.share("female_share"),
                 self.share_detail("female_share"),
             ),
             (
                 self.name("facilitation_rate"),
-                self.number(self.by_id.get("facilitation_rate", {}).get("value"), "percent"),
+                self.share("facilitation_rate"),
                 self.share_detail("facilitation_rate"),
             ),
             (
