@@ -168,7 +168,8 @@ def evaluate(
             entry["breakdowns"] = [{"by": list(by), "rows": rows}]
         else:
             if indicator.headline:
-                (total,) = _rows(source, indicator, ()) or [{"value": 0}]
+                empty = {"value": 0 if indicator.denominator is None else None}
+                (total,) = _rows(source, indicator, ()) or [empty]
                 entry.update(total)
             else:
                 entry["value"] = None
