@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from fieldreg.desk import Desk
+from fieldreg.desk.disk_space import DiskLimits
 from fieldreg.desk.results import Registered
 from fieldreg.gazetteer import load_gazetteer
 from fieldreg.indicators import tally
@@ -28,9 +29,11 @@ from fieldreg.store.database import DB_FILENAME, StoreError
 from fieldreg.transfer.sealing import packet_info
 from sync.hub.server import BackgroundHub
 from tests.cli_runner import fieldreg
+from tests.damage import damage_a_versions_page
 from tests.factories import FAST_KDF, PASSPHRASE, FakeClock, raw_record
 from tests.sync_support import Device
 
+NO_FLOOR = DiskLimits(floor=0, warning=0)
 REGISTRAR = ("Dara", "registrar-passphrase-2")
 EVENTS = ("Takeo outreach", "Wing Kampot branch", "Chbar Ampov commune office")
 
@@ -409,3 +412,24 @@ def test_suppressed_csv_says_so(desk: Desk) -> None:
     desk.register(raw_record(), event="E")
     figures = suppressed(desk.figures(FigureScope()))
     assert to_csv(figures).splitlines()[0].endswith("shown as <5")
+
+
+def test_a_salvaged_store_counts_what_was_saved(tmp_path: Path) -> None:
+    """A salvage keeps the registrations that still read: the figures copied from the
+    damaged file would count the lost ones too, so the rebuilt store is recounted."""
+    root = tmp_path / "data"
+    desk = Desk(root, kdf=FAST_KDF, disk=NO_FLOOR)
+    desk.create("Sokha", PASSPHRASE)
+    desk.unlock("Sokha", PASSPHRASE)
+    desk.register_batch([desk.validate(raw_record()).record for _ in range(400)], event="E")
+    desk.close()
+    damage_a_versions_page(root / DB_FILENAME)
+
+    salvaged = Desk(root, kdf=FAST_KDF, disk=NO_FLOOR).salvage("Sokha", PASSPHRASE)
+    assert salvaged.registrations_lost > 0
+    rebuilt = Desk(root, kdf=FAST_KDF, disk=NO_FLOOR)
+    rebuilt.unlock("Sokha", PASSPHRASE)
+    shown = rebuilt.figures(FigureScope())
+    assert shown["indicators"][0]["value"] == salvaged.registrations
+    assert rebuilt.recount_figures().matches
+    rebuilt.close()
