@@ -400,6 +400,17 @@ def test_cli_prints_the_same_figures_suppressed(
     assert written.returncode == 0 and "counts under 5 shown as <5" in written.stdout
     assert out.read_text(encoding="utf-8") == as_csv.stdout
 
+    pdf = tmp_path / "figures.pdf"
+    for language in ("en", "km"):
+        report = fieldreg(
+            data_dir, "indicators", *scope_args, "--format", "pdf", "--out", str(pdf),
+            "--language", language,
+        )  # fmt: skip
+        assert report.returncode == 0, report.stderr
+        assert pdf.read_bytes().startswith(b"%PDF")
+    to_stdout = fieldreg(data_dir, "indicators", "--format", "pdf", "--operator", "Sokha")
+    assert to_stdout.returncode == 1 and "--out" in to_stdout.stderr
+
     wrong = fieldreg(data_dir, "indicators", "--since", "2026-13-01", "--operator", "Sokha")
     assert wrong.returncode == 1 and "since" in wrong.stderr
     registrar = fieldreg(
