@@ -18,7 +18,6 @@ import pytest
 from fieldreg.desk import Desk
 from fieldreg.desk.disk_space import DiskLimits
 from fieldreg.desk.results import Registered
-from fieldreg.gazetteer import load_gazetteer
 from fieldreg.indicators import tally
 from fieldreg.indicators.channels import BANKS, Channel
 from fieldreg.indicators.evaluate import suppressed, to_csv
@@ -30,24 +29,12 @@ from fieldreg.transfer.sealing import packet_info
 from sync.hub.server import BackgroundHub
 from tests.cli_runner import fieldreg
 from tests.damage import damage_a_versions_page
-from tests.factories import FAST_KDF, PASSPHRASE, FakeClock, raw_record
+from tests.factories import FAST_KDF, PASSPHRASE, FakeClock, random_villages, raw_record
 from tests.sync_support import Device
 
 NO_FLOOR = DiskLimits(floor=0, warning=0)
 REGISTRAR = ("Dara", "registrar-passphrase-2")
 EVENTS = ("Takeo outreach", "Wing Kampot branch", "Chbar Ampov commune office")
-
-
-def _villages(n: int, rng: random.Random) -> list[str]:
-    """`n` villages drawn from the gazetteer, each in a random province and district."""
-    gazetteer = load_gazetteer()
-    found = []
-    for _ in range(n):
-        code = ""
-        while len(code) < 8:
-            code = rng.choice(gazetteer.children(code)).code
-        found.append(code)
-    return found
 
 
 def _random_channel(rng: random.Random) -> Channel:
@@ -84,7 +71,7 @@ def _fill(desk: Desk, clock: FakeClock, seed: int, count: int = 220) -> list[dic
     channels, some of them possible duplicates registered with a reason, some corrected
     (sex, village, group, services). Returns the raw records, as last written."""
     rng = random.Random(seed)
-    villages = _villages(40, rng)
+    villages = random_villages(40, rng)
     channels = {event: _random_channel(rng) for event in EVENTS}
     written: list[dict[str, Any]] = []
     ids: list[str] = []
@@ -327,7 +314,7 @@ def _old_store(root: Path, clock: FakeClock) -> list[dict[str, Any]]:
     desk.unlock("Sokha", PASSPHRASE)
     raws = [
         raw_record(sex=sex, village_code=v)
-        for sex, v in zip("FFMF", _villages(4, random.Random(3)), strict=True)
+        for sex, v in zip("FFMF", random_villages(4, random.Random(3)), strict=True)
     ]
     ids = []
     for raw in raws:

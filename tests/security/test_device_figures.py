@@ -14,13 +14,12 @@ from typing import Any
 
 from fieldreg.desk import Desk
 from fieldreg.desk.results import Registered
-from fieldreg.gazetteer import load_gazetteer
 from fieldreg.indicators.channels import Channel
 from fieldreg.indicators.scope import FigureScope
 from fieldreg.record import CATEGORIES, SERVICES
 from fieldreg.store.database import DB_FILENAME
 from tests.cli_runner import fieldreg
-from tests.factories import FAST_KDF, PASSPHRASE, FakeClock, raw_record
+from tests.factories import FAST_KDF, PASSPHRASE, FakeClock, random_villages, raw_record
 from tests.plaintext import found_in, person_values, text_forms
 
 KHMER_NAMES = ("ច័ន្ទ សុភ័ក្ត្រា", "ហេង វិចិត្រា", "សៀង ពិសិដ្ឋ", "ម៉ៅ សុវណ្ណារី", "គង់ ចរិយា")
@@ -31,12 +30,8 @@ def _letters(rng: random.Random) -> str:
 
 
 def _people(rng: random.Random, count: int) -> list[dict[str, Any]]:
-    gazetteer = load_gazetteer()
     people = []
-    for n in range(count):
-        code = ""
-        while len(code) < 8:
-            code = rng.choice(gazetteer.children(code)).code
+    for n, code in enumerate(random_villages(count, rng)):
         people.append(
             raw_record(
                 name_km=f"{KHMER_NAMES[n % len(KHMER_NAMES)]} {rng.choice(KHMER_NAMES)}",
