@@ -176,6 +176,10 @@ def test_a_damaged_table_is_found_and_rebuilt_by_the_recount(desk: Desk) -> None
     assert not recount.matches and recount.figures["indicators"][0]["value"] == 3
     assert desk.figures(FigureScope())["indicators"][0]["value"] == 3
     assert desk.recount_figures().matches
+    db.execute("UPDATE figures_status SET count = count + 2")
+    assert not desk.recount_figures().matches
+    statuses = {i["id"]: i for i in desk.figures(FigureScope())["indicators"]}["sync_status"]
+    assert statuses["breakdowns"][0]["rows"] == [{"status": "pending", "value": 3}]
 
 
 def test_registrars_see_figures_but_do_not_recount_or_export(desk: Desk, tmp_path: Path) -> None:
@@ -292,6 +296,9 @@ def test_statuses_and_lag_come_from_sync(tmp_path: Path, hub: BackgroundHub) -> 
 _DOWNGRADE = """
 DROP TABLE figures;
 DROP TABLE figures_lag;
+DROP TRIGGER figures_status_insert;
+DROP TRIGGER figures_status_update;
+DROP TABLE figures_status;
 DROP INDEX registrations_by_event;
 DROP TRIGGER registrations_identity_fixed;
 ALTER TABLE registrations DROP COLUMN channel;

@@ -139,7 +139,18 @@ def _registrations_where(scope: FigureScope, table: str = "r") -> _Where:
 
 
 def statuses(db: Sql, scope: FigureScope) -> dict[str, int]:
-    """Sync statuses of the registrations in scope (an index holds all three columns)."""
+    """Sync statuses of the registrations in scope, from the table the triggers keep."""
+    where = _cube_where(scope)
+    rows = db.execute(
+        f"SELECT status, sum(count) FROM figures_status WHERE 1 = 1{where.sql}"
+        " GROUP BY status HAVING sum(count) > 0",
+        where.params,
+    )
+    return {str(status): int(number) for status, number in rows}
+
+
+def counted_statuses(db: Sql, scope: FigureScope) -> dict[str, int]:
+    """The same counted from the registrations themselves (a recount)."""
     where = _registrations_where(scope)
     rows = db.execute(
         f"SELECT sync_status, count(*) FROM registrations r WHERE 1 = 1{where.sql}"
@@ -168,7 +179,7 @@ def recounted_operations(db: Sql, scope: FigureScope) -> Operations:
         " GROUP BY 1, 2, 3) GROUP BY minutes",
         where.params,
     )
-    return Operations(statuses(db, scope), {int(m): int(n) for m, n in rows})
+    return Operations(counted_statuses(db, scope), {int(m): int(n) for m, n in rows})
 
 
 def acknowledged(db: Sql, batch_id: str) -> None:
@@ -182,26 +193,36 @@ def acknowledged(db: Sql, batch_id: str) -> None:
     )
 
 
-LagKey = tuple[str, str, int]
+# what a recount checks besides the cube: each table, the SQL that counts it again from the
+# registrations and the outbox, and its key columns
+_KEPT = {
+    "figures_lag": (
+        f"{LAG_SELECT} WHERE 1 = 1 GROUP BY 1, 2, 3",
+        ("event", "day", "minutes"),
+    ),
+    "figures_status": (
+        "SELECT event, date(created_at, '+7 hours'), sync_status, count(*) FROM registrations"
+        " GROUP BY 1, 2, 3",
+        ("event", "day", "status"),
+    ),
+}
 
 
-def stored_lag(db: Sql) -> Counter[LagKey]:
-    rows = db.execute("SELECT event, day, minutes, count FROM figures_lag")
-    return Counter({(str(e), str(d), int(m)): int(n) for e, d, m, n in rows})
+def kept_tables_match(db: Sql) -> bool:
+    """Whether the lag and status tables hold what counting again gives."""
+    for table, (counting, _keys) in _KEPT.items():
+        stored = {tuple(row[:-1]): row[-1] for row in db.execute(f"SELECT * FROM {table}")}
+        stored = {key: number for key, number in stored.items() if number}
+        if stored != {tuple(row[:-1]): row[-1] for row in db.execute(counting)}:
+            return False
+    return True
 
 
-def counted_lag(db: Sql) -> Counter[LagKey]:
-    rows = db.execute(f"{LAG_SELECT} WHERE 1 = 1 GROUP BY 1, 2, 3")
-    return Counter({(str(e), str(d), int(m)): int(n) for e, d, m, n in rows})
-
-
-def replace_lag(db: Sql, rows: Counter[LagKey]) -> None:
-    db.execute("DELETE FROM figures_lag")
-    for (event, day, minutes), number in rows.items():
-        db.execute(
-            "INSERT INTO figures_lag (event, day, minutes, count) VALUES (?, ?, ?, ?)",
-            [event, day, minutes, number],
-        )
+def recount_kept_tables(db: Sql) -> None:
+    """Fill the lag and status tables again from the registrations and the outbox."""
+    for table, (counting, keys) in _KEPT.items():
+        db.execute(f"DELETE FROM {table}")
+        db.execute(f"INSERT INTO {table} ({', '.join(keys)}, count) {counting}")
 
 
 class CubeSource:
@@ -258,10 +279,12 @@ def in_scope(fact: Fact, scope: FigureScope) -> bool:
 
 def events(db: Sql) -> list[str]:
     """The events the store has registrations for, the most recently used first (registrations
-    made with no event are not one)."""
+    made with no event are not one): the few events from the cube, each one's newest
+    registration found through the (event, created_at) index."""
     rows = db.execute(
-        "SELECT event FROM registrations WHERE event <> '' GROUP BY event"
-        " ORDER BY max(created_at) DESC, event"
+        "SELECT e.event FROM (SELECT DISTINCT event FROM figures_status WHERE event <> '') e"
+        " ORDER BY (SELECT max(r.created_at) FROM registrations r WHERE r.event = e.event) DESC,"
+        " e.event"
     )
     return [str(row[0]) for row in rows]
 

@@ -184,6 +184,11 @@ LAG_SELECT = (
     " JOIN registrations r ON r.id = o.registration_id"
 )
 
+# One more registration of this status for its event and day (a trigger's statement).
+_STATUS_UP = """INSERT INTO figures_status (event, day, status, count)
+    VALUES ({row}.event, date({row}.created_at, '+7 hours'), {row}.sync_status, 1)
+    ON CONFLICT (event, day, status) DO UPDATE SET count = count + 1;"""
+
 # M&E figures (issue 11): the channel an event names kept with each registration, fixed like its
 # event (older rows were outreach), whether it was registered despite a possible duplicate
 # (what its audit entry says), and the aggregate table the Figures screen reads. `figures`
@@ -232,6 +237,27 @@ _FIGURES = [
     ) WITHOUT ROWID""",
     "INSERT INTO figures_lag (event, day, minutes, count) " + LAG_SELECT + " WHERE 1 = 1"
     " GROUP BY 1, 2, 3",
+    # Registrations by sync status, per event and Cambodia day, kept by triggers in the
+    # transaction of every insert and status change (a receipt, a correction).
+    """CREATE TABLE figures_status (
+        event TEXT NOT NULL,
+        day TEXT NOT NULL,
+        status TEXT NOT NULL,
+        count INTEGER NOT NULL CHECK (count >= 0),
+        PRIMARY KEY (event, day, status)
+    ) WITHOUT ROWID""",
+    """INSERT INTO figures_status (event, day, status, count)
+       SELECT event, date(created_at, '+7 hours'), sync_status, count(*) FROM registrations
+       WHERE 1 = 1 GROUP BY 1, 2, 3""",
+    f"""CREATE TRIGGER figures_status_insert AFTER INSERT ON registrations
+       BEGIN {_STATUS_UP.format(row="NEW")} END""",
+    f"""CREATE TRIGGER figures_status_update AFTER UPDATE OF sync_status ON registrations
+       WHEN OLD.sync_status IS NOT NEW.sync_status
+       BEGIN
+           UPDATE figures_status SET count = count - 1 WHERE event = OLD.event
+               AND day = date(OLD.created_at, '+7 hours') AND status = OLD.sync_status;
+           {_STATUS_UP.format(row="NEW")}
+       END""",
     # The cube cannot be filled here: the records are encrypted. The next login recounts.
     """INSERT INTO meta (key, value) SELECT 'figures_recount_needed', '1'
        WHERE EXISTS (SELECT 1 FROM registrations)""",

@@ -568,7 +568,7 @@ class Session(Administration):
         with transaction(self.db):
             counted = tally.cube(self.facts())
             figures.replace_cube(self.db, counted)
-            figures.replace_lag(self.db, figures.counted_lag(self.db))
+            figures.recount_kept_tables(self.db)
         log.info("figures recounted: %d rows", len(counted))
         return len(counted)
 
@@ -580,11 +580,10 @@ class Session(Administration):
             facts = list(self.facts())
             counted = tally.cube(facts)
             stored = figures.stored_cube(self.db)
-            lag = figures.counted_lag(self.db)
-            matches = counted == stored and lag == figures.stored_lag(self.db)
+            matches = counted == stored and figures.kept_tables_match(self.db)
             if not matches:
                 figures.replace_cube(self.db, counted)
-                figures.replace_lag(self.db, lag)
+                figures.recount_kept_tables(self.db)
             recounted = figures.recounted(self.db, facts, scope, generated_at=iso(self.clock()))
         if not matches:
             differing = len(set(counted.items()) ^ set(stored.items()))
