@@ -553,7 +553,7 @@ class Session(Administration):
                     (kind, bank), Channel(kind, bank)
                 )
                 yield fact_of(
-                    _registration(json.loads(plaintext)["record"]),
+                    _registration(json.loads(plaintext.decode("utf-8"))["record"]),
                     created_at=created_at,
                     event=event,
                     channel=channel,
