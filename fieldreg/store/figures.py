@@ -4,20 +4,21 @@
 every registration: (dimension, key fields, value) -> count. It is kept in the transaction that
 finalises or corrects a registration, so it always equals a full recount, and it holds counts
 of coded attributes only (no name, ID number, phone, date of birth, village or registration
-id). `CubeSource` answers `evaluate()` with SQL over it; the operations (sync statuses, the
-finalise -> acknowledgement lag) come from the registrations and outbox tables.
+id). `CubeSource` answers `evaluate()` with SQL over it; the operations come from two more
+tables kept the same way: `figures_status` (sync statuses, by triggers) and `figures_lag`
+(finalise -> acknowledgement minutes, at each receipt). A recount checks all three against
+the decrypted records, the registrations and the outbox.
 
 A store that held registrations before the table existed (migration 0005_figures) cannot be
 counted without the data key: the migration leaves meta `figures_recount_needed`, and the
-next login fills the table by a full recount (`rebuild`).
+next login fills the table by a full recount (`Session.rebuild_figures`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,8 +30,6 @@ from fieldreg.indicators.scope import FigureScope
 from fieldreg.indicators.tally import CubeKey, FactCounts, dimension_of, key_of
 from fieldreg.store.database import Sql, read_meta
 from fieldreg.store.schema import LAG_SELECT
-
-log = logging.getLogger(__name__)
 
 RECOUNT_NEEDED = "figures_recount_needed"
 _COLUMNS = (*KEY_FIELDS, "dimension", "value")  # a CubeKey's order (tally.cube)
@@ -74,18 +73,12 @@ def stored_cube(db: Sql) -> Counter[CubeKey]:
 def replace_cube(db: Sql, rows: Counter[CubeKey]) -> None:
     """Make the table hold exactly `rows` (inside the caller's transaction)."""
     db.execute("DELETE FROM figures")
-    for chunk in _chunks(list(rows.items()), 1000):
-        for key, number in chunk:
-            db.execute(
-                f"INSERT INTO figures ({', '.join(_COLUMNS)}, count) VALUES ({_MARKS}, ?)",
-                [*key, number],
-            )
+    for key, number in rows.items():
+        db.execute(
+            f"INSERT INTO figures ({', '.join(_COLUMNS)}, count) VALUES ({_MARKS}, ?)",
+            [*key, number],
+        )
     db.execute("DELETE FROM meta WHERE key = ?", [RECOUNT_NEEDED])
-
-
-def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def recount_needed(db: Sql) -> bool:
@@ -95,7 +88,7 @@ def recount_needed(db: Sql) -> bool:
 # -- reading it -------------------------------------------------------------------------------
 
 
-def _utc_bound(day: str, *, end: bool) -> str:
+def _utc_bound(day: str, end: bool) -> str:
     """The stored created_at (ISO UTC, `Z`) at which a Cambodia day starts (or, `end`, at
     which the next one starts)."""
     start = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), CAMBODIA)
@@ -109,32 +102,29 @@ class _Where:
 
 
 def _cube_where(scope: FigureScope) -> _Where:
-    clauses, params = [], []
-    if scope.events:
-        clauses.append(f"event IN ({', '.join('?' * len(scope.events))})")
-        params += list(scope.events)
-    if scope.since:
-        clauses.append("day >= ?")
-        params.append(scope.since)
-    if scope.until:
-        clauses.append("day <= ?")
-        params.append(scope.until)
-    return _Where("".join(f" AND {clause}" for clause in clauses), params)
+    """The scope on a table keyed by event and Cambodia day (the cube, lag and statuses)."""
+    return _where(scope, "event", "day >= ?", "day <= ?", lambda day, _end: day)
 
 
-def _registrations_where(scope: FigureScope, table: str = "r") -> _Where:
+def _registrations_where(scope: FigureScope) -> _Where:
     """The same scope on the registrations table: Cambodia days as UTC bounds on created_at
     (the text sorts as time), so the (event, created_at) index serves it."""
+    return _where(scope, "r.event", "r.created_at >= ?", "r.created_at < ?", _utc_bound)
+
+
+def _where(
+    scope: FigureScope, event: str, since: str, until: str, bound: Callable[[str, bool], str]
+) -> _Where:
     clauses, params = [], []
     if scope.events:
-        clauses.append(f"{table}.event IN ({', '.join('?' * len(scope.events))})")
+        clauses.append(f"{event} IN ({', '.join('?' * len(scope.events))})")
         params += list(scope.events)
     if scope.since:
-        clauses.append(f"{table}.created_at >= ?")
-        params.append(_utc_bound(scope.since, end=False))
+        clauses.append(since)
+        params.append(bound(scope.since, False))
     if scope.until:
-        clauses.append(f"{table}.created_at < ?")
-        params.append(_utc_bound(scope.until, end=True))
+        clauses.append(until)
+        params.append(bound(scope.until, True))
     return _Where("".join(f" AND {clause}" for clause in clauses), params)
 
 

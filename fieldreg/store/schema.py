@@ -175,7 +175,8 @@ _AUDIT_KEY = [
 
 
 # The lag of each acknowledged first version: event, Cambodia day, whole minutes, count
-# (shared by the migration, outbox.apply_receipt and a full recount).
+# (shared by the migration, outbox.apply_receipt and a full recount). Part of the shipped
+# step 0005_figures: never edit it; a change of meaning is a new constant and a new step.
 LAG_SELECT = (
     "SELECT r.event AS event, date(r.created_at, '+7 hours') AS day,"
     " max(0, CAST((julianday(b.acknowledged_at) - julianday(r.created_at)) * 1440 AS INTEGER))"
