@@ -294,6 +294,7 @@ def test_statuses_and_lag_come_from_sync(tmp_path: Path, hub: BackgroundHub) -> 
 
 # The schema as it was before 0005_figures (the trigger from 0001_initial).
 _DOWNGRADE = """
+DROP INDEX figures_by_value;
 DROP TABLE figures;
 DROP TABLE figures_lag;
 DROP TRIGGER figures_status_insert;
