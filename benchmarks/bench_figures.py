@@ -20,13 +20,15 @@ import argparse
 import csv
 import datetime as dt
 import io
+import os
 import random
 import statistics
 import tempfile
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from time import perf_counter_ns
+from time import perf_counter_ns, process_time_ns
 from typing import Any
 
 from benchmarks.bench_store import RecordMaker, enrol_test_hub, validated
@@ -133,15 +135,33 @@ def acknowledge(desk: Desk, share: float) -> None:
         done += outbox.packet_count(batch)
 
 
-def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    start = perf_counter_ns()
+@dataclass(frozen=True, slots=True)
+class Took:
+    wall_ms: float
+    cpu_ms: float  # this process's CPU time: what a shared, loaded machine disturbs least
+
+
+def timed(fn: Callable[[], Any]) -> tuple[Took, Any]:
+    wall, cpu = perf_counter_ns(), process_time_ns()
     result = fn()
-    return (perf_counter_ns() - start) / NS_PER_MS, result
+    took = Took((perf_counter_ns() - wall) / NS_PER_MS, (process_time_ns() - cpu) / NS_PER_MS)
+    return took, result
 
 
-def median_of(fn: Callable[[], Any], calls: int = CALLS) -> float:
+def median_of(fn: Callable[[], Any], calls: int = CALLS) -> Took:
     with gc_paused():
-        return statistics.median(timed(fn)[0] for _ in range(calls))
+        runs = [timed(fn)[0] for _ in range(calls)]
+    return Took(
+        statistics.median(r.wall_ms for r in runs), statistics.median(r.cpu_ms for r in runs)
+    )
+
+
+def _duration(took: Took) -> str:
+    return f"{_ms_or_s(took.wall_ms)} (CPU {_ms_or_s(took.cpu_ms)})"
+
+
+def _ms_or_s(value_ms: float) -> str:
+    return seconds(value_ms / 1000) if value_ms >= 1000 else ms(value_ms)
 
 
 def peer_way(desk: Desk) -> dict[str, Counter[str]]:
@@ -196,10 +216,11 @@ def reopen(data_dir: Path) -> tuple[Desk, str]:
 
 def run(records: int, data_dir: Path, *, nationwide: bool = False, reuse: bool = False) -> str:
     if reuse:
-        built_ms, (desk, today) = 0.0, reopen(data_dir)
+        built, (desk, today) = "store filled before", reopen(data_dir)
         records = desk.registration_count()
     else:
-        built_ms, (desk, today) = timed(lambda: fill(data_dir, records, nationwide=nationwide))
+        took, (desk, today) = timed(lambda: fill(data_dir, records, nationwide=nationwide))
+        built = f"filled in {seconds(took.wall_ms / 1000)}"
     db_size = (data_dir / DB_FILENAME).stat().st_size
     rows = desk._unlocked.db.execute("SELECT count(*) FROM figures").fetchone()[0]  # noqa: SLF001
     today_scope, everything = FigureScope(events=(today,)), FigureScope()
@@ -207,58 +228,59 @@ def run(records: int, data_dir: Path, *, nationwide: bool = False, reuse: bool =
     cold_all, _ = timed(lambda: desk.figures(everything))
     warm_today = median_of(lambda: desk.figures(today_scope))
     warm_all = median_of(lambda: desk.figures(everything))
-    events_ms = median_of(desk.figure_events)
-    recount_ms, recount = timed(desk.recount_figures)
+    events = median_of(desk.figure_events)
+    recount_took, recount = timed(desk.recount_figures)
     assert recount.matches, "the aggregate table differs from the recount"
-    peer_ms, pivot = timed(lambda: peer_way(desk))
+    peer_took, pivot = timed(lambda: peer_way(desk))
     assert sum(pivot["sex"].values()) == records
     update_ms = cube_update_ms(desk)
     desk.close()
-    built = f"filled in {seconds(built_ms / 1000)}" if built_ms else "store filled before"
-    lines = [
-        f"Device figures at {records:,} registrations ({EVENTS} events over {DAYS} days, "
-        f"people {'from anywhere in the country' if nationwide else 'of one province'} per "
-        f"event, ~70 % acknowledged); store {size(db_size)}, figures table {rows:,} rows; "
-        f"{built}.",
-        "",
-        table(
-            ["What", "First call", f"Median of {CALLS}", "Target", "Verdict"],
-            [
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    return "\n".join(
+        [
+            f"Device figures at {records:,} registrations ({EVENTS} events over {DAYS} days, "
+            f"people {'from anywhere in the country' if nationwide else 'of one province'} "
+            f"per event, ~70 % acknowledged); store {size(db_size)}, figures table "
+            f"{rows:,} rows; {built}. Load average at the end: {load} "
+            f"({os.cpu_count()} CPUs).",
+            "",
+            table(
+                ["What", "First call (CPU)", f"Median of {CALLS} (CPU)", "Target", "Verdict"],
                 [
-                    "Desk.figures, today's event",
-                    ms(cold_today),
-                    ms(warm_today),
-                    "<= 100 ms",
-                    verdict(max(cold_today, warm_today), OPEN_TARGET_MS),
+                    _row("Desk.figures, today's event", cold_today, warm_today, OPEN_TARGET_MS),
+                    _row("Desk.figures, everything", cold_all, warm_all, OPEN_TARGET_MS),
+                    ["Desk.figure_events", "", _duration(events), "", ""],
+                    [
+                        "Desk.recount_figures (decrypt all, compare)",
+                        _duration(recount_took),
+                        "",
+                        "<= 2 s",
+                        verdict(recount_took.wall_ms / 1000, RECOUNT_TARGET_S),
+                    ],
+                    [
+                        "Peer way: `fieldreg list --format csv` + pivot",
+                        _duration(peer_took),
+                        "",
+                        "",
+                        "",
+                    ],
+                    ["Aggregate table's share of one finalise", "", ms(update_ms), "", ""],
                 ],
-                [
-                    "Desk.figures, everything",
-                    ms(cold_all),
-                    ms(warm_all),
-                    "<= 100 ms",
-                    verdict(max(cold_all, warm_all), OPEN_TARGET_MS),
-                ],
-                ["Desk.figure_events", "", ms(events_ms), "", ""],
-                [
-                    "Desk.recount_figures (decrypt all, compare)",
-                    seconds(recount_ms / 1000),
-                    "",
-                    "<= 2 s",
-                    verdict(recount_ms / 1000, RECOUNT_TARGET_S),
-                ],
-                [
-                    "Peer way: `fieldreg list --format csv` + pivot",
-                    seconds(peer_ms / 1000),
-                    "",
-                    "",
-                    "",
-                ],
-                ["Aggregate table's share of one finalise", "", ms(update_ms), "", ""],
-            ],
-            "lrrll",
-        ),
+                "lrrll",
+            ),
+        ]
+    )
+
+
+def _row(what: str, cold: Took, warm: Took, target_ms: float) -> list[str]:
+    worst = max(cold.wall_ms, warm.wall_ms)
+    return [
+        what,
+        _duration(cold),
+        _duration(warm),
+        f"<= {target_ms:.0f} ms",
+        verdict(worst, target_ms),
     ]
-    return "\n".join(lines)
 
 
 def main() -> None:
