@@ -128,26 +128,16 @@ def _where(
     return _Where("".join(f" AND {clause}" for clause in clauses), params)
 
 
-def statuses(db: Sql, scope: FigureScope) -> dict[str, int]:
-    """Sync statuses of the registrations in scope, from the table the triggers keep."""
-    where = _cube_where(scope)
-    rows = db.execute(
-        f"SELECT status, sum(count) FROM figures_status WHERE 1 = 1{where.sql}"
-        " GROUP BY status HAVING sum(count) > 0",
-        where.params,
-    )
-    return {str(status): int(number) for status, number in rows}
-
-
-def counted_statuses(db: Sql, scope: FigureScope) -> dict[str, int]:
-    """The same counted from the registrations themselves (a recount)."""
-    where = _registrations_where(scope)
-    rows = db.execute(
-        f"SELECT sync_status, count(*) FROM registrations r WHERE 1 = 1{where.sql}"
-        " GROUP BY sync_status",
-        where.params,
-    )
-    return {str(status): int(number) for status, number in rows}
+def statuses(db: Sql, scope: FigureScope, *, recount: bool = False) -> dict[str, int]:
+    """Sync statuses of the registrations in scope: from the table the triggers keep, or,
+    `recount`, counted from the registrations themselves."""
+    where = _registrations_where(scope) if recount else _cube_where(scope)
+    if recount:
+        sql = "SELECT sync_status, count(*) FROM registrations r WHERE 1 = 1{} GROUP BY 1"
+    else:
+        sql = "SELECT status, sum(count) FROM figures_status WHERE 1 = 1{} GROUP BY 1"
+    rows = db.execute(sql.format(where.sql), where.params)
+    return {str(status): int(number) for status, number in rows if number}
 
 
 def operations(db: Sql, scope: FigureScope) -> Operations:
@@ -169,7 +159,7 @@ def recounted_operations(db: Sql, scope: FigureScope) -> Operations:
         " GROUP BY 1, 2, 3) GROUP BY minutes",
         where.params,
     )
-    return Operations(counted_statuses(db, scope), {int(m): int(n) for m, n in rows})
+    return Operations(statuses(db, scope, recount=True), {int(m): int(n) for m, n in rows})
 
 
 def acknowledged(db: Sql, batch_id: str) -> None:
