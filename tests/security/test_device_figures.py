@@ -1,7 +1,8 @@
 """M&E figures hold no personal data (issue 11): the aggregate table kept in the store, what
 `fieldreg indicators` prints and writes, and the files `Desk.export_figures` writes are
 searched byte by byte for every registered person's whole values (names, ID number, phone,
-date of birth, village code) and for the registration ids."""
+date of birth, village code) and for the registration ids. A replayed receipt does not
+count twice."""
 
 from __future__ import annotations
 
@@ -18,9 +19,12 @@ from fieldreg.indicators.channels import Channel
 from fieldreg.indicators.scope import FigureScope
 from fieldreg.record import CATEGORIES, SERVICES
 from fieldreg.store.database import DB_FILENAME
+from fieldreg.transfer.wire import decode_receipt
+from sync.hub.server import BackgroundHub
 from tests.cli_runner import fieldreg
 from tests.factories import FAST_KDF, PASSPHRASE, FakeClock, random_villages, raw_record
 from tests.plaintext import found_in, person_values, text_forms
+from tests.sync_support import Device
 
 KHMER_NAMES = ("ច័ន្ទ សុភ័ក្ត្រា", "ហេង វិចិត្រា", "សៀង ពិសិដ្ឋ", "ម៉ៅ សុវណ្ណារី", "គង់ ចរិយា")
 
@@ -105,3 +109,24 @@ def test_no_personal_data_in_the_table_the_cli_or_the_exports(tmp_path: Path) ->
     assert '"suppressed": true' in files["json"].read_text(encoding="utf-8")
     # and the store file as a whole still holds none of it (the table included)
     assert found_in((data_dir / DB_FILENAME).read_bytes(), needles - set(ids)) == []
+
+
+def test_a_receipt_applied_twice_counts_the_lag_once(tmp_path: Path, hub: BackgroundHub) -> None:
+    """A receipt comes again (its answer was lost and the batch resent; a USB receipt file
+    imported twice): the statuses and the finalise -> acknowledgement lag count once."""
+    clock = FakeClock()
+    device = Device(tmp_path / "device", clock)
+    device.enrol(hub.hub, hub.url)
+    device.register(3)
+    clock.advance(5 * 60)
+    _batch, body = device.formed_batch()
+    signed = hub.hub.receive_batch(body, transport="https")
+    hub_key = device.store.trusted_hub_signing_key()
+    assert hub_key is not None
+    for _ in range(2):
+        device.store.outbox.apply_receipt(decode_receipt(signed, hub_key))
+    figures = {i["id"]: i for i in device.session.figures(FigureScope())["indicators"]}
+    assert figures["acknowledgement_lag"]["acknowledged"] == 3
+    assert figures["sync_status"]["value"] == 3
+    _recounted, matches = device.session.recount_figures(FigureScope())
+    assert matches
