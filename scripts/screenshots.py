@@ -453,11 +453,12 @@ class MovingClock:
         return self.now
 
 
-# (channel, where) of the sample's events: an outreach campaign in Takeo, an ACLEDA branch,
-# a commune office in Banteay Meanchey; and the communes their people come from
+# (channel, where) of the sample's events: an outreach campaign in Takeo, an ACLEDA and a Wing
+# branch, a commune office in Banteay Meanchey; and the communes their people come from
 FIGURE_EVENTS = (
     (Channel(OUTREACH), "210301", ("210301", "210302", "210303", "210101", "080101")),
     (Channel(BANK_BRANCH, "acleda"), "Takeo", ("210301", "210201", "120101", "020101")),
+    (Channel(BANK_BRANCH, "wing"), "Phnom Penh", ("120101", "120109", "120111", "210301")),
     (Channel(COMMUNE_OFFICE), "010202", ("010202", "010201", "010203")),
 )
 FIGURE_PEOPLE = 300
@@ -486,7 +487,7 @@ def figures_store(root: Path, language: str, hub: BackgroundHub) -> str:
             - dt.timedelta(days=2 - day, hours=6)
             + dt.timedelta(hours=1, minutes=minute * 5 + rnd.randrange(5))
         )
-        channel, where, communes = FIGURE_EVENTS[rnd.choice((0, 0, 0, 1, 1, 2))]
+        channel, where, communes = FIGURE_EVENTS[rnd.choice((0, 0, 0, 1, 1, 2, 3))]
         choice = EventChoice(channel, "Takeo outreach", where, clock.now.date().isoformat())
         if channel.kind == OUTREACH and day == 2:
             outreach = choice.label()
@@ -498,7 +499,8 @@ def figures_store(root: Path, language: str, hub: BackgroundHub) -> str:
             "name_en": "Sok Dara",
             "sex": rnd.choice("FFFM"),
             "date_of_birth": f"{1960 + rnd.randrange(45)}-0{1 + rnd.randrange(9)}-1{n % 9}",
-            "phone": f"012 {n:03d} {rnd.randrange(1000):03d}",
+            # now and then the phone of the one before, registered anyway with a reason
+            "phone": f"012 {n - (n % 61 == 7):03d} 000",
             "village_code": rnd.choice(villages).code,
             "category": rnd.choice(categories),
             "sector": "G",
@@ -512,7 +514,7 @@ def figures_store(root: Path, language: str, hub: BackgroundHub) -> str:
             record,
             event=choice.label(),
             channel=channel,
-            duplicate_reason="Same phone as a relative" if n % 61 == 7 else None,
+            duplicate_reason="Shares a phone with a relative" if n % 61 == 7 else None,
         )
         if n % 40 == 39 and n < FIGURE_PEOPLE - 30:
             clock.now += dt.timedelta(minutes=rnd.randrange(3, 40))
@@ -534,7 +536,8 @@ def figures_store(root: Path, language: str, hub: BackgroundHub) -> str:
 
 def figures(app: QApplication, root: Path, language: str) -> None:
     """The event screen with the bank branch chosen, then the Figures screen over every
-    event and day: docs/screenshots/event-channel-<language>.png and figures-<language>.png."""
+        event and day: docs/screenshots/event-channel-<language>.png, figures-<language>.png and,
+    scrolled to its end, figures-<language>-lower.png."""
     scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX))
     with BackgroundHub(scratch / "hub") as hub:
         data_dir = scratch / "figures"
@@ -557,6 +560,9 @@ def figures(app: QApplication, root: Path, language: str) -> None:
         shown.choose_events(set())
         idle(window)
         shoot(root, f"figures-{language}", window)
+        bar = shown.scroll_area.verticalScrollBar()
+        bar.setValue(bar.maximum())  # the charts below the first screenful
+        shoot(root, f"figures-{language}-lower", window)
         assert label("bank", "acleda", language) in shown.banks.describe()
         window.close()
 

@@ -66,8 +66,8 @@ class Tile(QFrame):
         self.caption = text_label("tile_caption")
         self.detail = text_label("hint")
         column = QVBoxLayout(self)
-        column.setContentsMargins(12, 8, 12, 8)
-        column.setSpacing(2)
+        column.setContentsMargins(12, 6, 12, 6)
+        column.setSpacing(0)
         column.addWidget(self.value)
         column.addWidget(self.caption)
         column.addWidget(self.detail)
@@ -356,7 +356,7 @@ class LineChart(QWidget):
     def _plot(self) -> QRect:
         metrics = self.fontMetrics()
         left = MARGIN + metrics.horizontalAdvance(self._number(self._top_value())) + GAP
-        bottom = metrics.height() + 10
+        bottom = metrics.height() * 2  # room for Khmer marks below the line
         return QRect(left, MARGIN + metrics.height() // 2, self.width() - left - 12, 0).adjusted(
             0, 0, 0, self.height() - bottom - MARGIN - metrics.height() // 2
         )
@@ -411,7 +411,7 @@ class LineChart(QWidget):
             width = metrics.horizontalAdvance(label) + 4
             left = min(max(0, int(point.x() - width / 2)), self.width() - width)  # never cut
             painter.drawText(
-                QRect(left, plot.bottom() + 4, width, metrics.height() + 6),
+                QRect(left, plot.bottom() + 4, width, 2 * metrics.height()),
                 int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop),
                 label,
             )

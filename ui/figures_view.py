@@ -149,18 +149,20 @@ def district_bars(figures: Figures, province: str, words: Words) -> list[Bar]:
     ]
 
 
-def timeline(figures: Figures, words: Words) -> tuple[str, list[tuple[str, int]]]:
-    """("hour", registrations per hour) when the figures cover one day, else ("day", per day,
-    every day from the first to the last shown)."""
+def timeline(figures: Figures, words: Words, unit: str = "") -> tuple[str, list[tuple[str, int]]]:
+    """Registrations per "hour" of the day (summed over the days shown) or per "day" (every
+    day from the first to the last shown). Without a `unit`: by hour when the figures cover
+    one day, else by day."""
     per_day: dict[str, int] = {}
     per_hour: dict[int, int] = {}
     for row in rows(figures, "registrations", ("day", "hour")):
         number = row["value"] if isinstance(row["value"], int) else 0
         per_day[row["day"]] = per_day.get(row["day"], 0) + number
         per_hour[int(row["hour"])] = per_hour.get(int(row["hour"]), 0) + number
+    unit = unit or ("hour" if len(per_day) == 1 else "day")
     if not per_day:
-        return "day", []
-    if len(per_day) == 1:
+        return unit, []
+    if unit == "hour":
         first, last = min(per_hour), max(per_hour)
         return "hour", [
             (words.coded("hour", f"{hour:02d}"), per_hour.get(hour, 0))

@@ -94,7 +94,15 @@ QFrame#tile, QFrame#chart_card {{
     background: {CARD}; border: 1px solid #cfd4d9; border-radius: 6px;
 }}
 QFrame#tile:focus {{ border: 2px solid {ACCENT}; }}
-QLabel[role="tile_value"] {{ font-size: 20pt; font-weight: bold; color: {ACCENT_DARK}; }}
+QLabel[role="tile_value"] {{ font-size: 18pt; font-weight: bold; color: {ACCENT_DARK}; }}
+QToolButton[role="picker"] {{
+    min-height: 30px; padding: 1px 24px 1px 8px; border: 1px solid {LINE}; border-radius: 4px;
+    background: {CARD}; text-align: left;
+}}
+QToolButton[role="picker"]:focus {{ border: 2px solid {ACCENT}; }}
+QToolButton[role="picker"]::menu-indicator {{
+    subcontrol-origin: padding; subcontrol-position: center right; right: 8px;
+}}
 QLabel[role="tile_caption"] {{ font-weight: bold; }}
 QLabel[role="chart_title"] {{ font-weight: bold; color: {ACCENT_DARK}; }}
 QStatusBar {{ background: #e9edf1; border-top: 1px solid #cfd4d9; }}

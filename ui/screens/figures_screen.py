@@ -68,6 +68,8 @@ class FiguresScreen(QWidget):
         self.event_menu = QMenu(self)
         self.event_button.setMenu(self.event_menu)
         self.event_button.setMinimumWidth(260)
+        self.event_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        set_role(self.event_button, "picker")
         self.period_caption = text_label(wrap=False)
         self.period = QComboBox()
         for code in PERIODS:
@@ -85,7 +87,7 @@ class FiguresScreen(QWidget):
         self.progress.setFixedWidth(120)
         self.progress.hide()
         self.message = text_label()
-        self.small_note = text_label("hint")
+        self.small_note = text_label("hint", wrap=False)
 
         self.tiles = {key: Tile() for key in TILES}
         self.sex_group = BarChart()
@@ -95,6 +97,10 @@ class FiguresScreen(QWidget):
         self.district_caption = text_label(wrap=False)
         self.districts = BarChart()
         self.timeline = LineChart()
+        self.timeline_unit = QComboBox()  # by day or by hour of the day
+        for unit in ("day", "hour"):
+            self.timeline_unit.addItem("", unit)
+        self._chosen_unit = ""  # none chosen: by hour for one day, else by day
         self.per_operator = BarChart()
         self.per_desk = BarChart()
         self.banks = BarChart()
@@ -128,11 +134,12 @@ class FiguresScreen(QWidget):
         filters.addWidget(self.event_button, 2)
         filters.addSpacing(12)
         filters.addWidget(self.period_caption)
-        filters.addWidget(self.period, 1)
+        filters.addWidget(self.period)
         filters.addWidget(self.since)
         filters.addWidget(self.range_dash)
         filters.addWidget(self.until)
         filters.addStretch(1)
+        filters.addWidget(self.small_note)
         self.event_caption.setBuddy(self.event_button)
         self.period_caption.setBuddy(self.period)
 
@@ -152,6 +159,9 @@ class FiguresScreen(QWidget):
         places = self.cards["places"]
         places.column.addLayout(district_row)
         places.column.addWidget(self.districts)
+        self.cards["timeline"].column.insertWidget(
+            1, self.timeline_unit, 0, Qt.AlignmentFlag.AlignLeft
+        )
         charts = QGridLayout()
         charts.setSpacing(10)
         for index, card in enumerate(self.cards.values()):
@@ -166,16 +176,13 @@ class FiguresScreen(QWidget):
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll_area.setWidget(content)
 
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.message, 1)
-        bottom.addWidget(self.small_note)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 10, 16, 8)
         outer.setSpacing(8)
         outer.addLayout(top)
         outer.addLayout(filters)
         outer.addWidget(self.scroll_area, 1)
-        outer.addLayout(bottom)
+        outer.addWidget(self.message)
 
     def _connect(self) -> None:
         self.period.currentIndexChanged.connect(lambda _i: self._period_changed())
@@ -184,6 +191,9 @@ class FiguresScreen(QWidget):
         self.provinces.bar_clicked.connect(self.show_province)
         self.district_choice.activated.connect(
             lambda index: self.show_province(str(self.district_choice.itemData(index)))
+        )
+        self.timeline_unit.activated.connect(
+            lambda index: self.show_timeline(str(self.timeline_unit.itemData(index)))
         )
         self.recount_button.clicked.connect(lambda: self.recount())
         self.save_button.clicked.connect(lambda: self.save_report())
@@ -399,6 +409,10 @@ class FiguresScreen(QWidget):
 
     # -- drawing ---------------------------------------------------------------------------
 
+    def show_timeline(self, unit: str) -> None:
+        self._chosen_unit = unit
+        self._render()
+
     def show_province(self, code: str) -> None:
         self.province = code
         self._render_places()
@@ -426,8 +440,9 @@ class FiguresScreen(QWidget):
             empty=empty,
         )
         self._render_places()
-        unit, points = view.timeline(figures, words)
+        unit, points = view.timeline(figures, words, self._chosen_unit)
         self.timeline.set_data(points, number=number, empty=empty)
+        self.timeline_unit.setCurrentIndex(self.timeline_unit.findData(unit))
         self.per_operator.set_data(
             view.plain_bars(figures, "people_per_hour_operator", "operator", words),
             number=number,
@@ -450,7 +465,7 @@ class FiguresScreen(QWidget):
             "sex_group": view.title(figures, "registrations", ("category", "sex"), language),
             "services": view.title(figures, "service_interest", ("service", "sex"), language),
             "places": view.title(figures, "registrations", ("province",), language),
-            "timeline": view.title(figures, "registrations", (unit,), language),
+            "timeline": view.name(figures, "registrations", language),
             "operators": view.name(figures, "people_per_hour_operator", language),
             "desks": view.name(figures, "people_per_hour_desk", language),
             "banks": view.title(figures, "bank_registrations", ("bank",), language),
@@ -621,6 +636,9 @@ class FiguresScreen(QWidget):
         self.save_button.setText(self.tr("Save report…"))
         self.save_button.setToolTip(self.tr("A PDF, CSV or JSON file of these figures"))
         self.small_note.setText(self.tr("Saved reports show counts under 5 as <5."))
+        for index in range(self.timeline_unit.count()):
+            unit = str(self.timeline_unit.itemData(index))
+            self.timeline_unit.setItemText(index, view.field_name(unit, self.words.language))
         self.district_caption.setText(self.tr("Districts of"))
         self.district_choice.setAccessibleName(self.tr("Districts of"))
         self._render_event_button()
