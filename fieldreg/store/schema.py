@@ -174,6 +174,47 @@ _AUDIT_KEY = [
 ]
 
 
+# M&E figures (issue 11): the channel an event names kept with each registration, fixed like its
+# event (older rows were outreach), whether it was registered despite a possible duplicate
+# (what its audit entry says), and the aggregate table the Figures screen reads. `figures`
+# holds counts of coded attributes only: no name, ID number, phone, date of birth, village or
+# registration id (fieldreg/store/figures.py keeps it, in the transaction of each change).
+_FIGURES = [
+    "ALTER TABLE registrations ADD COLUMN channel TEXT NOT NULL DEFAULT 'outreach'",
+    "ALTER TABLE registrations ADD COLUMN bank TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE registrations ADD COLUMN duplicate INTEGER NOT NULL DEFAULT 0",
+    # registrations made before this step: a possible duplicate registered with a reason is
+    # the one whose `register` audit entry names what it duplicates
+    """UPDATE registrations SET duplicate = 1 WHERE id IN (SELECT subject FROM audit_log
+       WHERE action = 'register' AND json_extract(details, '$.duplicate_of') IS NOT NULL)""",
+    "DROP TRIGGER registrations_identity_fixed",
+    """CREATE TRIGGER registrations_identity_fixed
+       BEFORE UPDATE OF id, created_at, operator, event, device_id, channel, bank, duplicate
+       ON registrations
+       BEGIN SELECT RAISE(ABORT, 'a registration keeps its id, time, operator and event');
+       END""",
+    "CREATE INDEX registrations_by_event ON registrations (event, created_at)",
+    # Cube rows: (key fields, dimension, value) -> registrations, as tally.cube() makes them;
+    # dimension first, so a count along one dimension reads only that dimension's rows.
+    """CREATE TABLE figures (
+        dimension TEXT NOT NULL,
+        day TEXT NOT NULL,
+        event TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        bank TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        device TEXT NOT NULL,
+        sex TEXT NOT NULL,
+        value TEXT NOT NULL,
+        count INTEGER NOT NULL CHECK (count > 0),
+        PRIMARY KEY (dimension, day, event, channel, bank, operator, device, sex, value)
+    ) WITHOUT ROWID""",
+    # The cube cannot be filled here: the records are encrypted. The next login recounts.
+    """INSERT INTO meta (key, value) SELECT 'figures_recount_needed', '1'
+       WHERE EXISTS (SELECT 1 FROM registrations)""",
+]
+
+
 def statements_step(statements: list[str]) -> Callable[[Any], None]:
     """A migration step running `statements` in order, on any connection with `execute`
     (the device's store, the hub's SQLite or PostgreSQL)."""
@@ -190,4 +231,5 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0002_sync", statements_step(_SYNC)),
     ("0003_key_rotation", statements_step(_KEY_ROTATION)),
     ("0004_audit_key", statements_step(_AUDIT_KEY)),
+    ("0005_figures", statements_step(_FIGURES)),
 ]

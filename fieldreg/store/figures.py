@@ -1,0 +1,228 @@
+"""The device's aggregate table of M&E figures (issue 11), and the `Source`s read from it.
+
+`figures` holds the cube rows `tally.cube()` makes from the facts of the current version of
+every registration: (dimension, key fields, value) -> count. It is kept in the transaction that
+finalises or corrects a registration, so it always equals a full recount, and it holds counts
+of coded attributes only (no name, ID number, phone, date of birth, village or registration
+id). `CubeSource` answers `evaluate()` with SQL over it; the operations (sync statuses, the
+finalise -> acknowledgement lag) come from the registrations and outbox tables.
+
+A store that held registrations before the table existed (migration 0005_figures) cannot be
+counted without the data key: the migration leaves meta `figures_recount_needed`, and the
+next login fills the table by a full recount (`rebuild`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from fieldreg.clock import iso
+from fieldreg.indicators.definitions import KEY_FIELDS
+from fieldreg.indicators.evaluate import Key, Operations, evaluate
+from fieldreg.indicators.facts import CAMBODIA, Fact, cells
+from fieldreg.indicators.scope import FigureScope
+from fieldreg.indicators.tally import CubeKey, FactCounts, dimension_of, key_of
+from fieldreg.store.database import Sql, read_meta
+
+log = logging.getLogger(__name__)
+
+RECOUNT_NEEDED = "figures_recount_needed"
+_COLUMNS = (*KEY_FIELDS, "dimension", "value")  # a CubeKey's order (tally.cube)
+_MARKS = ", ".join("?" * len(_COLUMNS))
+
+
+# -- keeping the table ------------------------------------------------------------------------
+
+
+def cube_rows(fact: Fact) -> list[CubeKey]:
+    key = key_of(fact)
+    return [key + cell for cell in cells(fact)]
+
+
+def add(db: Sql, fact: Fact, delta: int = 1) -> None:
+    """Add `delta` (1 at finalise, -1 for a version a correction replaces) to every cube row
+    of `fact`; a row reaching 0 goes. Call inside the change's own transaction."""
+    where = " AND ".join(f"{name} = ?" for name in _COLUMNS)
+    for row in cube_rows(fact):
+        if delta > 0:
+            db.execute(
+                f"INSERT INTO figures ({', '.join(_COLUMNS)}, count) VALUES ({_MARKS}, ?)"
+                f" ON CONFLICT ({', '.join(_COLUMNS)}) DO UPDATE SET count = count + ?",
+                [*row, delta, delta],
+            )
+            continue
+        # a row going to 0 goes first; otherwise it is lowered (never both: one matches)
+        db.execute(f"DELETE FROM figures WHERE {where} AND count <= ?", [*row, -delta])
+        db.execute(
+            f"UPDATE figures SET count = count + ? WHERE {where} AND count > ?",
+            [delta, *row, -delta],
+        )
+
+
+def stored_cube(db: Sql) -> Counter[CubeKey]:
+    """The whole table, as tally.cube() would give it."""
+    rows = db.execute(f"SELECT {', '.join(_COLUMNS)}, count FROM figures")
+    return Counter({tuple(row[:-1]): int(row[-1]) for row in rows})
+
+
+def replace_cube(db: Sql, rows: Counter[CubeKey]) -> None:
+    """Make the table hold exactly `rows` (inside the caller's transaction)."""
+    db.execute("DELETE FROM figures")
+    for chunk in _chunks(list(rows.items()), 1000):
+        for key, number in chunk:
+            db.execute(
+                f"INSERT INTO figures ({', '.join(_COLUMNS)}, count) VALUES ({_MARKS}, ?)",
+                [*key, number],
+            )
+    db.execute("DELETE FROM meta WHERE key = ?", [RECOUNT_NEEDED])
+
+
+def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def recount_needed(db: Sql) -> bool:
+    return read_meta(db, RECOUNT_NEEDED) is not None
+
+
+# -- reading it -------------------------------------------------------------------------------
+
+
+def _utc_bound(day: str, *, end: bool) -> str:
+    """The stored created_at (ISO UTC, `Z`) at which a Cambodia day starts (or, `end`, at
+    which the next one starts)."""
+    start = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), CAMBODIA)
+    return iso(start + dt.timedelta(days=1) if end else start)
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    sql: str
+    params: list[Any]
+
+
+def _cube_where(scope: FigureScope) -> _Where:
+    clauses, params = [], []
+    if scope.events:
+        clauses.append(f"event IN ({', '.join('?' * len(scope.events))})")
+        params += list(scope.events)
+    if scope.since:
+        clauses.append("day >= ?")
+        params.append(scope.since)
+    if scope.until:
+        clauses.append("day <= ?")
+        params.append(scope.until)
+    return _Where("".join(f" AND {clause}" for clause in clauses), params)
+
+
+def _registrations_where(scope: FigureScope, table: str = "r") -> _Where:
+    """The same scope on the registrations table: Cambodia days as UTC bounds on created_at
+    (the text sorts as time), so the (event, created_at) index serves it."""
+    clauses, params = [], []
+    if scope.events:
+        clauses.append(f"{table}.event IN ({', '.join('?' * len(scope.events))})")
+        params += list(scope.events)
+    if scope.since:
+        clauses.append(f"{table}.created_at >= ?")
+        params.append(_utc_bound(scope.since, end=False))
+    if scope.until:
+        clauses.append(f"{table}.created_at < ?")
+        params.append(_utc_bound(scope.until, end=True))
+    return _Where("".join(f" AND {clause}" for clause in clauses), params)
+
+
+def operations(db: Sql, scope: FigureScope) -> Operations:
+    """Sync statuses of the registrations in scope, and for each acknowledged first version the
+    whole minutes from finalise to the receipt that acknowledged it."""
+    where = _registrations_where(scope)
+    statuses = {
+        str(status): int(number)
+        for status, number in db.execute(
+            f"SELECT sync_status, count(*) FROM registrations r WHERE 1 = 1{where.sql}"
+            " GROUP BY sync_status",
+            where.params,
+        )
+    }
+    lags = {
+        int(minutes): int(number)
+        for minutes, number in db.execute(
+            "SELECT max(0, CAST((julianday(b.acknowledged_at) - julianday(r.created_at))"
+            " * 1440 AS INTEGER)) AS minutes, count(*)"
+            " FROM sync_batches b JOIN outbox o ON o.batch_id = b.batch_id AND o.version = 1"
+            " AND o.state = 'acknowledged' JOIN registrations r ON r.id = o.registration_id"
+            f" WHERE b.state = 'acknowledged'{where.sql} GROUP BY minutes",
+            where.params,
+        )
+    }
+    return Operations(statuses, lags)
+
+
+class CubeSource:
+    """`evaluate()`'s Source over the `figures` table, restricted to a scope. Each count is
+    one GROUP BY on the rows of one dimension (province and district cut from the commune
+    code); the same count asked twice is answered once."""
+
+    def __init__(self, db: Sql, scope: FigureScope) -> None:
+        self._db = db
+        self._scope = scope
+        self._where = _cube_where(scope)
+        self._counted: dict[Key, dict[Key, int]] = {}
+
+    def count(self, by: Key) -> dict[Key, int]:
+        if by not in self._counted:
+            self._counted[by] = self._count(by)
+        return self._counted[by]
+
+    def _count(self, by: Key) -> dict[Key, int]:
+        name, dimension, cut = dimension_of(by)
+        length = {"province": 2, "district": 4}.get(name)
+        value = f"substr(value, 1, {length})" if length else "value"
+        columns = [value if field == name else field for field in by]
+        select = ", ".join([*columns, "sum(count)"])
+        group = f" GROUP BY {', '.join(columns)}" if columns else ""
+        rows = self._db.execute(
+            f"SELECT {select} FROM figures WHERE dimension = ?{self._where.sql}{group}",
+            [dimension, *self._where.params],
+        )
+        del cut  # the SQL cuts the value itself
+        return {tuple(str(v) for v in row[:-1]): int(row[-1]) for row in rows if row[-1]}
+
+    def operations(self) -> Operations:
+        return operations(self._db, self._scope)
+
+
+def in_scope(fact: Fact, scope: FigureScope) -> bool:
+    return (
+        (not scope.events or fact.event in scope.events)
+        and (not scope.since or fact.day >= scope.since)
+        and (not scope.until or fact.day <= scope.until)
+    )
+
+
+def events(db: Sql) -> list[str]:
+    """The events the store has registrations for, the most recently used first (registrations
+    made with no event are not one)."""
+    rows = db.execute(
+        "SELECT event FROM registrations WHERE event <> '' GROUP BY event"
+        " ORDER BY max(created_at) DESC, event"
+    )
+    return [str(row[0]) for row in rows]
+
+
+def figures_of(db: Sql, scope: FigureScope, *, generated_at: str) -> dict[str, Any]:
+    """The figures of `scope` from the aggregate table (not suppressed)."""
+    return evaluate(CubeSource(db, scope), scope=scope.to_json(), generated_at=generated_at)
+
+
+def recounted(
+    db: Sql, facts: Iterable[Fact], scope: FigureScope, *, generated_at: str
+) -> dict[str, Any]:
+    """The same figures computed from facts (a full recount) instead of the table."""
+    source = FactCounts((f for f in facts if in_scope(f, scope)), operations(db, scope))
+    return evaluate(source, scope=scope.to_json(), generated_at=generated_at)
