@@ -549,6 +549,7 @@ def figures(app: QApplication, root: Path, language: str) -> None:
         screen = window.event_screen
         screen.branch.setChecked(True)
         screen.bank.setCurrentIndex(screen.bank.findData("acleda"))
+        screen.branch_name.setText("Takeo")
         shoot(root, f"event-channel-{language}", window)
         screen.outreach.setChecked(True)
         screen.start()

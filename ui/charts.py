@@ -52,6 +52,18 @@ def value_text(value: Value, number: NumberText) -> str:
     return number(value)
 
 
+def show_tooltip(widget: QWidget, event: QEvent, text_at: Callable[[QPoint], str]) -> bool:
+    """A tooltip event answered with the exact numbers under the pointer."""
+    if event.type() != QEvent.Type.ToolTip or not isinstance(event, QHelpEvent):
+        return False
+    text = text_at(event.pos())
+    if text:
+        QToolTip.showText(event.globalPos(), text, widget)
+    else:
+        QToolTip.hideText()
+    return True
+
+
 def _magnitude(value: Value) -> float:
     return float(value) if isinstance(value, int | float) else 0.0
 
@@ -293,14 +305,7 @@ class BarChart(QWidget):
         return "\n".join(lines)
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            text = self.tooltip_at(event.pos())
-            if text:
-                QToolTip.showText(event.globalPos(), text, self)
-            else:
-                QToolTip.hideText()
-            return True
-        return super().event(event)
+        return show_tooltip(self, event, self.tooltip_at) or super().event(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         row = self._row_at(int(event.position().y()))
@@ -425,14 +430,7 @@ class LineChart(QWidget):
         return f"{label}: {self._number(value)}"
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            text = self.tooltip_at(event.pos())
-            if text:
-                QToolTip.showText(event.globalPos(), text, self)
-            else:
-                QToolTip.hideText()
-            return True
-        return super().event(event)
+        return show_tooltip(self, event, self.tooltip_at) or super().event(event)
 
 
 class ChartCard(QFrame):

@@ -426,41 +426,24 @@ class FiguresScreen(QWidget):
             Series(name, color)
             for name, color in zip(words.sexes(), (CHART_WOMEN, CHART_MEN), strict=True)
         ]
-        number = words.number
-        self.sex_group.set_data(
-            view.by_sex_bars(figures, "registrations", "category", words),
-            series=sexes,
-            number=number,
-            empty=empty,
-        )
-        self.services_chart.set_data(
-            view.by_sex_bars(figures, "service_interest", "service", words),
-            series=sexes,
-            number=number,
-            empty=empty,
-        )
+        for chart, indicator_id, field in (
+            (self.sex_group, "registrations", "category"),
+            (self.services_chart, "service_interest", "service"),
+        ):
+            bars = view.by_sex_bars(figures, indicator_id, field, words)
+            chart.set_data(bars, series=sexes, number=words.number, empty=empty)
+        for chart, indicator_id, field in (
+            (self.per_operator, "people_per_hour_operator", "operator"),
+            (self.per_desk, "people_per_hour_desk", "device"),
+            (self.banks, "bank_registrations", "bank"),
+            (self.channels, "registrations", "channel"),
+        ):
+            bars = view.plain_bars(figures, indicator_id, field, words)
+            chart.set_data(bars, number=words.number, empty=empty)
         self._render_places()
         unit, points = view.timeline(figures, words, self._chosen_unit)
-        self.timeline.set_data(points, number=number, empty=empty)
+        self.timeline.set_data(points, number=words.number, empty=empty)
         self.timeline_unit.setCurrentIndex(self.timeline_unit.findData(unit))
-        self.per_operator.set_data(
-            view.plain_bars(figures, "people_per_hour_operator", "operator", words),
-            number=number,
-            empty=empty,
-        )
-        self.per_desk.set_data(
-            view.plain_bars(figures, "people_per_hour_desk", "device", words),
-            number=number,
-            empty=empty,
-        )
-        self.banks.set_data(
-            view.plain_bars(figures, "bank_registrations", "bank", words),
-            number=number,
-            empty=empty,
-        )
-        self.channels.set_data(
-            view.plain_bars(figures, "registrations", "channel", words), number=number, empty=empty
-        )
         titles = {
             "sex_group": view.title(figures, "registrations", ("category", "sex"), language),
             "services": view.title(figures, "service_interest", ("service", "sex"), language),
@@ -515,22 +498,15 @@ class FiguresScreen(QWidget):
                 for name, sex in zip(words.sexes(), view.SEXES, strict=True)
             ),
         )
-        tiles["female_share"].show_value(
-            words.percent(women.get("value")),
-            view.name(figures, "female_share", language),
-            self.tr("{part} of {whole}").format(
-                part=words.value(women.get("numerator", 0)),
-                whole=words.value(women.get("denominator", 0)),
-            ),
-        )
-        tiles["facilitation_rate"].show_value(
-            words.percent(banks.get("value")),
-            view.name(figures, "facilitation_rate", language),
-            self.tr("{part} of {whole}").format(
-                part=words.value(banks.get("numerator", 0)),
-                whole=words.value(banks.get("denominator", 0)),
-            ),
-        )
+        for key, share in (("female_share", women), ("facilitation_rate", banks)):
+            tiles[key].show_value(
+                words.percent(share.get("value")),
+                view.name(figures, key, language),
+                self.tr("{part} of {whole}").format(
+                    part=words.value(share.get("numerator", 0)),
+                    whole=words.value(share.get("denominator", 0)),
+                ),
+            )
         tiles["duplicates"].show_value(
             words.value(duplicates.get("value") or 0),
             view.name(figures, "duplicates_flagged", language),
