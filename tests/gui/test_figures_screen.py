@@ -25,6 +25,7 @@ from tests.plaintext import person_values
 from ui import figures_view as view
 from ui.main_window import MainWindow
 from ui.screens.figures_screen import FiguresScreen
+from ui.settings import AppSettings, save_settings
 
 TODAY = "2026-11-22"  # the FakeClock's day in Cambodia (10:00)
 EVENT = f"Takeo outreach · {TODAY} · 010202"  # what choosing the event in the GUI gives
@@ -313,3 +314,19 @@ def personal_needles() -> set[str]:
         needles |= person_values({k: raw[k] for k in ("name_en", "id_number", "phone")})
         needles |= {raw["date_of_birth"], raw["village_code"]}
     return needles
+
+
+def test_a_bank_saved_by_name_before_channels_is_offered_again(
+    qtbot, make_window, desk_people, data_dir
+) -> None:
+    """Settings written before banks had ids kept the bank's English name: the event screen
+    still offers that bank's branch."""
+    save_settings(data_dir, AppSettings(language="en", last_bank="Wing Bank", last_branch="Kampot"))
+    window = make_window(language="")
+    log_in(qtbot, window)
+    screen = window.event_screen
+    assert screen.branch.isChecked()
+    assert screen.bank.currentData() == "wing" and screen.branch_name.text() == "Kampot"
+    choice = screen.current_choice()
+    assert choice is not None and choice.channel == Channel(BANK_BRANCH, "wing")
+    assert choice.label() == "Wing Bank · Kampot"
