@@ -95,12 +95,8 @@ QFrame#tile, QFrame#chart_card {{
 }}
 QFrame#tile:focus {{ border: 2px solid {ACCENT}; }}
 QLabel[role="tile_value"] {{ font-size: 18pt; font-weight: bold; color: {ACCENT_DARK}; }}
-QToolButton[role="picker"] {{
-    min-height: 30px; padding: 1px 24px 1px 8px; border: 1px solid {LINE}; border-radius: 4px;
-    background: {CARD}; text-align: left;
-}}
-QToolButton[role="picker"]:focus {{ border: 2px solid {ACCENT}; }}
-QToolButton[role="picker"]::menu-indicator {{
+QPushButton[role="picker"] {{ min-height: 30px; padding: 1px 28px 1px 8px; text-align: left; }}
+QPushButton[role="picker"]::menu-indicator {{
     subcontrol-origin: padding; subcontrol-position: center right; right: 8px;
 }}
 QLabel[role="tile_caption"] {{ font-weight: bold; }}

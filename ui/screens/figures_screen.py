@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QMenu,
     QProgressBar,
+    QPushButton,
     QScrollArea,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -63,12 +63,10 @@ class FiguresScreen(QWidget):
         self.title = text_label("title", wrap=False)
         self.state = text_label("hint")
         self.event_caption = text_label(wrap=False)
-        self.event_button = QToolButton()
-        self.event_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.event_button = QPushButton()  # opens the menu of events
         self.event_menu = QMenu(self)
         self.event_button.setMenu(self.event_menu)
         self.event_button.setMinimumWidth(260)
-        self.event_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         set_role(self.event_button, "picker")
         self.period_caption = text_label(wrap=False)
         self.period = QComboBox()
