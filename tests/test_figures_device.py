@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from fieldreg.desk import Desk
+from fieldreg.desk.disk_space import DiskLimits
 from fieldreg.desk.results import Registered
-from fieldreg.gazetteer import load_gazetteer
 from fieldreg.indicators import tally
 from fieldreg.indicators.channels import BANKS, Channel
 from fieldreg.indicators.evaluate import suppressed, to_csv
@@ -28,23 +28,13 @@ from fieldreg.store.database import DB_FILENAME, StoreError
 from fieldreg.transfer.sealing import packet_info
 from sync.hub.server import BackgroundHub
 from tests.cli_runner import fieldreg
-from tests.factories import FAST_KDF, PASSPHRASE, FakeClock, raw_record
+from tests.damage import damage_a_versions_page
+from tests.factories import FAST_KDF, PASSPHRASE, FakeClock, random_villages, raw_record
 from tests.sync_support import Device
 
+NO_FLOOR = DiskLimits(floor=0, warning=0)
 REGISTRAR = ("Dara", "registrar-passphrase-2")
 EVENTS = ("Takeo outreach", "Wing Kampot branch", "Chbar Ampov commune office")
-
-
-def _villages(n: int, rng: random.Random) -> list[str]:
-    """`n` villages drawn from the gazetteer, each in a random province and district."""
-    gazetteer = load_gazetteer()
-    found = []
-    for _ in range(n):
-        code = ""
-        while len(code) < 8:
-            code = rng.choice(gazetteer.children(code)).code
-        found.append(code)
-    return found
 
 
 def _random_channel(rng: random.Random) -> Channel:
@@ -81,7 +71,7 @@ def _fill(desk: Desk, clock: FakeClock, seed: int, count: int = 220) -> list[dic
     channels, some of them possible duplicates registered with a reason, some corrected
     (sex, village, group, services). Returns the raw records, as last written."""
     rng = random.Random(seed)
-    villages = _villages(40, rng)
+    villages = random_villages(40, rng)
     channels = {event: _random_channel(rng) for event in EVENTS}
     written: list[dict[str, Any]] = []
     ids: list[str] = []
@@ -284,11 +274,24 @@ def test_statuses_and_lag_come_from_sync(tmp_path: Path, hub: BackgroundHub) -> 
     assert (lag["median"], lag["p90"], lag["acknowledged"]) == (17, 17, 3)
     later = session.figures(FigureScope(since="2026-12-01"))
     assert {i["id"]: i for i in later["indicators"]}["acknowledgement_lag"]["acknowledged"] == 0
+    recounted, matches = session.recount_figures(FigureScope())
+    assert matches and _without_time(recounted) == _without_time(session.figures(FigureScope()))
+
+    # a store synced before the figures table: its migration counts the lag from the outbox
+    device.store.close()
+    _downgrade(tmp_path / "device")
+    desk = Desk(tmp_path / "device", clock=clock, kdf=FAST_KDF)
+    desk.unlock("Sokha", PASSPHRASE)
+    migrated = {i["id"]: i for i in desk.figures(FigureScope())["indicators"]}
+    assert migrated["acknowledgement_lag"] == lag
+    assert migrated["sync_status"] == figures["sync_status"]
+    desk.close()
 
 
 # The schema as it was before 0005_figures (the trigger from 0001_initial).
 _DOWNGRADE = """
 DROP TABLE figures;
+DROP TABLE figures_lag;
 DROP INDEX registrations_by_event;
 DROP TRIGGER registrations_identity_fixed;
 ALTER TABLE registrations DROP COLUMN channel;
@@ -311,7 +314,7 @@ def _old_store(root: Path, clock: FakeClock) -> list[dict[str, Any]]:
     desk.unlock("Sokha", PASSPHRASE)
     raws = [
         raw_record(sex=sex, village_code=v)
-        for sex, v in zip("FFMF", _villages(4, random.Random(3)), strict=True)
+        for sex, v in zip("FFMF", random_villages(4, random.Random(3)), strict=True)
     ]
     ids = []
     for raw in raws:
@@ -325,11 +328,15 @@ def _old_store(root: Path, clock: FakeClock) -> list[dict[str, Any]]:
     raws[1] = {**raws[1], "sex": "M"}
     desk.correct(ids[1], raws[1], reason="wrong sex")
     desk.close()
+    _downgrade(root)
+    return raws
+
+
+def _downgrade(root: Path) -> None:
     with closing(sqlite3.connect(root / DB_FILENAME)) as db:
         db.executescript(_DOWNGRADE)
         columns = {row[1] for row in db.execute("PRAGMA table_info(registrations)")}
         assert "channel" not in columns
-    return raws
 
 
 def test_an_old_store_is_recounted_at_its_first_login(tmp_path: Path) -> None:
@@ -380,6 +387,17 @@ def test_cli_prints_the_same_figures_suppressed(
     assert written.returncode == 0 and "counts under 5 shown as <5" in written.stdout
     assert out.read_text(encoding="utf-8") == as_csv.stdout
 
+    pdf = tmp_path / "figures.pdf"
+    for language in ("en", "km"):
+        report = fieldreg(
+            data_dir, "indicators", *scope_args, "--format", "pdf", "--out", str(pdf),
+            "--language", language,
+        )  # fmt: skip
+        assert report.returncode == 0, report.stderr
+        assert pdf.read_bytes().startswith(b"%PDF")
+    to_stdout = fieldreg(data_dir, "indicators", "--format", "pdf", "--operator", "Sokha")
+    assert to_stdout.returncode == 1 and "--out" in to_stdout.stderr
+
     wrong = fieldreg(data_dir, "indicators", "--since", "2026-13-01", "--operator", "Sokha")
     assert wrong.returncode == 1 and "since" in wrong.stderr
     registrar = fieldreg(
@@ -409,3 +427,24 @@ def test_suppressed_csv_says_so(desk: Desk) -> None:
     desk.register(raw_record(), event="E")
     figures = suppressed(desk.figures(FigureScope()))
     assert to_csv(figures).splitlines()[0].endswith("shown as <5")
+
+
+def test_a_salvaged_store_counts_what_was_saved(tmp_path: Path) -> None:
+    """A salvage keeps the registrations that still read: the figures copied from the
+    damaged file would count the lost ones too, so the rebuilt store is recounted."""
+    root = tmp_path / "data"
+    desk = Desk(root, kdf=FAST_KDF, disk=NO_FLOOR)
+    desk.create("Sokha", PASSPHRASE)
+    desk.unlock("Sokha", PASSPHRASE)
+    desk.register_batch([desk.validate(raw_record()).record for _ in range(400)], event="E")
+    desk.close()
+    damage_a_versions_page(root / DB_FILENAME)
+
+    salvaged = Desk(root, kdf=FAST_KDF, disk=NO_FLOOR).salvage("Sokha", PASSPHRASE)
+    assert salvaged.registrations_lost > 0
+    rebuilt = Desk(root, kdf=FAST_KDF, disk=NO_FLOOR)
+    rebuilt.unlock("Sokha", PASSPHRASE)
+    shown = rebuilt.figures(FigureScope())
+    assert shown["indicators"][0]["value"] == salvaged.registrations
+    assert rebuilt.recount_figures().matches
+    rebuilt.close()

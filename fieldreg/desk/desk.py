@@ -421,8 +421,8 @@ class Desk:
     def figures_file(self, scope: FigureScope, fmt: str, *, language: str = "en") -> bytes:
         """What `export_figures` writes (the CLI prints it when given no file)."""
         session = self._coordinator("export")
-        figures = suppressed(session.figures(scope))
-        data = outputs.render(figures, fmt, language=language)
+        figures = session.figures(scope)
+        data = outputs.render(suppressed(figures), fmt, language=language)
         session.note_export(f"figures/{fmt}", outputs.registrations(figures))
         return data
 

@@ -1,5 +1,5 @@
-"""Figures as the bytes that leave the laptop: JSON, CSV, or the one-page PDF, always from
-`suppressed()` figures, with the places they name in words from the gazetteer."""
+"""Figures as the bytes that leave the laptop: JSON, CSV, or the one-page PDF (places named
+from the gazetteer), made from `suppressed()` figures by their callers."""
 
 from __future__ import annotations
 
@@ -8,34 +8,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from fieldreg.errors import FieldRegError
-from fieldreg.gazetteer import display_name, load_gazetteer
+from fieldreg.gazetteer import load_gazetteer
 from fieldreg.indicators.evaluate import to_csv
 
 FORMATS = ("json", "csv", "pdf")
-PLACE_FIELDS = ("province", "district", "commune")
 
 
 def to_json(figures: Mapping[str, Any]) -> str:
     return json.dumps(figures, ensure_ascii=False, indent=2) + "\n"
 
 
-def place_names(figures: Mapping[str, Any], language: str = "en") -> dict[str, str]:
-    """Code -> name (in `language`) of every province, district and commune the figures
-    break down by."""
-    gazetteer = load_gazetteer()
-    names = {}
-    for indicator in figures["indicators"]:
-        for breakdown in indicator.get("breakdowns", []):
-            for row in breakdown["rows"]:
-                for field in PLACE_FIELDS:
-                    code = row.get(field)
-                    if code and code not in names and (place := gazetteer.get(code)):
-                        names[code] = display_name(place, language)
-    return names
-
-
 def registrations(figures: Mapping[str, Any]) -> int:
-    """The headline number of registrations (0 when suppressed or absent)."""
+    """The headline number of registrations (0 when absent or suppressed)."""
     for indicator in figures["indicators"]:
         if indicator["id"] == "registrations" and isinstance(indicator.get("value"), int):
             return int(indicator["value"])
@@ -48,4 +32,10 @@ def render(figures: Mapping[str, Any], fmt: str, *, language: str = "en") -> byt
         return to_json(figures).encode("utf-8")
     if fmt == "csv":
         return to_csv(figures).encode("utf-8")
+    if fmt == "pdf":
+        from fieldreg.indicators.report_pdf import figures_pdf, place_names  # fpdf2 when needed
+
+        return figures_pdf(
+            figures, language=language, places=place_names(load_gazetteer(), language)
+        )
     raise FieldRegError("invalid_setting", key=f"format/{fmt}"[:40])

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +28,7 @@ from fieldreg.indicators.facts import CAMBODIA, Fact, cells
 from fieldreg.indicators.scope import FigureScope
 from fieldreg.indicators.tally import CubeKey, FactCounts, dimension_of, key_of
 from fieldreg.store.database import Sql, read_meta
+from fieldreg.store.schema import LAG_SELECT
 
 log = logging.getLogger(__name__)
 
@@ -137,61 +138,111 @@ def _registrations_where(scope: FigureScope, table: str = "r") -> _Where:
     return _Where("".join(f" AND {clause}" for clause in clauses), params)
 
 
-def operations(db: Sql, scope: FigureScope) -> Operations:
-    """Sync statuses of the registrations in scope, and for each acknowledged first version the
-    whole minutes from finalise to the receipt that acknowledged it."""
+def statuses(db: Sql, scope: FigureScope) -> dict[str, int]:
+    """Sync statuses of the registrations in scope (an index holds all three columns)."""
     where = _registrations_where(scope)
-    statuses = {
-        str(status): int(number)
-        for status, number in db.execute(
-            f"SELECT sync_status, count(*) FROM registrations r WHERE 1 = 1{where.sql}"
-            " GROUP BY sync_status",
-            where.params,
+    rows = db.execute(
+        f"SELECT sync_status, count(*) FROM registrations r WHERE 1 = 1{where.sql}"
+        " GROUP BY sync_status",
+        where.params,
+    )
+    return {str(status): int(number) for status, number in rows}
+
+
+def operations(db: Sql, scope: FigureScope) -> Operations:
+    """Statuses, and the finalise -> acknowledgement lag of the first versions in scope
+    from the `figures_lag` table kept at each receipt."""
+    where = _cube_where(scope)
+    rows = db.execute(
+        f"SELECT minutes, sum(count) FROM figures_lag WHERE 1 = 1{where.sql} GROUP BY minutes",
+        where.params,
+    )
+    return Operations(statuses(db, scope), {int(m): int(n) for m, n in rows})
+
+
+def recounted_operations(db: Sql, scope: FigureScope) -> Operations:
+    """The same from the outbox, its batches and the registrations themselves (a recount)."""
+    where = _registrations_where(scope)
+    rows = db.execute(
+        f"SELECT minutes, sum(number) FROM ({LAG_SELECT} WHERE 1 = 1{where.sql}"
+        " GROUP BY 1, 2, 3) GROUP BY minutes",
+        where.params,
+    )
+    return Operations(statuses(db, scope), {int(m): int(n) for m, n in rows})
+
+
+def acknowledged(db: Sql, batch_id: str) -> None:
+    """Count the lag of the first versions a receipt just acknowledged (its caller holds the
+    transaction and calls this once per batch)."""
+    db.execute(
+        f"INSERT INTO figures_lag (event, day, minutes, count) {LAG_SELECT}"
+        " WHERE b.batch_id = ? GROUP BY 1, 2, 3"
+        " ON CONFLICT (event, day, minutes) DO UPDATE SET count = count + excluded.count",
+        [batch_id],
+    )
+
+
+LagKey = tuple[str, str, int]
+
+
+def stored_lag(db: Sql) -> Counter[LagKey]:
+    rows = db.execute("SELECT event, day, minutes, count FROM figures_lag")
+    return Counter({(str(e), str(d), int(m)): int(n) for e, d, m, n in rows})
+
+
+def counted_lag(db: Sql) -> Counter[LagKey]:
+    rows = db.execute(f"{LAG_SELECT} WHERE 1 = 1 GROUP BY 1, 2, 3")
+    return Counter({(str(e), str(d), int(m)): int(n) for e, d, m, n in rows})
+
+
+def replace_lag(db: Sql, rows: Counter[LagKey]) -> None:
+    db.execute("DELETE FROM figures_lag")
+    for (event, day, minutes), number in rows.items():
+        db.execute(
+            "INSERT INTO figures_lag (event, day, minutes, count) VALUES (?, ?, ?, ?)",
+            [event, day, minutes, number],
         )
-    }
-    lags = {
-        int(minutes): int(number)
-        for minutes, number in db.execute(
-            "SELECT max(0, CAST((julianday(b.acknowledged_at) - julianday(r.created_at))"
-            " * 1440 AS INTEGER)) AS minutes, count(*)"
-            " FROM sync_batches b JOIN outbox o ON o.batch_id = b.batch_id AND o.version = 1"
-            " AND o.state = 'acknowledged' JOIN registrations r ON r.id = o.registration_id"
-            f" WHERE b.state = 'acknowledged'{where.sql} GROUP BY minutes",
-            where.params,
-        )
-    }
-    return Operations(statuses, lags)
 
 
 class CubeSource:
-    """`evaluate()`'s Source over the `figures` table, restricted to a scope. Each count is
-    one GROUP BY on the rows of one dimension (province and district cut from the commune
-    code); the same count asked twice is answered once."""
+    """`evaluate()`'s Source over the `figures` table, restricted to a scope.
+
+    Rows of one dimension are read once per set of key fields, grouped by those fields, sex
+    and the dimension's value: a count by fewer of those fields (province, district or
+    commune, with or without sex, are all cut from the commune rows) is summed from what was
+    read instead of asking SQLite again."""
 
     def __init__(self, db: Sql, scope: FigureScope) -> None:
         self._db = db
         self._scope = scope
         self._where = _cube_where(scope)
-        self._counted: dict[Key, dict[Key, int]] = {}
+        self._read: dict[str, list[tuple[Key, list[tuple[Any, ...]]]]] = {}
 
     def count(self, by: Key) -> dict[Key, int]:
-        if by not in self._counted:
-            self._counted[by] = self._count(by)
-        return self._counted[by]
-
-    def _count(self, by: Key) -> dict[Key, int]:
         name, dimension, cut = dimension_of(by)
-        length = {"province": 2, "district": 4}.get(name)
-        value = f"substr(value, 1, {length})" if length else "value"
-        columns = [value if field == name else field for field in by]
-        select = ", ".join([*columns, "sum(count)"])
-        group = f" GROUP BY {', '.join(columns)}" if columns else ""
+        keys = tuple(field for field in by if field in KEY_FIELDS)
+        fields, rows = self._rows(dimension, keys)
+        positions = [fields.index(field) if field != name else -1 for field in by]
+        counted: dict[Key, int] = defaultdict(int)
+        for row in rows:
+            value = row[-2][cut]
+            counted[tuple(row[p] if p >= 0 else value for p in positions)] += row[-1]
+        return dict(counted)
+
+    def _rows(self, dimension: str, keys: Key) -> tuple[Key, list[tuple[Any, ...]]]:
+        """Rows (key fields..., value, count) of `dimension` grouped by at least `keys`."""
+        for fields, rows in self._read.get(dimension, []):
+            if set(keys) <= set(fields):
+                return fields, rows
+        fields = keys if "sex" in keys else (*keys, "sex")
+        group = ", ".join([*fields, "value"])
         rows = self._db.execute(
-            f"SELECT {select} FROM figures WHERE dimension = ?{self._where.sql}{group}",
+            f"SELECT {group}, sum(count) FROM figures WHERE dimension = ?{self._where.sql}"
+            f" GROUP BY {group}",
             [dimension, *self._where.params],
-        )
-        del cut  # the SQL cuts the value itself
-        return {tuple(str(v) for v in row[:-1]): int(row[-1]) for row in rows if row[-1]}
+        ).fetchall()
+        self._read.setdefault(dimension, []).append((fields, rows))
+        return fields, rows
 
     def operations(self) -> Operations:
         return operations(self._db, self._scope)
@@ -224,5 +275,5 @@ def recounted(
     db: Sql, facts: Iterable[Fact], scope: FigureScope, *, generated_at: str
 ) -> dict[str, Any]:
     """The same figures computed from facts (a full recount) instead of the table."""
-    source = FactCounts((f for f in facts if in_scope(f, scope)), operations(db, scope))
+    source = FactCounts((f for f in facts if in_scope(f, scope)), recounted_operations(db, scope))
     return evaluate(source, scope=scope.to_json(), generated_at=generated_at)

@@ -174,6 +174,16 @@ _AUDIT_KEY = [
 ]
 
 
+# The lag of each acknowledged first version: event, Cambodia day, whole minutes, count
+# (shared by the migration, outbox.apply_receipt and a full recount).
+LAG_SELECT = (
+    "SELECT r.event AS event, date(r.created_at, '+7 hours') AS day,"
+    " max(0, CAST((julianday(b.acknowledged_at) - julianday(r.created_at)) * 1440 AS INTEGER))"
+    " AS minutes, count(*) AS number FROM sync_batches b JOIN outbox o ON o.batch_id = b.batch_id"
+    " AND o.version = 1 AND o.state = 'acknowledged' AND b.state = 'acknowledged'"
+    " JOIN registrations r ON r.id = o.registration_id"
+)
+
 # M&E figures (issue 11): the channel an event names kept with each registration, fixed like its
 # event (older rows were outreach), whether it was registered despite a possible duplicate
 # (what its audit entry says), and the aggregate table the Figures screen reads. `figures`
@@ -193,13 +203,14 @@ _FIGURES = [
        ON registrations
        BEGIN SELECT RAISE(ABORT, 'a registration keeps its id, time, operator and event');
        END""",
-    "CREATE INDEX registrations_by_event ON registrations (event, created_at)",
+    "CREATE INDEX registrations_by_event ON registrations (event, created_at, sync_status)",
     # Cube rows: (key fields, dimension, value) -> registrations, as tally.cube() makes them;
-    # dimension first, so a count along one dimension reads only that dimension's rows.
+    # dimension then event first, so a count along one dimension reads only that dimension's
+    # rows, and for one event only that event's.
     """CREATE TABLE figures (
         dimension TEXT NOT NULL,
-        day TEXT NOT NULL,
         event TEXT NOT NULL,
+        day TEXT NOT NULL,
         channel TEXT NOT NULL,
         bank TEXT NOT NULL,
         operator TEXT NOT NULL,
@@ -207,8 +218,20 @@ _FIGURES = [
         sex TEXT NOT NULL,
         value TEXT NOT NULL,
         count INTEGER NOT NULL CHECK (count > 0),
-        PRIMARY KEY (dimension, day, event, channel, bank, operator, device, sex, value)
+        PRIMARY KEY (dimension, event, day, channel, bank, operator, device, sex, value)
     ) WITHOUT ROWID""",
+    # Finalise -> acknowledgement lag of first versions, in whole minutes, by the Cambodia day
+    # and event of the registration: kept when a receipt is applied (outbox.apply_receipt),
+    # filled here from what was acknowledged before (no decryption needed).
+    """CREATE TABLE figures_lag (
+        event TEXT NOT NULL,
+        day TEXT NOT NULL,
+        minutes INTEGER NOT NULL,
+        count INTEGER NOT NULL CHECK (count > 0),
+        PRIMARY KEY (event, day, minutes)
+    ) WITHOUT ROWID""",
+    "INSERT INTO figures_lag (event, day, minutes, count) " + LAG_SELECT + " WHERE 1 = 1"
+    " GROUP BY 1, 2, 3",
     # The cube cannot be filled here: the records are encrypted. The next login recounts.
     """INSERT INTO meta (key, value) SELECT 'figures_recount_needed', '1'
        WHERE EXISTS (SELECT 1 FROM registrations)""",

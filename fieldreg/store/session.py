@@ -568,6 +568,7 @@ class Session(Administration):
         with transaction(self.db):
             counted = tally.cube(self.facts())
             figures.replace_cube(self.db, counted)
+            figures.replace_lag(self.db, figures.counted_lag(self.db))
         log.info("figures recounted: %d rows", len(counted))
         return len(counted)
 
@@ -579,9 +580,11 @@ class Session(Administration):
             facts = list(self.facts())
             counted = tally.cube(facts)
             stored = figures.stored_cube(self.db)
-            matches = counted == stored
+            lag = figures.counted_lag(self.db)
+            matches = counted == stored and lag == figures.stored_lag(self.db)
             if not matches:
                 figures.replace_cube(self.db, counted)
+                figures.replace_lag(self.db, lag)
             recounted = figures.recounted(self.db, facts, scope, generated_at=iso(self.clock()))
         if not matches:
             differing = len(set(counted.items()) ^ set(stored.items()))
