@@ -251,6 +251,10 @@ def test_a_coordinator_saves_a_report_and_recounts(
     wait_idle(qtbot, window)
     report = json.loads(dialogs.save_path.read_text(encoding="utf-8"))
     assert report["small_cells"]["suppressed"] is True
+    dialogs.save_path = tmp_path / "figures"  # no suffix: a PDF report
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert (tmp_path / "figures.pdf").read_bytes().startswith(b"%PDF")
 
     qtbot.mouseClick(screen.recount_button, Qt.MouseButton.LeftButton)
     assert not screen.recount_button.isEnabled()  # counting in the background
