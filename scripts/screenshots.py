@@ -3,7 +3,10 @@
 Run through `scripts/screenshots` (Xvfb, the xcb platform: what a person would see).
 Each language gets a throwaway data directory with sample registrations, enrolled with a
 throwaway hub on 127.0.0.1 (so the sync log and USB transfer have something to show); nothing
-here touches a real store. Writes docs/screenshots/<language>/<NN-screen>.png.
+here touches a real store. Writes docs/screenshots/<language>/<NN-screen>.png, and the Figures
+screen (about 300 varied registrations) and the event screen's three channels as
+docs/screenshots/figures-<language>.png and event-channel-<language>.png.
+`scripts/screenshots docs/screenshots figures` takes only those two.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import random
 import shutil
 import sqlite3
 import sys
@@ -27,6 +31,8 @@ from PySide6.QtMultimedia import QVideoFrame
 from PySide6.QtWidgets import QApplication, QWidget
 
 from fieldreg.gazetteer import load_gazetteer
+from fieldreg.indicators.channels import BANK_BRANCH, COMMUNE_OFFICE, OUTREACH, Channel
+from fieldreg.indicators.definitions import label
 from fieldreg.record import validate
 from fieldreg.store.crypto import KdfParams
 from fieldreg.store.store import Store
@@ -40,6 +46,7 @@ from ui.app import build_main_window, prepare_app
 from ui.main_window import MainWindow
 from ui.scan_dialog import ScanOptions
 from ui.scan_parser import PayloadScanParser
+from ui.screens.event_choice import EventChoice
 from ui.settings import AppSettings, save_settings
 
 KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)  # sample data only
@@ -436,13 +443,142 @@ def scanning(app: QApplication, out: Path, language: str) -> None:
     window.close()
 
 
+class MovingClock:
+    """The sample's clock: set by hand to each registration's moment."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+# (channel, where) of the sample's events: an outreach campaign in Takeo, an ACLEDA and a Wing
+# branch, a commune office in Banteay Meanchey; and the communes their people come from
+FIGURE_EVENTS = (
+    (Channel(OUTREACH), "210301", ("210301", "210302", "210303", "210101", "080101")),
+    (Channel(BANK_BRANCH, "acleda"), "Takeo", ("210301", "210201", "120101", "020101")),
+    (Channel(BANK_BRANCH, "wing"), "Phnom Penh", ("120101", "120109", "120111", "210301")),
+    (Channel(COMMUNE_OFFICE), "010202", ("010202", "010201", "010203")),
+)
+FIGURE_PEOPLE = 300
+
+
+def figures_store(root: Path, language: str, hub: BackgroundHub) -> str:
+    """About 300 registrations over three days at three events (one per channel), by two
+    operators; synced every few dozen, the last ones still waiting. Returns the event of
+    the outreach campaign (today's)."""
+    today = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    clock = MovingClock(today - dt.timedelta(days=2, hours=6))
+    store, _key = Store.create(root, operator="Sokha", passphrase=PASSPHRASE, kdf=KDF, clock=clock)
+    session = store.unlock("Sokha", PASSPHRASE)
+    session.add_operator("Vanna", "registrar", "vanna-passphrase-1")
+    enrol_device(store, session, hub.hub.issue_token(hub.url))
+    registrar = store.unlock("Vanna", "vanna-passphrase-1")
+    gazetteer, rnd = load_gazetteer(), random.Random(11)
+    categories = ("microenterprise", "microenterprise_employee", "seasonal_worker", "self_employed")
+    services = ("nssf", "health_insurance", "skills", "finance", "tax", "social_protection")
+    engine = SyncEngine(store, HubClient(store.sync_settings()))
+    outreach = ""
+    for n in range(FIGURE_PEOPLE):
+        day, minute = divmod(n, FIGURE_PEOPLE // 3)
+        clock.now = (
+            today
+            - dt.timedelta(days=2 - day, hours=6)
+            + dt.timedelta(hours=1, minutes=minute * 5 + rnd.randrange(5))
+        )
+        channel, where, communes = FIGURE_EVENTS[rnd.choice((0, 0, 0, 1, 1, 2, 3))]
+        choice = EventChoice(channel, "Takeo outreach", where, clock.now.date().isoformat())
+        if channel.kind == OUTREACH and day == 2:
+            outreach = choice.label()
+        villages = gazetteer.children(rnd.choice(communes))
+        raw = {
+            "id_type": "national_id",
+            "id_number": f"{300100200 + n * 7919 % 699999999:09d}",
+            "name_km": "សុខ ដារា",
+            "name_en": "Sok Dara",
+            "sex": rnd.choice("FFFM"),
+            "date_of_birth": f"{1960 + rnd.randrange(45)}-0{1 + rnd.randrange(9)}-1{n % 9}",
+            # now and then the phone of the one before, registered anyway with a reason
+            "phone": f"012 {n - (n % 61 == 7):03d} 000",
+            "village_code": rnd.choice(villages).code,
+            "category": rnd.choice(categories),
+            "sector": "G",
+            "services": rnd.sample(services, rnd.randrange(4)),
+            "consent": True,
+        }
+        record = validate(raw, today=session.today(), villages=gazetteer).record
+        assert record is not None, raw
+        who = registrar if n % 3 else session
+        who.register(
+            record,
+            event=choice.label(),
+            channel=channel,
+            duplicate_reason="Shares a phone with a relative" if n % 61 == 7 else None,
+        )
+        if n % 40 == 39 and n < FIGURE_PEOPLE - 30:
+            clock.now += dt.timedelta(minutes=rnd.randrange(3, 40))
+            assert engine.sync_once().complete
+    store.close()
+    save_settings(
+        root,
+        AppSettings(
+            language=language,
+            last_channel=OUTREACH,
+            last_event_name="Takeo outreach",
+            last_event_place="210301",
+            last_bank="acleda",
+            last_branch="Takeo",
+        ),
+    )
+    return outreach
+
+
+def figures(app: QApplication, root: Path, language: str) -> None:
+    """The event screen with the bank branch chosen, then the Figures screen over every
+        event and day: docs/screenshots/event-channel-<language>.png, figures-<language>.png and,
+    scrolled to its end, figures-<language>-lower.png."""
+    scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX))
+    with BackgroundHub(scratch / "hub") as hub:
+        data_dir = scratch / "figures"
+        figures_store(data_dir, language, hub)
+        window = new_window(app, data_dir, OfflineTent())
+        window.login.passphrase.setText(PASSPHRASE)
+        window.login.log_in()
+        idle(window)
+        screen = window.event_screen
+        screen.branch.setChecked(True)
+        screen.bank.setCurrentIndex(screen.bank.findData("acleda"))
+        screen.branch_name.setText("Takeo")
+        shoot(root, f"event-channel-{language}", window)
+        screen.outreach.setChecked(True)
+        screen.start()
+        idle(window)
+        window.show_work("figures")
+        idle(window)
+        shown = window.figures
+        shown.choose_period("all")
+        shown.choose_events(set())
+        idle(window)
+        shoot(root, f"figures-{language}", window)
+        bar = shown.scroll_area.verticalScrollBar()
+        bar.setValue(bar.maximum())  # the charts below the first screenful
+        shoot(root, f"figures-{language}-lower", window)
+        assert label("bank", "acleda", language) in shown.banks.describe()
+        window.close()
+
+
 def main(argv: list[str]) -> int:
     root = Path(argv[1] if len(argv) > 1 else "docs/screenshots")
+    only = argv[2] if len(argv) > 2 else ""  # "figures": only the Figures pictures
     app = prepare_app()
     try:
         for language in ("en", "km"):
             out = root / language
             out.mkdir(parents=True, exist_ok=True)
+            figures(app, root, language)
+            if only == "figures":
+                continue
             first_run(app, out, language)
             working_day(app, out, language)
             scanning(app, out, language)

@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
 
 from fieldreg.desk.results import Changes
 from fieldreg.gazetteer import Gazetteer, load_gazetteer
+from fieldreg.indicators.channels import BANK_BRANCH, COMMUNE_OFFICE, OUTREACH, Channel
 from fieldreg.store.operators import Operator
 from ui import messages
 from ui.i18n import LanguageManager
 from ui.idle import IdleWatcher
-from ui.screens.event_choice import EventChoice, EventChoiceScreen, describe_event
+from ui.screens.event_choice import EventChoice, EventChoiceScreen, bank_id, describe_event
+from ui.screens.figures_screen import FiguresScreen
 from ui.screens.first_run import FirstRunFlow
 from ui.screens.login import LoginScreen
 from ui.screens.media_screen import MediaScreen
@@ -45,6 +47,7 @@ BUSY_SHOW_AFTER_MS = 300
 NAV_SHORTCUTS = {
     "register": 1,
     "registrations": 2,
+    "figures": 7,
     "operators": 3,
     "sync_log": 5,
     "media": 6,
@@ -83,6 +86,7 @@ class MainWindow(QMainWindow):
         self.event_screen = EventChoiceScreen(services)
         self.register = RegisterScreen(services)
         self.registrations = RegistrationsScreen(services)
+        self.figures = FiguresScreen(services)
         self.operators = OperatorsScreen(services)
         self.settings_screen = SettingsScreen(services)
         self.sync_log = SyncLogScreen(services)
@@ -201,6 +205,7 @@ class MainWindow(QMainWindow):
         self.gazetteer = gazetteer
         self.register.set_gazetteer(gazetteer)
         self.event_screen.set_gazetteer(gazetteer)
+        self.figures.set_gazetteer(gazetteer)
 
     def _show_login(self) -> None:
         self.login.refresh(hint=self._login_hint)
@@ -216,6 +221,7 @@ class MainWindow(QMainWindow):
         ).success(self._set_idle_lock).run()
         for key in COORDINATOR_ONLY:
             self.nav_buttons[key].setVisible(operator.is_coordinator)
+        self.figures.set_coordinator(operator.is_coordinator)  # only they save reports
         self._render_who()
         self._refresh_device_count()
         self.operators.continue_reprotection()  # a rotation left unfinished resumes here
@@ -232,20 +238,32 @@ class MainWindow(QMainWindow):
 
     def _remembered_event(self) -> EventChoice | None:
         s, today = self.settings, self.services.today_iso()
+        outreach = bank = office = None
         if s.last_event_name and s.last_event_place:
-            return EventChoice("outreach", s.last_event_name, s.last_event_place, today)
-        if s.last_bank and s.last_branch:
-            return EventChoice("branch", s.last_bank, s.last_branch, today)
-        return None
+            outreach = EventChoice(Channel(OUTREACH), s.last_event_name, s.last_event_place, today)
+        if bank_id(s.last_bank) and s.last_branch:
+            bank = EventChoice(Channel(BANK_BRANCH, bank_id(s.last_bank)), "", s.last_branch, today)
+        if s.last_office:
+            office = EventChoice(Channel(COMMUNE_OFFICE), "", s.last_office, today)
+        remembered = {OUTREACH: outreach, BANK_BRANCH: bank, COMMUNE_OFFICE: office}
+        return remembered.get(s.last_channel) or outreach or bank or office
 
     def _on_event_chosen(self, choice: EventChoice) -> None:
         self.day_event = choice
-        if choice.channel == "outreach":
-            self.apply_settings(last_event_name=choice.name, last_event_place=choice.place)
+        kind = choice.channel.kind
+        if kind == OUTREACH:
+            self.apply_settings(
+                last_channel=kind, last_event_name=choice.name, last_event_place=choice.place
+            )
+        elif kind == BANK_BRANCH:
+            self.apply_settings(
+                last_channel=kind, last_bank=choice.channel.bank, last_branch=choice.place
+            )
         else:
-            self.apply_settings(last_bank=choice.name, last_branch=choice.place)
+            self.apply_settings(last_channel=kind, last_office=choice.place)
+        self.figures.set_current_event(choice.label())
         if self.register.active:  # changing the event mid-session keeps the form
-            self.register.set_event(choice.label(), self._event_shown())
+            self.register.set_event(choice.label(), self._event_shown(), choice.channel)
             self._begin_work(restore=False)
         else:
             self._begin_work()
@@ -258,7 +276,7 @@ class MainWindow(QMainWindow):
     def _begin_work(self, *, restore: bool = True) -> None:
         assert self.day_event is not None
         if restore:
-            self.register.begin(self.day_event.label(), self._event_shown())
+            self.register.begin(self.day_event.label(), self._event_shown(), self.day_event.channel)
         self._render_who()
         self.pages.setCurrentWidget(self.work_area)
         self.show_work("register")
@@ -267,6 +285,7 @@ class MainWindow(QMainWindow):
         return {
             "register": self.register,
             "registrations": self.registrations,
+            "figures": self.figures,
             "operators": self.operators,
             "sync_log": self.sync_log,
             "media": self.media,
@@ -287,6 +306,7 @@ class MainWindow(QMainWindow):
             shown = {
                 "register": self.register.shown,
                 "registrations": self.registrations.shown,
+                "figures": self.figures.shown,
                 "operators": self.operators.shown,
                 "sync_log": self.sync_log.shown,
                 "media": self.media.shown,
@@ -306,6 +326,7 @@ class MainWindow(QMainWindow):
                 dialog.reject()
         self.register.leave()
         self.registrations.clear()
+        self.figures.clear()
         self.operator = None
         self.idle.disarm()
         self.services.executor.op(self, lambda desk: desk.lock()).run()
@@ -433,6 +454,7 @@ class MainWindow(QMainWindow):
         titles = {
             "register": self.tr("Register"),
             "registrations": self.tr("Registrations"),
+            "figures": self.tr("Figures"),
             "operators": self.tr("Users"),
             "sync_log": self.tr("Sync log"),
             "media": self.tr("USB transfer"),
@@ -446,7 +468,9 @@ class MainWindow(QMainWindow):
         self.repair_offer.setText(self.tr("Repair the store…"))
         self._render_who()
         if self.day_event is not None:  # the commune name and date follow the language
-            self.register.set_event(self.day_event.label(), self._event_shown())
+            self.register.set_event(
+                self.day_event.label(), self._event_shown(), self.day_event.channel
+            )
 
     # -- closing -----------------------------------------------------------------------------
 

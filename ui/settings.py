@@ -23,8 +23,10 @@ class AppSettings:
     khmer_digits: bool = True
     last_event_name: str = ""
     last_event_place: str = ""  # commune code of the last outreach event
-    last_bank: str = ""
+    last_bank: str = ""  # a bank id (channels.BANKS); an English name before issue 11
     last_branch: str = ""
+    last_office: str = ""  # commune code of the last commune office
+    last_channel: str = ""  # the kind of the last event chosen (channels.CHANNELS)
 
     def with_changes(self, **changes: Any) -> AppSettings:
         return replace(self, **changes)

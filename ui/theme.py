@@ -90,6 +90,17 @@ QHeaderView::section {{
     font-weight: bold;
 }}
 QTableView {{ gridline-color: #dde1e5; alternate-background-color: #f2f5f8; }}
+QFrame#tile, QFrame#chart_card {{
+    background: {CARD}; border: 1px solid #cfd4d9; border-radius: 6px;
+}}
+QFrame#tile:focus {{ border: 2px solid {ACCENT}; }}
+QLabel[role="tile_value"] {{ font-size: 18pt; font-weight: bold; color: {ACCENT_DARK}; }}
+QPushButton[role="picker"] {{ min-height: 30px; padding: 1px 28px 1px 8px; text-align: left; }}
+QPushButton[role="picker"]::menu-indicator {{
+    subcontrol-origin: padding; subcontrol-position: center right; right: 8px;
+}}
+QLabel[role="tile_caption"] {{ font-weight: bold; }}
+QLabel[role="chart_title"] {{ font-weight: bold; color: {ACCENT_DARK}; }}
 QStatusBar {{ background: #e9edf1; border-top: 1px solid #cfd4d9; }}
 QStatusBar QLabel {{ padding: 0 6px; }}
 """
@@ -111,3 +122,11 @@ def apply_theme(app: QApplication) -> None:
     palette.setColor(QPalette.ColorRole.PlaceholderText, QColor(MUTED))
     app.setPalette(palette)
     app.setStyleSheet(STYLESHEET)
+
+
+# charts (ui/charts.py): one colour per series, told apart by more than hue (legend, order)
+CHART_BARS = ("#0a4f9e", "#c2185b", "#5e7d1e")  # plain bars / women / men use the first two
+CHART_WOMEN = "#c2185b"
+CHART_MEN = "#0a4f9e"
+CHART_GRID = "#dde1e5"
+CHART_SMALL = "#9aa3ab"  # a "<5" cell: grey and hatched

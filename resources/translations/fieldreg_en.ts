@@ -12,6 +12,23 @@
     </message>
 </context>
 <context>
+    <name>FiguresScreen</name>
+    <message numerus="yes">
+        <source>%n registration(s) counted</source>
+        <translation>
+            <numerusform>%n registration counted</numerusform>
+            <numerusform>%n registrations counted</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s)</source>
+        <translation>
+            <numerusform>%n event</numerusform>
+            <numerusform>%n events</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>LoginScreen</name>
     <message numerus="yes">
         <source>You can try again in %n second(s).</source>

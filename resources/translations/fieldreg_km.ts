@@ -319,12 +319,16 @@
         <translation>ការចុះឈ្មោះទាំងអស់ដែលលោកអ្នកធ្វើនៅថ្ងៃនេះ នឹងកត់ត្រាព័ត៌មាននេះ។</translation>
     </message>
     <message>
-        <source>Outreach event</source>
+        <source>Outreach campaign</source>
         <translation>យុទ្ធនាការចុះមូលដ្ឋាន</translation>
     </message>
     <message>
-        <source>Bank branch</source>
-        <translation>សាខាធនាគារ</translation>
+        <source>Partner-bank branch</source>
+        <translation>សាខាធនាគារដៃគូ</translation>
+    </message>
+    <message>
+        <source>Commune office</source>
+        <translation>សាលាឃុំ/សង្កាត់</translation>
     </message>
     <message>
         <source>Event name</source>
@@ -349,6 +353,14 @@
     <message>
         <source>Branch</source>
         <translation>សាខា</translation>
+    </message>
+    <message>
+        <source>e.g. Takeo branch</source>
+        <translation>ឧ. សាខាខេត្តតាកែវ</translation>
+    </message>
+    <message>
+        <source>Commune or sangkat of the office</source>
+        <translation>ឃុំ ឬសង្កាត់ដែលសាលាស្ថិតនៅ</translation>
     </message>
     <message>
         <source>Start registering</source>
@@ -460,6 +472,147 @@
     <message>
         <source>Choose a folder that exists</source>
         <translation>សូមជ្រើសរើសថតដែលមានពិតប្រាកដ</translation>
+    </message>
+</context>
+<context>
+    <name>FiguresScreen</name>
+    <message>
+        <source>Counting…</source>
+        <translation>កំពុងរាប់…</translation>
+    </message>
+    <message>
+        <source>Counting every registration again…</source>
+        <translation>កំពុងរាប់ការចុះឈ្មោះទាំងអស់ឡើងវិញ…</translation>
+    </message>
+    <message>
+        <source>The stored figures match a full recount ({seconds} s).</source>
+        <translation>តួលេខដែលបានរក្សាទុកត្រូវគ្នានឹងការរាប់ឡើងវិញទាំងស្រុង ({seconds} វិនាទី)។</translation>
+    </message>
+    <message>
+        <source>The stored figures did not match a full recount ({seconds} s): the recount is shown and the stored figures were rebuilt.</source>
+        <translation>តួលេខដែលបានរក្សាទុកមិនត្រូវគ្នានឹងការរាប់ឡើងវិញទាំងស្រុងទេ ({seconds} វិនាទី)៖ លទ្ធផលនៃការរាប់ឡើងវិញត្រូវបានបង្ហាញ ហើយតួលេខដែលបានរក្សាទុកត្រូវបានបង្កើតឡើងវិញ។</translation>
+    </message>
+    <message>
+        <source>Save the figures</source>
+        <translation>រក្សាទុកតួលេខ</translation>
+    </message>
+    <message>
+        <source>PDF report (*.pdf);;CSV (*.csv);;JSON (*.json)</source>
+        <translation>របាយការណ៍ PDF (*.pdf);;CSV (*.csv);;JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Writing {file}…</source>
+        <translation>កំពុងសរសេរ {file}…</translation>
+    </message>
+    <message>
+        <source>Saved to {path}. Counts under 5 are shown as &lt;5.</source>
+        <translation>បានរក្សាទុកក្នុង {path}។ ចំនួនតិចជាង ៥ ត្រូវបានបង្ហាញជា &lt;5។</translation>
+    </message>
+    <message>
+        <source>Nothing was saved: {reason}</source>
+        <translation>មិនបានរក្សាទុកអ្វីទេ៖ {reason}</translation>
+    </message>
+    <message>
+        <source>No registrations</source>
+        <translation>មិនទាន់មានការចុះឈ្មោះ</translation>
+    </message>
+    <message>
+        <source>Click a province to see its districts.</source>
+        <translation>ចុចលើខេត្តមួយ ដើម្បីមើលស្រុករបស់ខេត្តនោះ។</translation>
+    </message>
+    <message>
+        <source>{part} of {whole}</source>
+        <translation>{part} ក្នុងចំណោម {whole}</translation>
+    </message>
+    <message>
+        <source>{minutes} min</source>
+        <translation>{minutes} នាទី</translation>
+    </message>
+    <message>
+        <source>median; 90% within {p90}</source>
+        <translation>តម្លៃកណ្តាល · ៩០% ក្នុងរយៈពេល {p90}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n registration(s) counted</source>
+        <translation>
+            <numerusform>បានរាប់ការចុះឈ្មោះ %n</numerusform>
+            <numerusform>បានរាប់ការចុះឈ្មោះ %n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Today&apos;s event</source>
+        <translation>ព្រឹត្តិការណ៍ថ្ងៃនេះ</translation>
+    </message>
+    <message>
+        <source>All events</source>
+        <translation>ព្រឹត្តិការណ៍ទាំងអស់</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s)</source>
+        <translation>
+            <numerusform>ព្រឹត្តិការណ៍ %n</numerusform>
+            <numerusform>ព្រឹត្តិការណ៍ %n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>ព្រឹត្តិការណ៍</translation>
+    </message>
+    <message>
+        <source>Figures</source>
+        <translation>តួលេខ</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>ចន្លោះពេល</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>ថ្ងៃនេះ</translation>
+    </message>
+    <message>
+        <source>This week</source>
+        <translation>សប្តាហ៍នេះ</translation>
+    </message>
+    <message>
+        <source>All time</source>
+        <translation>គ្រប់ពេល</translation>
+    </message>
+    <message>
+        <source>From – to</source>
+        <translation>ពី – ដល់</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>ពី</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>ដល់</translation>
+    </message>
+    <message>
+        <source>Recount</source>
+        <translation>រាប់ឡើងវិញ</translation>
+    </message>
+    <message>
+        <source>Count every registration again and check the stored figures</source>
+        <translation>រាប់ការចុះឈ្មោះទាំងអស់ឡើងវិញ ហើយពិនិត្យតួលេខដែលបានរក្សាទុក</translation>
+    </message>
+    <message>
+        <source>Save report…</source>
+        <translation>រក្សាទុករបាយការណ៍…</translation>
+    </message>
+    <message>
+        <source>A PDF, CSV or JSON file of these figures</source>
+        <translation>ឯកសារ PDF, CSV ឬ JSON នៃតួលេខទាំងនេះ</translation>
+    </message>
+    <message>
+        <source>Saved reports show counts under 5 as &lt;5.</source>
+        <translation>របាយការណ៍ដែលរក្សាទុក បង្ហាញចំនួនតិចជាង ៥ ជា &lt;5។</translation>
+    </message>
+    <message>
+        <source>Districts of</source>
+        <translation>ស្រុកនៃ</translation>
     </message>
 </context>
 <context>
@@ -634,6 +787,10 @@
     <message>
         <source>Registrations</source>
         <translation>បញ្ជីចុះឈ្មោះ</translation>
+    </message>
+    <message>
+        <source>Figures</source>
+        <translation>តួលេខ</translation>
     </message>
     <message>
         <source>Users</source>

@@ -1,5 +1,7 @@
-"""Once a day: the outreach event (name, date, commune) or the bank branch. Every record
-registered after this carries it."""
+"""Once a day: where registration happens (the event's channel, issue 11). An outreach
+campaign (name, commune, today's date), a partner-bank branch (which bank, the branch) or a
+commune office (the commune). Every record registered after this carries the event and its
+channel."""
 
 from __future__ import annotations
 
@@ -18,35 +20,56 @@ from PySide6.QtWidgets import (
 )
 
 from fieldreg.gazetteer import Gazetteer, display_name
+from fieldreg.indicators.channels import BANK_BRANCH, BANKS, COMMUNE_OFFICE, OUTREACH, Channel
+from fieldreg.indicators.definitions import label
 from ui.i18n import Formatter
 from ui.place_picker import PlacePicker
 from ui.services import Services
 from ui.widgets import EnterMovesFocus, LabelledField, centered, primary_button, text_label
 
-PARTNER_BANKS = ("ABA Bank", "ACLEDA Bank", "ARDB Bank", "SME Bank", "Vattanac Bank", "Wing Bank")
 MAX_NAME = 60
+# what the app saved as the bank before banks had ids (its English name)
+OLD_BANK_NAMES = {
+    "ABA Bank": "aba",
+    "ACLEDA Bank": "acleda",
+    "ARDB Bank": "ardb",
+    "SME Bank": "sme",
+    "Vattanac Bank": "vattanac",
+    "Wing Bank": "wing",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class EventChoice:
-    channel: str  # "outreach" or "branch"
-    name: str  # event name, or the bank
-    place: str  # commune code, or the branch name
+    channel: Channel
+    name: str  # the event's name (outreach); empty otherwise
+    place: str  # commune code (outreach, commune office) or the branch's name (bank branch)
     day: str  # ISO date
 
     def label(self) -> str:
-        """The `event` text every record of the day carries (at most 100 characters)."""
-        if self.channel == "branch":
-            return f"{self.name} · {self.place}"
+        """The `event` text every record of the day carries (at most 100 characters). It does
+        not follow the UI language: the figures group registrations by it."""
+        if self.channel.kind == BANK_BRANCH:
+            return f"{label('bank', self.channel.bank)} · {self.place}"
+        if self.channel.kind == COMMUNE_OFFICE:
+            return f"{label('channel', COMMUNE_OFFICE)} · {self.place}"
         return f"{self.name} · {self.day} · {self.place}"
 
 
+def bank_id(saved: str) -> str:
+    """A bank as settings keep it (an id, or an English name from before ids): its id."""
+    return saved if saved in BANKS else OLD_BANK_NAMES.get(saved, "")
+
+
 def describe_event(choice: EventChoice, gazetteer: Gazetteer | None, formatter: Formatter) -> str:
-    """The event as people read it: the commune by name, the date in their language."""
-    if choice.channel == "branch":
-        return f"{choice.name} · {choice.place}"
+    """The event as people read it: the bank and commune by name, the date in their language."""
+    kind, language = choice.channel.kind, formatter.language
+    if kind == BANK_BRANCH:
+        return f"{label('bank', choice.channel.bank, language)} · {choice.place}"
     place = gazetteer.get(choice.place) if gazetteer else None
-    where = display_name(place, formatter.language) if place else choice.place
+    where = display_name(place, language) if place else choice.place
+    if kind == COMMUNE_OFFICE:
+        return f"{label('channel', COMMUNE_OFFICE, language)} · {where}"
     return f"{choice.name} · {where} · {formatter.date(dt.date.fromisoformat(choice.day))}"
 
 
@@ -60,44 +83,55 @@ class EventChoiceScreen(QWidget):
         self.intro = text_label()
         self.outreach = QRadioButton()
         self.branch = QRadioButton()
+        self.office = QRadioButton()
+        self.kinds = {
+            OUTREACH: self.outreach,
+            BANK_BRANCH: self.branch,
+            COMMUNE_OFFICE: self.office,
+        }
         self.outreach.setChecked(True)
         group = QButtonGroup(self)
-        group.addButton(self.outreach)
-        group.addButton(self.branch)
+        for radio in self.kinds.values():
+            group.addButton(radio)
         self.event_name = QLineEdit()
         self.event_name.setMaxLength(MAX_NAME)
         self.commune = PlacePicker("commune")
         self.day_label = text_label("hint")
         self.bank = QComboBox()
-        self.bank.addItems(PARTNER_BANKS)
+        for bank in BANKS:
+            self.bank.addItem("", bank)
         self.branch_name = QLineEdit()
         self.branch_name.setMaxLength(MAX_NAME)
+        self.office_commune = PlacePicker("commune")
         self.name_field = LabelledField(self.event_name)
         self.commune_field = LabelledField(self.commune)
         self.bank_field = LabelledField(self.bank)
         self.branch_field = LabelledField(self.branch_name)
+        self.office_field = LabelledField(self.office_commune)
         self.error = text_label("error")
         self.start_button = primary_button()
 
-        outreach_box = QWidget()
-        outreach_column = QVBoxLayout(outreach_box)
-        outreach_column.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.name_field, self.commune_field, self.day_label):
-            outreach_column.addWidget(widget)
-        branch_box = QWidget()
-        branch_column = QVBoxLayout(branch_box)
-        branch_column.setContentsMargins(0, 0, 0, 0)
-        branch_column.addWidget(self.bank_field)
-        branch_column.addWidget(self.branch_field)
-        branch_column.addStretch(1)
         self.details = QStackedWidget()
-        self.details.addWidget(outreach_box)
-        self.details.addWidget(branch_box)
-        self.outreach.toggled.connect(lambda on: self.details.setCurrentIndex(0 if on else 1))
+        for widgets in (
+            (self.name_field, self.commune_field, self.day_label),
+            (self.bank_field, self.branch_field),
+            (self.office_field,),
+        ):
+            box = QWidget()
+            box_column = QVBoxLayout(box)
+            box_column.setContentsMargins(0, 0, 0, 0)
+            for widget in widgets:
+                box_column.addWidget(widget)
+            box_column.addStretch(1)
+            self.details.addWidget(box)
+        for index, radio in enumerate(self.kinds.values()):
+            radio.toggled.connect(
+                lambda on, index=index: self.details.setCurrentIndex(index) if on else None
+            )
 
         holder = QWidget()
         column = QVBoxLayout(holder)
-        for part in (self.title, self.intro, self.outreach, self.branch, self.details):
+        for part in (self.title, self.intro, *self.kinds.values(), self.details):
             column.addWidget(part)
         column.addWidget(self.error)
         column.addWidget(self.start_button, 0, Qt.AlignmentFlag.AlignRight)
@@ -105,40 +139,55 @@ class EventChoiceScreen(QWidget):
         outer.addStretch(1)
         outer.addLayout(centered(holder, 560))
         outer.addStretch(2)
-        EnterMovesFocus(self).watch(self.event_name, self.commune, self.bank, self.branch_name)
+        EnterMovesFocus(self).watch(
+            self.event_name, self.commune, self.bank, self.branch_name, self.office_commune
+        )
         self.start_button.clicked.connect(lambda: self.start())
         self.retranslate()
 
     def set_gazetteer(self, gazetteer: Gazetteer) -> None:
         self.commune.set_gazetteer(gazetteer)
+        self.office_commune.set_gazetteer(gazetteer)
+
+    def kind(self) -> str:
+        return next(kind for kind, radio in self.kinds.items() if radio.isChecked())
 
     def prefill(self, choice: EventChoice | None) -> None:
         """Offer yesterday's answer again; the date is always today."""
         self.error.clear()
         if choice is not None:
-            self.outreach.setChecked(choice.channel == "outreach")
-            self.branch.setChecked(choice.channel == "branch")
-            if choice.channel == "outreach":
+            self.kinds[choice.channel.kind].setChecked(True)
+            if choice.channel.kind == OUTREACH:
                 self.event_name.setText(choice.name)
                 self.commune.set_code(choice.place)
-            else:
-                self.bank.setCurrentText(choice.name)
+            elif choice.channel.kind == BANK_BRANCH:
+                self.bank.setCurrentIndex(self.bank.findData(choice.channel.bank))
                 self.branch_name.setText(choice.place)
+            else:
+                self.office_commune.set_code(choice.place)
         self._render_day()
-        (self.event_name if self.outreach.isChecked() else self.bank).setFocus()
+        first = {OUTREACH: self.event_name, BANK_BRANCH: self.bank}
+        first.get(self.kind(), self.office_commune).setFocus()
 
     def current_choice(self) -> EventChoice | None:
-        today = self._services.today_iso()
-        if self.outreach.isChecked():
+        today, kind = self._services.today_iso(), self.kind()
+        if kind == OUTREACH:
             name = " ".join(self.event_name.text().split())
             self.commune.accept_best_match()
             if not name or not self.commune.code:
                 return None
-            return EventChoice("outreach", name, self.commune.code, today)
-        branch = " ".join(self.branch_name.text().split())
-        if not branch:
+            return EventChoice(Channel(OUTREACH), name, self.commune.code, today)
+        if kind == BANK_BRANCH:
+            branch = " ".join(self.branch_name.text().split())
+            if not branch:
+                return None
+            return EventChoice(
+                Channel(BANK_BRANCH, str(self.bank.currentData())), "", branch, today
+            )
+        self.office_commune.accept_best_match()
+        if not self.office_commune.code:
             return None
-        return EventChoice("branch", self.bank.currentText(), branch, today)
+        return EventChoice(Channel(COMMUNE_OFFICE), "", self.office_commune.code, today)
 
     def start(self) -> None:
         choice = self.current_choice()
@@ -160,15 +209,22 @@ class EventChoiceScreen(QWidget):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
+        language = self._services.formatter.language
         self.title.setText(self.tr("Where are you registering today?"))
         self.intro.setText(self.tr("Every registration you make today will carry this."))
-        self.outreach.setText(self.tr("Outreach event"))
-        self.branch.setText(self.tr("Bank branch"))
+        self.outreach.setText(self.tr("Outreach campaign"))
+        self.branch.setText(self.tr("Partner-bank branch"))
+        self.office.setText(self.tr("Commune office"))
         self.name_field.set_caption(self.tr("Event name"))
         self.event_name.setPlaceholderText(self.tr("e.g. Takeo outreach week"))
         self.commune_field.set_caption(self.tr("Commune or sangkat of the event"))
         self.commune.setPlaceholderText(self.tr("Type in Khmer or Latin"))
         self.bank_field.set_caption(self.tr("Bank"))
+        for index in range(self.bank.count()):
+            self.bank.setItemText(index, label("bank", str(self.bank.itemData(index)), language))
         self.branch_field.set_caption(self.tr("Branch"))
+        self.branch_name.setPlaceholderText(self.tr("e.g. Takeo branch"))
+        self.office_field.set_caption(self.tr("Commune or sangkat of the office"))
+        self.office_commune.setPlaceholderText(self.tr("Type in Khmer or Latin"))
         self.start_button.setText(self.tr("Start registering"))
         self._render_day()

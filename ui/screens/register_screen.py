@@ -15,6 +15,7 @@ from fieldreg.clock import parse_iso
 from fieldreg.desk import Desk
 from fieldreg.desk.results import Draft, DraftSaved, DuplicatesFound, Invalid, Registered
 from fieldreg.gazetteer import Gazetteer
+from fieldreg.indicators.channels import Channel
 from fieldreg.record import Registration, validate
 from fieldreg.scanning.parse import printable_excerpt
 from fieldreg.store.session import StoredRegistration
@@ -44,6 +45,7 @@ class RegisterScreen(QWidget):
         self._services = services
         self._gazetteer: Gazetteer | None = None
         self.event_text = ""
+        self.channel = Channel()  # where the event is (outreach, a bank branch, an office)
         self._event_shown = ""
         self._invalid_notice = False
         self.draft_id: str | None = None
@@ -128,9 +130,9 @@ class RegisterScreen(QWidget):
 
     # -- session -----------------------------------------------------------------------------
 
-    def begin(self, event: str, shown: str = "") -> None:
+    def begin(self, event: str, shown: str = "", channel: Channel | None = None) -> None:
         """After login and the event choice: restore the newest unfinished form, if any."""
-        self.set_event(event, shown)
+        self.set_event(event, shown, channel)
         self.fields.clear()
         self.draft_id = None
         self._last_saved = None
@@ -166,9 +168,11 @@ class RegisterScreen(QWidget):
         """Between `begin` and `leave`: an operator is working on this form."""
         return self.autosave.isActive()
 
-    def set_event(self, event: str, shown: str = "") -> None:
-        """`event` goes into every record; `shown` is how the registrar reads it."""
+    def set_event(self, event: str, shown: str = "", channel: Channel | None = None) -> None:
+        """`event` and its `channel` go into every record; `shown` is how the registrar
+        reads it."""
         self.event_text = event
+        self.channel = channel or Channel()
         self._event_shown = shown or event
         self._render_event()
 
@@ -268,13 +272,17 @@ class RegisterScreen(QWidget):
             return
         self.save_button.setEnabled(False)
         self._registering = True
-        event, draft_id = self.event_text, self.draft_id
+        event, channel, draft_id = self.event_text, self.channel, self.draft_id
 
         raw, _form_errors = record_input(self.fields.values())
 
         def register(desk: Desk) -> Registered | DuplicatesFound | Invalid:
             return desk.register(
-                raw, event=event, duplicate_reason=duplicate_reason, draft_id=draft_id
+                raw,
+                event=event,
+                channel=channel,
+                duplicate_reason=duplicate_reason,
+                draft_id=draft_id,
             )
 
         self._services.executor.op(self, register).success(self._after_save).failure(
