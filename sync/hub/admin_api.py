@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -230,11 +231,12 @@ def add_admin_routes(api: FastAPI, hub: Hub, operators: HubOperators, _refusals:
             )
         except FigureFilterError as error:
             raise HubError(400, error.code, ", ".join(map(str, error.detail.values()))) from None
-        shown = hub.indicators(chosen, actor=user.actor, fmt=format)
+        text = hub.indicators(chosen, actor=user.actor, fmt=format)
         if format == "csv":
+            shown = json.loads(text)
             headers = {REFRESHED_HEADER: shown["refreshed_at"] or ""}
             return Response(to_csv(shown), media_type=CSV_MEDIA_TYPE, headers=headers)
-        return shown
+        return Response(text, media_type="application/json")  # kept as text: not re-encoded
 
     @api.get(
         "/v1/admin/export",

@@ -461,8 +461,9 @@ def cmd_indicators(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
     except FigureFilterError as error:
         sys.stderr.write(f"fieldreg-hub: {filter_error_text(error)}\n")
         return 2
-    shown = hub.indicators(chosen, actor=args.actor, fmt=args.format)
-    text = to_csv(shown) if args.format == "csv" else json.dumps(shown, ensure_ascii=False) + "\n"
+    answer = hub.indicators(chosen, actor=args.actor, fmt=args.format)
+    shown = json.loads(answer)
+    text = to_csv(shown) if args.format == "csv" else answer + "\n"
     if args.out is None:
         out.write(text)
     else:

@@ -9,15 +9,21 @@ finalise to receipt, and when the hub received it. No name, ID number, phone, da
 village. The same transaction enqueues a `figures_refresh` job, at most one waiting (a partial
 unique index on the job table), so a burst of batches costs one refresh.
 
-The refresh (off the request path) rebuilds `hub_figures` from the facts in one transaction:
-rows keyed by the dashboard's filters (day, event, channel, bank, province, target group, sex)
-with one (dimension, value) each: `all`, `commune`, `hour`, `service` (a bit test on the
-mask), `duplicate`, and `desk` (operator and device by hour, for people per hour: without sex
-and target group, which would multiply its rows). Quarantined devices' registrations are left
-out, as from the export. The same transaction computes the national answer (no filter) and
-keeps it in `hub_figures_state` with the time of the refresh, so the national view costs one
-row read; a filtered answer is computed from the cube, one grouped query per count
-`evaluate` asks for.
+The facts are the cube: rows keyed by every field a figure is broken down or filtered by. A
+table of counts keyed by the dashboard's filters (day, event, channel, bank, province, target
+group, sex) was tried first and measured: at the hub's scale it has about as many rows as there
+are registrations (a desk's day splits into sex x target group x commune x hour cells of one or
+two people), so rebuilding it took 20 s at 200,000 and answering from it was no faster than
+counting the facts (benchmarks/bench_hub_figures.py, /work/notes/hub.md).
+
+So every answer is one statement over hub_facts: the counts `evaluate` asks for as GROUPING
+SETS (PostgreSQL: one pass over the rows; SQLite: a UNION ALL of GROUP BYs), interest per
+service and the duplicates flagged as sums beside each count. The refresh job (off the request
+path) computes the national figures that way and keeps them in `hub_figures`, raw and as
+published, with the time of the refresh: the national view costs one row read. A filtered
+view (by period, province, channel, target group, sex, event) is computed when asked, from the
+facts' indexes (hub_facts by day, and by province and day). Quarantined devices' registrations
+are left out, as from the export.
 
 Every figure is computed by fieldreg/indicators/evaluate.py `evaluate`; what leaves the hub is
 `suppressed` (counts under 5 shown as "<5").
@@ -26,6 +32,7 @@ Every figure is computed by fieldreg/indicators/evaluate.py `evaluate`; what lea
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -157,51 +164,176 @@ def backfill(
         enqueue_refresh(db, now)
 
 
-# -- the cube ------------------------------------------------------------------------------
+# -- counting the facts ------------------------------------------------------------------
 
 _KEPT = "device NOT IN (SELECT device_id FROM devices WHERE quarantined_at IS NOT NULL)"
-_KEY = "day, event, channel, bank, province, category, sex"
-_SERVICE_BITS = " UNION ALL ".join(
-    f"SELECT {1 << bit} AS bit, '{service}' AS name" for bit, service in enumerate(SERVICES)
-)
-_CUBE_COLUMNS = f"{_KEY}, operator, device, dimension, value, n"
+# a field of `by` -> the hub_facts expression it reads ("service" and "duplicate" are sums)
+_EXPRESSION = {
+    "day": "day",
+    "event": "event",
+    "channel": "channel",
+    "bank": "bank",
+    "operator": "operator",
+    "device": "device",
+    "sex": "sex",
+    "category": "category",
+    "province": "province",
+    "district": "substr(commune, 1, 4)",
+    "commune": "commune",
+    "hour": "hour",
+    "lag": "lag_minutes",  # for the operations, not a Source field
+}
+_SUMS = [
+    f"sum(CASE WHEN (services & {1 << bit}) <> 0 THEN 1 ELSE 0 END)" for bit in range(len(SERVICES))
+]
+_SUMMED = ("service", "duplicate")
 
 
-def _branch(dimension: str, value: str, where: str = "", source: str = "hub_facts") -> str:
-    group = f"{_KEY}, {value}" if value != "''" else _KEY
-    return (
-        f"SELECT {_KEY}, '', '', '{dimension}', {value}, count(*) FROM {source}"
-        f" WHERE {_KEPT}{where} GROUP BY {group}"
+class _Asked:
+    """A Source that only notes what `evaluate` asks (what it asks does not depend on the
+    answers)."""
+
+    def __init__(self) -> None:
+        self.asked: list[Key] = []
+
+    def count(self, by: Key) -> dict[Key, int]:
+        self.asked.append(by)
+        return {}
+
+    def operations(self) -> Operations:
+        return Operations()
+
+
+@functools.cache
+def _asked(indicators: tuple[Indicator, ...]) -> tuple[Key, ...]:
+    noted = _Asked()
+    evaluate(noted, indicators=indicators)
+    return tuple(dict.fromkeys(noted.asked))
+
+
+def _grouping(by: Key) -> tuple[str, ...]:
+    """The columns a count is grouped by: its fields but the summed ones."""
+    unknown = [name for name in by if name not in _EXPRESSION and name not in _SUMMED]
+    if unknown or sum(name in _SUMMED for name in by) > 1:
+        raise FigureFilterError("unsupported_breakdown", fields="+".join(by))
+    return tuple(name for name in by if name not in _SUMMED)
+
+
+class FactSource:
+    """`evaluate`'s Source over hub_facts within a filter (quarantined devices left out):
+    every count it asks for, and the lags, from ONE statement: GROUPING SETS on PostgreSQL
+    (one pass over the rows), a UNION ALL of GROUP BYs on SQLite. Interest in a service and
+    the duplicates flagged are sums beside the count (a bit test on the services mask)."""
+
+    def __init__(
+        self,
+        db: Db,
+        dialect: str,
+        chosen: FigureFilter,
+        *,
+        national: bool = False,
+        indicators: tuple[Indicator, ...] = INDICATORS,
+    ) -> None:
+        self._db = db
+        self._national = national
+        bys = _asked(indicators)
+        sets = list(dict.fromkeys([_grouping(by) for by in bys] + [("lag",)]))
+        columns = list(dict.fromkeys(name for fields in sets for name in fields))
+        self._counted = _count(db, dialect, chosen, sets, columns)
+        self._counts: dict[Key, dict[Key, int]] = {}
+        for by in bys:
+            self._counts[by] = self._of(by, columns)
+        self._lags = {int(key[0]): n for key, n in self._of(("lag",), columns).items()}
+
+    def _of(self, by: Key, columns: list[str]) -> dict[Key, int]:
+        fields = _grouping(by)
+        found: dict[Key, int] = {}
+        for values, sums in self._counted.get(fields, []):
+            value = dict(zip(fields, values, strict=True))
+            if "service" in by:
+                for service, number in zip(SERVICES, sums[1:7], strict=True):
+                    if number:
+                        found[tuple(service if f == "service" else value[f] for f in by)] = number
+            elif "duplicate" in by:
+                if sums[7]:
+                    found[tuple("" if f == "duplicate" else value[f] for f in by)] = sums[7]
+            elif sums[0]:
+                found[tuple(value[f] for f in by)] = sums[0]
+        return found
+
+    def count(self, by: Key) -> dict[Key, int]:
+        if by not in self._counts:
+            raise FigureFilterError("unsupported_breakdown", fields="+".join(by))
+        return self._counts[by]
+
+    def operations(self) -> Operations:
+        """Accepted registrations ("synced") in the filter; rejected packets only nationally
+        (a packet the hub could not open has no province or event); finalise-to-receipt lag."""
+        statuses = {"synced": sum(self.count(()).values())}
+        if self._national:
+            (rejected,) = self._db.execute(
+                "SELECT count(*) FROM packets WHERE outcome = 'rejected'"
+            ).fetchone()
+            statuses["rejected"] = int(rejected)
+        return Operations(statuses, self._lags)
+
+
+Counted = dict[tuple[str, ...], list[tuple[tuple[str, ...], tuple[int, ...]]]]
+
+
+def _count(
+    db: Db, dialect: str, chosen: FigureFilter, sets: list[tuple[str, ...]], columns: list[str]
+) -> Counted:
+    """Grouping set -> [(its values, (count, six service sums, duplicates))]."""
+    where, parameters = chosen.where()
+    aggregates = ", ".join(["count(*)", *_SUMS, "sum(duplicate)"])
+    expressions = [_EXPRESSION[name] for name in columns]
+    # the bit of a column left out of a set, as PostgreSQL's GROUPING() gives it
+    mask = {
+        fields: sum(1 << (len(columns) - 1 - i) for i, c in enumerate(columns) if c not in fields)
+        for fields in sets
+    }
+    if dialect == "postgresql":
+        grouped = ", ".join(f"({', '.join(_EXPRESSION[f] for f in fields)})" for fields in sets)
+        rows = db.execute(
+            f"SELECT GROUPING({', '.join(expressions)}), {', '.join(expressions)}, {aggregates}"
+            f" FROM hub_facts WHERE {_KEPT}{where} GROUP BY GROUPING SETS ({grouped})",
+            parameters,
+        ).fetchall()
+    else:
+        branches = []
+        for fields in sets:
+            chosen_columns = [_EXPRESSION[c] if c in fields else "NULL" for c in columns]
+            group = f" GROUP BY {', '.join(_EXPRESSION[f] for f in fields)}" if fields else ""
+            branches.append(
+                f"SELECT {mask[fields]}, {', '.join(chosen_columns)}, {aggregates}"
+                f" FROM hub_facts WHERE {_KEPT}{where}{group}"
+            )
+        rows = db.execute(" UNION ALL ".join(branches), parameters * len(branches)).fetchall()
+    by_mask = {value: fields for fields, value in mask.items()}
+    counted: Counted = {}
+    for row in rows:
+        fields = by_mask[int(row[0])]
+        values = dict(zip(columns, row[1 : 1 + len(columns)], strict=True))
+        sums = tuple(int(number or 0) for number in row[1 + len(columns) :])
+        counted.setdefault(fields, []).append((tuple(str(values[f]) for f in fields), sums))
+    return counted
+
+
+def refresh(db: Db, dialect: str, now: str) -> None:
+    """The `figures_refresh` job: the national figures computed from the facts, kept with
+    what an answer publishes of them, in one transaction."""
+    national = evaluate(
+        FactSource(db, dialect, FigureFilter(), national=True),
+        scope=scope_of(FigureFilter()),
+        generated_at=now,
     )
-
-
-_REBUILD = f"INSERT INTO hub_figures ({_CUBE_COLUMNS}) " + " UNION ALL ".join(
-    [
-        _branch("all", "''"),
-        _branch("commune", "commune"),
-        _branch("hour", "hour"),
-        _branch("duplicate", "''", " AND duplicate = 1"),
-        f"SELECT {_KEY}, '', '', 'service', s.name, count(*) FROM hub_facts"
-        f" JOIN ({_SERVICE_BITS}) s ON (services & s.bit) <> 0 WHERE {_KEPT}"
-        f" GROUP BY {_KEY}, s.name",
-        "SELECT day, event, channel, bank, province, '', '', operator, device, 'desk', hour,"
-        f" count(*) FROM hub_facts WHERE {_KEPT}"
-        " GROUP BY day, event, channel, bank, province, operator, device, hour",
-    ]
-)
-
-
-def refresh(db: Db, now: str) -> None:
-    """The `figures_refresh` job: the cube rebuilt from the facts, and the national answer,
-    in one transaction (readers see the old cube until it commits)."""
-    db.execute("DELETE FROM hub_figures")
-    db.execute(_REBUILD)
-    national = evaluate(CubeSource(db, FigureFilter(), national=True), scope={}, generated_at=now)
+    shown = published(national | {"refreshed_at": now})
     db.execute(
-        "INSERT INTO hub_figures_state (id, refreshed_at, national) VALUES (1, ?, ?)"
-        " ON CONFLICT (id) DO UPDATE SET refreshed_at = excluded.refreshed_at,"
-        " national = excluded.national",
-        [now, json.dumps(national, ensure_ascii=False)],
+        "INSERT INTO hub_figures (scope, refreshed_at, figures, published) VALUES ('', ?, ?, ?)"
+        " ON CONFLICT (scope) DO UPDATE SET refreshed_at = excluded.refreshed_at,"
+        " figures = excluded.figures, published = excluded.published",
+        [now, json.dumps(national, ensure_ascii=False), json.dumps(shown, ensure_ascii=False)],
     )
 
 
@@ -274,126 +406,36 @@ class FigureFilter:
         return "".join(f" AND {clause}" for clause in clauses), parameters
 
 
-# a field of `by` -> the cube column (or expression) it reads
-_COLUMN = {
-    "day": "day",
-    "event": "event",
-    "channel": "channel",
-    "bank": "bank",
-    "province": "province",
-    "category": "category",
-    "sex": "sex",
-    "operator": "operator",
-    "device": "device",
-    "district": "substr(value, 1, 4)",
-    "commune": "value",
-    "hour": "value",
-    "service": "value",
-    "duplicate": "value",
-}
-# a field that needs rows of one dimension (the others are key columns on every row)
-_ROWS_OF = {
-    "district": "commune",
-    "commune": "commune",
-    "hour": "hour",
-    "service": "service",
-    "duplicate": "duplicate",
-    "operator": "desk",
-    "device": "desk",
-}
-_NOT_ON_DESK = ("category", "sex")  # desk rows sum over them
-
-
-class CubeSource:
-    """`evaluate`'s Source over the hub's cube, within a filter: each count is one grouped
-    query (asked once per answer)."""
-
-    def __init__(self, db: Db, chosen: FigureFilter, *, national: bool = False) -> None:
-        self._db = db
-        self._filter = chosen
-        self._national = national
-        self._counted: dict[Key, dict[Key, int]] = {}
-
-    def _dimension(self, by: Key) -> str:
-        unknown = [name for name in by if name not in _COLUMN]
-        needed = {_ROWS_OF[name] for name in by if name in _ROWS_OF}
-        if "desk" in needed:
-            needed.discard("hour")  # desk rows are by hour
-        if unknown or len(needed) > 1:
-            raise FigureFilterError("unsupported_breakdown", fields="+".join(unknown or by))
-        dimension = needed.pop() if needed else "all"
-        if dimension == "desk" and any(
-            name in by or getattr(self._filter, name) for name in _NOT_ON_DESK
-        ):
-            raise FigureFilterError("unsupported_breakdown", fields="+".join(by))
-        return dimension
-
-    def count(self, by: Key) -> dict[Key, int]:
-        if by not in self._counted:
-            columns = [_COLUMN[name] for name in by]
-            where, parameters = self._filter.where()
-            grouped = f" GROUP BY {', '.join(columns)}" if columns else ""
-            rows = self._db.execute(
-                f"SELECT {', '.join([*columns, 'sum(n)'])} FROM hub_figures"
-                f" WHERE dimension = ?{where}{grouped}",
-                [self._dimension(by), *parameters],
-            ).fetchall()
-            self._counted[by] = {
-                tuple(str(value) for value in row[:-1]): int(row[-1])
-                for row in rows
-                if row[-1] is not None
-            }
-        return self._counted[by]
-
-    def operations(self) -> Operations:
-        """Accepted registrations ("synced") in the filter; rejected packets only nationally
-        (a packet the hub could not open has no province or event); finalise-to-receipt lag
-        from the facts."""
-        statuses = {"synced": sum(self.count(()).values())}
-        if self._national:
-            (rejected,) = self._db.execute(
-                "SELECT count(*) FROM packets WHERE outcome = 'rejected'"
-            ).fetchone()
-            statuses["rejected"] = int(rejected)
-        where, parameters = self._filter.where()
-        lags = self._db.execute(
-            f"SELECT lag_minutes, count(*) FROM hub_facts WHERE {_KEPT}{where}"
-            " GROUP BY lag_minutes",
-            parameters,
-        ).fetchall()
-        return Operations(statuses, {int(m): int(n) for m, n in lags})
-
-
-def indicators_for(chosen: FigureFilter) -> tuple[Indicator, ...]:
-    """All of them, but people per hour under a sex or target-group filter (a desk serves
-    everyone: its hours are not split by who came)."""
-    if chosen.sex or chosen.category:
-        return tuple(i for i in INDICATORS if i.operations != "throughput")
-    return INDICATORS
-
-
 def scope_of(chosen: FigureFilter) -> dict[str, Any]:
     events = (chosen.event,) if chosen.event else ()
     scope = FigureScope(events, chosen.since, chosen.until).to_json()
     return scope | {name: getattr(chosen, name) for name in chosen.__slots__ if name not in scope}
 
 
-def raw_figures(db: Db, chosen: FigureFilter) -> dict[str, Any]:
+def raw_figures(db: Db, dialect: str, chosen: FigureFilter, now: str) -> dict[str, Any]:
     """The figures within `chosen`, NOT suppressed (for the hub's own use and its tests): the
-    national view as the last refresh computed it, any other from the cube."""
-    state = db.execute("SELECT refreshed_at, national FROM hub_figures_state").fetchone()
+    national view as the last refresh computed it, any other computed now from the facts."""
+    state = db.execute("SELECT refreshed_at, figures FROM hub_figures WHERE scope = ''").fetchone()
     refreshed_at = None if state is None else str(state[0])
     if state is not None and not chosen.narrows:
         figures = json.loads(state[1])
     else:
         figures = evaluate(
-            CubeSource(db, chosen, national=not chosen.narrows),
+            FactSource(db, dialect, chosen, national=not chosen.narrows),
             scope=scope_of(chosen),
-            generated_at=refreshed_at or "",
-            indicators=indicators_for(chosen),
+            generated_at=now,
         )
-    figures["scope"] = scope_of(chosen)
     return figures | {"refreshed_at": refreshed_at}
+
+
+def published_text(db: Db, dialect: str, chosen: FigureFilter, now: str) -> str:
+    """What `GET /v1/indicators` answers, as JSON text: the national view as the refresh kept
+    it (one row read), any other computed now; small cells suppressed, places named."""
+    if not chosen.narrows:
+        state = db.execute("SELECT published FROM hub_figures WHERE scope = ''").fetchone()
+        if state is not None:
+            return str(state[0])
+    return json.dumps(published(raw_figures(db, dialect, chosen, now)), ensure_ascii=False)
 
 
 def published(figures: Mapping[str, Any]) -> dict[str, Any]:

@@ -694,8 +694,8 @@ class Hub:
     # -- M&E figures (sync/hub/figures.py) -------------------------------------------------
 
     def _refresh_figures(self, db: jobs.Db, _payload: Mapping[str, Any], now: str) -> None:
-        self.storage.serialize(db, figures.LOCK)  # instances take turns rebuilding the cube
-        figures.refresh(db, now)
+        self.storage.serialize(db, figures.LOCK)  # instances take turns refreshing
+        figures.refresh(db, self.storage.dialect, now)
 
     def _backfill_facts(self, db: jobs.Db, payload: Mapping[str, Any], now: str) -> None:
         figures.backfill(db, payload, now, self._stored_facts, self.storage.execute_many)
@@ -715,17 +715,19 @@ class Hub:
         return figures.fact_row(fact, registration_id, version, created_at, received_at)
 
     def raw_figures(self, chosen: figures.FigureFilter | None = None) -> dict[str, Any]:
-        """The figures as of the last refresh, NOT suppressed: for the hub's own checks (the
-        tests compare them with the device's); never answered over HTTP."""
+        """The figures NOT suppressed (national: as of the last refresh): for the hub's own
+        checks (the tests compare them with the device's); never answered over HTTP."""
         with self.storage.read() as db:
-            return figures.raw_figures(db, chosen or figures.FigureFilter())
+            return figures.raw_figures(
+                db, self.storage.dialect, chosen or figures.FigureFilter(), self._now()
+            )
 
-    def indicators(
-        self, chosen: figures.FigureFilter, *, actor: str | None, fmt: str
-    ) -> dict[str, Any]:
-        """The figures within `chosen`, small cells suppressed, with the places named: what
-        `GET /v1/indicators` and `fieldreg-hub indicators` give; audited (who, the filters)."""
-        shown = figures.published(self.raw_figures(chosen))
+    def indicators(self, chosen: figures.FigureFilter, *, actor: str | None, fmt: str) -> str:
+        """The figures within `chosen` as JSON text, small cells suppressed, with the places
+        named: what `GET /v1/indicators` and `fieldreg-hub indicators` give; audited (who,
+        the filters)."""
+        with self.storage.read() as db:
+            shown = figures.published_text(db, self.storage.dialect, chosen, self._now())
         self.record_action(audit.INDICATORS, actor=actor, format=fmt, **chosen.given())
         return shown
 

@@ -218,10 +218,9 @@ _DUPLICATES_PG = _duplicates_ddl(postgresql=True)  # in HUB_MIGRATIONS_PG below
 # M&E figures (issue 11): at ingest, each registration's newest accepted version from its owner
 # leaves its non-personal facts (fieldreg/indicators/facts.py: coded attributes, commune code,
 # services as bits; no name, ID, phone, date of birth or village) in hub_facts; a
-# `figures_refresh` job (at most one waiting) rebuilds the hub_figures cube from them in one
-# transaction, with the national answer precomputed in hub_figures_state. A hub that already
-# holds registrations gets its facts by a chain of `figures_backfill` jobs (the packets are
-# sealed: SQL cannot read them).
+# `figures_refresh` job (at most one waiting) computes the national figures from them and keeps
+# them in hub_figures (raw and as published). A hub that already holds registrations gets its
+# facts by a chain of `figures_backfill` jobs (the packets are sealed: SQL cannot read them).
 def _figures_ddl(*, postgresql: bool) -> list[str]:
     """hub_0010's statements for one engine (shipped: never change what either returns)."""
     now = (
@@ -248,33 +247,19 @@ def _figures_ddl(*, postgresql: bool) -> list[str]:
             lag_minutes INTEGER NOT NULL,
             received_at TEXT NOT NULL
         ) WITHOUT ROWID"""
-    # key columns: the dashboard's filters (day, event, channel, bank, province, category,
-    # sex), operator and device on `desk` rows only; then (dimension, value) -> n
-    cube = """CREATE TABLE hub_figures (
-            day TEXT NOT NULL,
-            event TEXT NOT NULL,
-            channel TEXT NOT NULL,
-            bank TEXT NOT NULL,
-            province TEXT NOT NULL,
-            category TEXT NOT NULL,
-            sex TEXT NOT NULL,
-            operator TEXT NOT NULL,
-            device TEXT NOT NULL,
-            dimension TEXT NOT NULL,
-            value TEXT NOT NULL,
-            n INTEGER NOT NULL
-        )"""
-    state = """CREATE TABLE hub_figures_state (
-            id INTEGER PRIMARY KEY CHECK (id = 1),
+    # the figures a refresh computed: scope '' is the national view (JSON, raw and published)
+    kept = """CREATE TABLE hub_figures (
+            scope TEXT PRIMARY KEY,
             refreshed_at TEXT NOT NULL,
-            national TEXT NOT NULL
+            figures TEXT NOT NULL,
+            published TEXT NOT NULL
         )"""
     return [
         _for_postgresql(facts) if postgresql else facts,
-        "CREATE INDEX hub_facts_by_device ON hub_facts (device)",
-        cube,
-        "CREATE INDEX hub_figures_by_dimension ON hub_figures (dimension, province, day)",
-        state,
+        # the filters an answer counts within: a period, a province (and its period)
+        "CREATE INDEX hub_facts_by_day ON hub_facts (day)",
+        "CREATE INDEX hub_facts_by_province ON hub_facts (province, day)",
+        kept,
         # coalescing: at most one refresh that nobody has tried yet (a claim counts an attempt)
         "CREATE UNIQUE INDEX jobs_one_waiting_refresh ON jobs (kind)"
         " WHERE kind = 'figures_refresh' AND attempts = 0",
