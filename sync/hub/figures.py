@@ -54,6 +54,7 @@ JOB_KIND = "figures_refresh"
 BACKFILL_KIND = "figures_backfill"  # left by the hub_0010 migration on a hub with data
 BACKFILL_CHUNK = 500  # registrations opened per backfill job
 LOCK = "figures"  # storage.serialize: one refresh at a time, in whichever instance
+REFRESH_WORK_MEM = "256MB"  # PostgreSQL, the refresh's transaction only (one at a time)
 MAX_EVENT = 256  # an event filter's length (events are operator-typed names)
 _CHUNK = 200  # rows per multi-row statement
 
@@ -200,6 +201,9 @@ class _Asked:
         self.asked.append(by)
         return {}
 
+    def people_and_hours(self, _by: Key) -> dict[Key, tuple[int, int]]:
+        return {}
+
     def operations(self) -> Operations:
         return Operations()
 
@@ -237,18 +241,20 @@ class FactSource:
         self._db = db
         self._national = national
         bys = _asked(indicators)
-        sets = list(dict.fromkeys([_grouping(by) for by in bys] + [("lag",)]))
-        columns = list(dict.fromkeys(name for fields in sets for name in fields))
-        self._counted = _count(db, dialect, chosen, sets, columns)
-        self._counts: dict[Key, dict[Key, int]] = {}
-        for by in bys:
-            self._counts[by] = self._of(by, columns)
-        self._lags = {int(key[0]): n for key, n in self._of(("lag",), columns).items()}
+        summed = list(dict.fromkeys(_grouping(by) for by in bys if set(by) & set(_SUMMED)))
+        counted = [_grouping(by) for by in bys if not set(by) & set(_SUMMED)] + [("lag",)]
+        self._counted = {
+            False: _count(db, dialect, chosen, list(dict.fromkeys(counted)), sums=False),
+            True: _count(db, dialect, chosen, summed, sums=True),
+        }
+        self._hours = _people_and_hours(db, dialect, chosen)
+        self._counts = {by: self._of(by) for by in bys}
+        self._lags = {int(key[0]): n for key, n in self._of(("lag",)).items()}
 
-    def _of(self, by: Key, columns: list[str]) -> dict[Key, int]:
+    def _of(self, by: Key) -> dict[Key, int]:
         fields = _grouping(by)
         found: dict[Key, int] = {}
-        for values, sums in self._counted.get(fields, []):
+        for values, sums in self._counted[bool(set(by) & set(_SUMMED))].get(fields, []):
             value = dict(zip(fields, values, strict=True))
             if "service" in by:
                 for service, number in zip(SERVICES, sums[1:7], strict=True):
@@ -266,6 +272,13 @@ class FactSource:
             raise FigureFilterError("unsupported_breakdown", fields="+".join(by))
         return self._counts[by]
 
+    def people_and_hours(self, by: Key) -> dict[Key, tuple[int, int]]:
+        """Per desk or operator: registrations, and the (day, hour)s with any (summed in
+        the database: a desk's hours over a year are millions of rows nationally)."""
+        if by not in (("device",), ("operator",)):
+            raise FigureFilterError("unsupported_breakdown", fields="+".join(by))
+        return self._hours[by[0]]
+
     def operations(self) -> Operations:
         """Accepted registrations ("synced") in the filter; rejected packets only nationally
         (a packet the hub could not open has no province or event); finalise-to-receipt lag."""
@@ -282,11 +295,20 @@ Counted = dict[tuple[str, ...], list[tuple[tuple[str, ...], tuple[int, ...]]]]
 
 
 def _count(
-    db: Db, dialect: str, chosen: FigureFilter, sets: list[tuple[str, ...]], columns: list[str]
+    db: Db,
+    dialect: str,
+    chosen: FigureFilter,
+    sets: list[tuple[str, ...]],
+    *,
+    sums: bool,
 ) -> Counted:
-    """Grouping set -> [(its values, (count, six service sums, duplicates))]."""
+    """Grouping set -> [(its values, (count, six service sums, duplicates))]; the sums only
+    when asked (they cost 7 aggregates a row in every set)."""
+    if not sets:
+        return {}
+    columns = list(dict.fromkeys(name for fields in sets for name in fields)) or ["day"]
     where, parameters = chosen.where()
-    aggregates = ", ".join(["count(*)", *_SUMS, "sum(duplicate)"])
+    aggregates = ", ".join(["count(*)", *(_SUMS + ["sum(duplicate)"] if sums else [])])
     expressions = [_EXPRESSION[name] for name in columns]
     # the bit of a column left out of a set, as PostgreSQL's GROUPING() gives it
     mask = {
@@ -315,14 +337,44 @@ def _count(
     for row in rows:
         fields = by_mask[int(row[0])]
         values = dict(zip(columns, row[1 : 1 + len(columns)], strict=True))
-        sums = tuple(int(number or 0) for number in row[1 + len(columns) :])
-        counted.setdefault(fields, []).append((tuple(str(values[f]) for f in fields), sums))
+        totals = tuple(int(number or 0) for number in row[1 + len(columns) :])
+        counted.setdefault(fields, []).append((tuple(str(values[f]) for f in fields), totals))
     return counted
+
+
+def _people_and_hours(
+    db: Db, dialect: str, chosen: FigureFilter
+) -> dict[str, dict[Key, tuple[int, int]]]:
+    """{"device": {(device,): (registrations, hours)}, "operator": {...}} within the filter."""
+    where, parameters = chosen.where()
+    facts = f"FROM hub_facts WHERE {_KEPT}{where}"
+    if dialect == "postgresql":
+        hours = (
+            f"SELECT device, operator, count(*) AS n {facts}"
+            " GROUP BY GROUPING SETS ((device, day, hour), (operator, day, hour))"
+        )
+    else:
+        parameters = parameters * 2
+        hours = (
+            f"SELECT device, NULL AS operator, count(*) AS n {facts} GROUP BY device, day, hour"
+            f" UNION ALL SELECT NULL, operator, count(*) {facts} GROUP BY operator, day, hour"
+        )
+    rows = db.execute(
+        f"SELECT device, operator, sum(n), count(*) FROM ({hours}) hours GROUP BY device, operator",
+        parameters,
+    ).fetchall()
+    found: dict[str, dict[Key, tuple[int, int]]] = {"device": {}, "operator": {}}
+    for device, operator, people, hours_with_any in rows:
+        name, value = ("device", device) if device is not None else ("operator", operator)
+        found[name][(str(value),)] = (int(people), int(hours_with_any))
+    return found
 
 
 def refresh(db: Db, dialect: str, now: str) -> None:
     """The `figures_refresh` job: the national figures computed from the facts, kept with
     what an answer publishes of them, in one transaction."""
+    if dialect == "postgresql":  # hash the groups in memory rather than sort them on disk
+        db.execute(f"SET LOCAL work_mem = '{REFRESH_WORK_MEM}'")
     national = evaluate(
         FactSource(db, dialect, FigureFilter(), national=True),
         scope=scope_of(FigureFilter()),
