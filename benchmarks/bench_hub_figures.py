@@ -174,7 +174,9 @@ def national_bytes(hub: Hub) -> int:
         return len(str(text).encode("utf-8"))
 
 
-def time_answers(hub: Hub, views: dict[str, dict[str, str]]) -> dict[str, list[float]]:
+def time_answers(
+    hub: Hub, views: dict[str, dict[str, str]], answers: int = ANSWERS
+) -> dict[str, list[float]]:
     """Milliseconds of each view's answers over loopback, a viewer's session, JSON."""
     operators = HubOperators(hub, kdf=THROWAWAY_KDF)
     if operators.needs_first_admin():
@@ -188,7 +190,7 @@ def time_answers(hub: Hub, views: dict[str, dict[str, str]]) -> dict[str, list[f
         for name, params in views.items():
             client.get("/v1/indicators", params=params, timeout=120).raise_for_status()
             samples = []
-            for _ in range(ANSWERS):
+            for _ in range(answers):
                 started = time.perf_counter()
                 answer = client.get("/v1/indicators", params=params, timeout=120)
                 samples.append((time.perf_counter() - started) * 1000)
@@ -292,7 +294,9 @@ def peer_way(root: Path, count: int) -> tuple[float, float]:
         hub.close()
 
 
-def measure(engine: str, count: int, root: Path, cluster: PgCluster | None) -> dict[str, Any]:
+def measure(
+    engine: str, count: int, root: Path, cluster: PgCluster | None, answers: int
+) -> dict[str, Any]:
     database = None if cluster is None else cluster.database()
     hub = Hub(root / engine, throwaway_custody(root / engine), database=database)
     try:
@@ -303,14 +307,14 @@ def measure(engine: str, count: int, root: Path, cluster: PgCluster | None) -> d
             f"{engine}: loaded in {loaded:.1f} s, refreshes {refreshes}, answer {size} B",
             flush=True,
         )
-        answers = time_answers(hub, views_for(count))  # the hub is closed when it ends
+        taken = time_answers(hub, views_for(count), answers)  # the hub is closed when it ends
         return {
             "engine": engine,
             "records": count,
             "load_s": loaded,
             "refresh_s": refreshes,
             "national_bytes": size,
-            "answers_ms": answers,
+            "answers_ms": taken,
         }
     finally:
         hub.close()
@@ -372,6 +376,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=int)
     parser.add_argument("--engines", default="postgresql,sqlite")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument(
+        "--answers", type=int, default=ANSWERS, help=f"requests per view (default {ANSWERS})"
+    )
+    parser.add_argument("--no-peer", action="store_true", help="skip the peer way")
     args = parser.parse_args(argv)
     count = args.records or (QUICK_RECORDS if args.quick else RECORDS)
     peer_count = QUICK_PEER_RECORDS if args.quick else PEER_RECORDS
@@ -383,9 +391,9 @@ def main(argv: list[str] | None = None) -> int:
                 cluster = None
                 if engine == "postgresql":
                     cluster = stack.enter_context(PgCluster(fsync=True))
-                results.append(measure(engine, count, root, cluster))
+                results.append(measure(engine, count, root, cluster, args.answers))
                 print(json.dumps(results[-1]), flush=True)
-        exported, counted = peer_way(root / "peer", peer_count)
+        exported, counted = (0.0, 0.0) if args.no_peer else peer_way(root / "peer", peer_count)
     text = report(results, (peer_count, exported, counted), count)
     print(text)
     if args.json:
