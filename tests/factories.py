@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import random
 from pathlib import Path
 from typing import Any
 
+from fieldreg.gazetteer import load_gazetteer
 from fieldreg.store.crypto import KdfParams
 from fieldreg.store.store import Store
 
@@ -50,6 +52,18 @@ def raw_record(**overrides: Any) -> dict[str, Any]:
     }
     record.update(overrides)
     return record
+
+
+def random_villages(n: int, rng: random.Random) -> list[str]:
+    """`n` village codes from the gazetteer, each in a random province, district and commune."""
+    gazetteer = load_gazetteer()
+    found = []
+    for _ in range(n):
+        code = ""
+        while len(code) < 8:
+            code = rng.choice(gazetteer.children(code)).code
+        found.append(code)
+    return found
 
 
 def new_store(root: Path, clock: FakeClock | None = None) -> tuple[Store, str]:

@@ -10,12 +10,12 @@ import datetime as dt
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator, Signal
 
+from fieldreg.digits import ascii_digits as ascii_digits  # re-exported for the screens
+from fieldreg.digits import khmer_digits
 from fieldreg.resources import resource_path
 
 LANGUAGES = ("km", "en")
 LANGUAGE_NAMES = {"km": "ខ្មែរ", "en": "English"}
-_KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
-_ASCII_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
 KHMER_MONTHS = (
     "មករា",
     "កុម្ភៈ",
@@ -44,15 +44,6 @@ ENGLISH_MONTHS = (
     "Nov",
     "Dec",
 )
-
-
-def khmer_digits(text: str) -> str:
-    return text.translate(_KHMER_DIGITS)
-
-
-def ascii_digits(text: str) -> str:
-    """Khmer digits typed or scanned become ASCII digits for the core."""
-    return text.translate(_ASCII_DIGITS)
 
 
 class Formatter:

@@ -33,6 +33,7 @@ from fieldreg.desk.results import (
     DraftSaved,
     DuplicatesFound,
     Enrolled,
+    FiguresRecount,
     InputProblem,
     Invalid,
     MediaExported,
@@ -50,6 +51,10 @@ from fieldreg.desk.upkeep import BACKUP_EVERY, RollingBackups
 from fieldreg.exports import sync_log_text
 from fieldreg.files import SHARED, write_atomic, write_text_atomic
 from fieldreg.gazetteer import load_gazetteer
+from fieldreg.indicators import outputs
+from fieldreg.indicators.channels import Channel
+from fieldreg.indicators.evaluate import suppressed
+from fieldreg.indicators.scope import FigureScope
 from fieldreg.json_input import InputItem
 from fieldreg.receipts.layout import PAPERS, ReceiptContent, receipt_content
 from fieldreg.record import Registration, ValidationResult
@@ -67,7 +72,7 @@ from fieldreg.store.outbox import SyncAttempt
 from fieldreg.store.salvage import (
     Salvaged,
 )
-from fieldreg.store.session import DraftInfo, Session, StoredRegistration
+from fieldreg.store.session import DEFAULT_CHANNEL, DraftInfo, Session, StoredRegistration
 from fieldreg.store.store import Store
 from fieldreg.store.sync_settings import SyncSettings
 from fieldreg.transfer import media
@@ -209,6 +214,7 @@ class Desk:
         raw: Any,
         *,
         event: str = "",
+        channel: Channel = DEFAULT_CHANNEL,
         duplicate_reason: str | None = None,
         draft_id: str | None = None,
     ) -> Registered | DuplicatesFound | Invalid:
@@ -223,6 +229,7 @@ class Desk:
             new_id = session.register(
                 result.record,
                 event=event,
+                channel=channel,
                 duplicate_reason=duplicate_reason or None,
                 draft_id=draft_id,
             )
@@ -281,6 +288,7 @@ class Desk:
         records: list[Registration],
         *,
         event: str = "",
+        channel: Channel = DEFAULT_CHANNEL,
         duplicate_reason: str | None = None,
         on_commit: Callable[[list[str]], None] | None = None,
     ) -> list[str]:
@@ -290,7 +298,11 @@ class Desk:
         session = self._unlocked
         space_to_register(self.data_dir, self._disk)
         ids = session.register_many(
-            records, event=event, duplicate_reason=duplicate_reason, on_commit=on_commit
+            records,
+            event=event,
+            channel=channel,
+            duplicate_reason=duplicate_reason,
+            on_commit=on_commit,
         )
         self._backups.registered(self._opened, len(ids))
         return ids
@@ -367,6 +379,52 @@ class Desk:
         if result.record is None:
             return Invalid(dict(result.errors))
         return Corrected(session.correct(registration_id, result.record, reason=reason))
+
+    # -- M&E figures (no personal data) -----------------------------------------------------
+
+    @_storage_boundary
+    def figures(self, scope: FigureScope) -> dict[str, Any]:
+        """Every indicator for `scope` from the aggregate table, NOT suppressed: for the screen
+        of whoever is logged in. Anything written for others goes through `export_figures`."""
+        return self._unlocked.figures(scope)
+
+    @_storage_boundary
+    def figure_events(self) -> list[str]:
+        """The events this device registered people at, the most recent first."""
+        return self._unlocked.figure_events()
+
+    def _coordinator(self, action: str) -> Session:
+        session = self._unlocked
+        if not session.operator.is_coordinator:
+            raise StoreError("not_permitted", action=action)
+        return session
+
+    @_storage_boundary
+    def recount_figures(self, scope: FigureScope | None = None) -> FiguresRecount:
+        """Count everything again from the decrypted records (coordinators); the aggregate
+        table is rebuilt from the recount if it differs. Slow at scale: run it off the UI."""
+        session = self._coordinator("recount")
+        started = self._monotonic()
+        figures, matches = session.recount_figures(scope or FigureScope())
+        return FiguresRecount(matches, figures, self._monotonic() - started)
+
+    def export_figures(
+        self, scope: FigureScope, fmt: str, path: Path, *, language: str = "en"
+    ) -> int:
+        """The figures with small cells suppressed, as json, csv or pdf, written to `path`
+        (coordinators; audited). Returns the bytes written."""
+        data = self.figures_file(scope, fmt, language=language)
+        write_atomic(path, data, mode=SHARED)
+        return len(data)
+
+    @_storage_boundary
+    def figures_file(self, scope: FigureScope, fmt: str, *, language: str = "en") -> bytes:
+        """What `export_figures` writes (the CLI prints it when given no file)."""
+        session = self._coordinator("export")
+        figures = session.figures(scope)
+        data = outputs.render(suppressed(figures), fmt, language=language)
+        session.note_export(f"figures/{fmt}", outputs.registrations(figures))
+        return data
 
     # -- receipts --------------------------------------------------------------------------
 

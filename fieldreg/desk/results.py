@@ -43,6 +43,18 @@ NOTHING = Changes()
 
 
 @dataclass(frozen=True, slots=True)
+class FiguresRecount:
+    """A full recount from the decrypted records: its figures (not suppressed), whether the
+    aggregate table matched it (it was rebuilt from the recount where not), and how long the
+    recount took."""
+
+    matches: bool
+    figures: dict[str, Any]
+    seconds: float
+    changes: Changes = NOTHING
+
+
+@dataclass(frozen=True, slots=True)
 class Created:
     """A new store with its first coordinator."""
 

@@ -219,3 +219,54 @@ def label(field_name: str, value: str, language: str = "en") -> str:
     if words is None:
         return value
     return words[1] if language == "km" else words[0]
+
+
+# Words of the one-page figures report (fieldreg/indicators/report_pdf.py) that are neither an
+# indicator's name nor a coded value. "{n}" and "{below}" are filled in with digits of the
+# report's language.
+REPORT_WORDS: dict[str, tuple[str, str]] = {
+    "title": ("M&E figures", "តួលេខតាមដាន និងវាយតម្លៃ"),
+    "indicator_set": ("Indicator set", "សំណុំសូចនាករ"),
+    "version": ("version", "កំណែ"),
+    "events": ("Events", "ព្រឹត្តិការណ៍"),
+    "all_events": ("all events", "គ្រប់ព្រឹត្តិការណ៍"),
+    "period": ("Period", "រយៈពេល"),
+    "all_dates": ("all dates", "គ្រប់កាលបរិច្ឆេទ"),
+    "since": ("from {day}", "ចាប់ពី {day}"),
+    "until": ("until {day}", "រហូតដល់ {day}"),
+    "generated": ("Generated", "បង្កើតនៅ"),
+    "cambodia_time": ("Cambodia time", "ម៉ោងកម្ពុជា"),
+    "total": ("Total", "សរុប"),
+    "more": ("and {n} more", "និង {n} ទៀត"),
+    "none": ("No registrations", "មិនទាន់មានការចុះឈ្មោះ"),
+    "minutes": ("{n} min", "{n} នាទី"),
+    "lag_detail": ("median; 90% within {n} min", "មេដ្យាន; ៩០% ក្នុងរយៈពេល {n} នាទី"),
+    "people": ("People", "ចំនួនមនុស្ស"),
+    "hours": ("Hours", "ចំនួនម៉ោង"),
+    "per_hour": ("Per hour", "ក្នុងមួយម៉ោង"),
+    "share": ("% of all", "% នៃសរុប"),
+    "by_group_sex": ("Registrations by target group and sex", "ការចុះឈ្មោះតាមក្រុមគោលដៅ និងភេទ"),
+    "by_service_sex": ("Interest in each service, by sex", "ការចាប់អារម្មណ៍លើសេវានីមួយៗ តាមភេទ"),
+    "by_province": ("Registrations by province", "ការចុះឈ្មោះតាមខេត្ត"),
+    "by_channel": ("Registrations by channel and bank", "ការចុះឈ្មោះតាមឆានែល និងធនាគារ"),
+    "by_day": ("Registrations by day", "ការចុះឈ្មោះតាមថ្ងៃ"),
+    "small_cells": (
+        "Counts under {below} are shown as “<{below}” and the percentages made from them are"
+        " left out.",
+        "ចំនួនតិចជាង {below} ត្រូវបានបង្ហាញជា “<{below}” ហើយភាគរយដែលគណនាពីចំនួនទាំងនោះមិនត្រូវបានបង្ហាញទេ។",
+    ),
+    "not_suppressed": (
+        "Small counts are NOT hidden: for the coordinator only, do not share.",
+        "ចំនួនតូចៗមិនត្រូវបានលាក់ទេ៖ សម្រាប់តែអ្នកសម្របសម្រួលប៉ុណ្ណោះ សូមកុំចែករំលែក។",
+    ),
+    "no_personal_data": (
+        "This report holds counts only: no name, ID number, phone, birth date or village.",
+        "របាយការណ៍នេះមានតែចំនួនប៉ុណ្ណោះ៖ គ្មានឈ្មោះ លេខអត្តសញ្ញាណប័ណ្ណ លេខទូរស័ព្ទ ថ្ងៃខែឆ្នាំកំណើត ឬភូមិឡើយ។",
+    ),
+}
+
+
+def report_word(key: str, language: str = "en", **values: str) -> str:
+    """A word of the figures report in `language`, with `values` put in its placeholders."""
+    english, khmer = REPORT_WORDS[key]
+    return (khmer if language == "km" else english).format(**values)

@@ -6,6 +6,8 @@ Latin font has, and the rest in Khmer. Both renderers (PDF and PNG) use the same
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -31,6 +33,8 @@ _LATIN_CANDIDATES = {
     ),
 }
 _KHMER = {False: "NotoSansKhmer-Regular.ttf", True: "NotoSansKhmer-Bold.ttf"}
+COENG = "\u17d2"
+ELLIPSIS = "\u2026"
 
 
 class FontMissing(FieldRegError):
@@ -74,3 +78,56 @@ def font_runs(text: str, fonts: FontPair) -> list[tuple[str, Path]]:
         else:
             runs.append((char, font))
     return runs
+
+
+def wrap_text(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """Greedy line breaking at spaces, `measure` giving a text's width in the same unit as
+    `width`. A word wider than a line is cut only where a Khmer cluster ends."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if measure(candidate) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        while len(word) > 1 and measure(word) > width:
+            cut = _fitting_cut(word, width, measure)
+            lines.append(word[:cut])
+            word = word[cut:]
+        current = word
+    lines.append(current)
+    return lines
+
+
+def shorten(text: str, width: float, measure: Callable[[str], float]) -> str:
+    """`text`, or its longest start that fits with "…" after it, cut between clusters."""
+    if measure(text) <= width:
+        return text
+    cut = _fitting_cut(text, width - measure(ELLIPSIS), measure)
+    return text[:cut].rstrip() + ELLIPSIS
+
+
+def _fitting_cut(word: str, width: float, measure: Callable[[str], float]) -> int:
+    """The longest prefix that fits and ends on a cluster boundary (at least one cluster)."""
+    cuts = [i for i in range(1, len(word)) if is_cluster_boundary(word, i)]
+    if not cuts:
+        return len(word)
+    # a longer prefix is never narrower: bisect rather than measure every prefix
+    low, high = 0, len(cuts)
+    while low < high:
+        middle = (low + high) // 2
+        if measure(word[: cuts[middle]]) <= width:
+            low = middle + 1
+        else:
+            high = middle
+    return cuts[low - 1] if low else cuts[0]
+
+
+def is_cluster_boundary(text: str, index: int) -> bool:
+    """May a line break fall before `text[index]`? Not after a coeng (the next consonant is
+    its subscript), and not before a combining mark or a dependent vowel."""
+    if text[index - 1] == COENG:
+        return False
+    return unicodedata.category(text[index]) not in ("Mn", "Mc", "Me", "Cf")

@@ -34,6 +34,16 @@ def _new_document(paper: Paper, height_mm: float) -> FPDF:
     pdf = FPDF(unit="mm", format=(paper.width_mm, height_mm))
     pdf.set_creator("FieldReg")
     pdf.set_title("FieldReg registration receipt")
+    use_shaped_fonts(pdf)
+    pdf.set_margins(paper.margin_mm, paper.margin_mm, paper.margin_mm)
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    return pdf
+
+
+def use_shaped_fonts(pdf: FPDF) -> None:
+    """Khmer and Latin in one document: font family "latin" (regular and "B"), with Noto Sans
+    Khmer as the fallback for what it lacks, shaped by HarfBuzz."""
     for bold in (False, True):
         fonts = receipt_fonts(bold)
         style = "B" if bold else ""
@@ -41,10 +51,6 @@ def _new_document(paper: Paper, height_mm: float) -> FPDF:
         pdf.add_font("khmer", style, str(fonts.khmer))
     pdf.set_fallback_fonts(["khmer"])
     pdf.set_text_shaping(True)
-    pdf.set_margins(paper.margin_mm, paper.margin_mm, paper.margin_mm)
-    pdf.set_auto_page_break(False)
-    pdf.add_page()
-    return pdf
 
 
 def _render(blocks: list[Block], paper: Paper, height_mm: float) -> FPDF:

@@ -2,14 +2,12 @@
 
 Pillow's wheels carry libraqm (HarfBuzz + FriBidi), which shapes Khmer. Without it Khmer would
 come out as unjoined letters, so rendering refuses (`no_text_shaping`) rather than print that.
-Lines are wrapped at spaces; a word wider than the paper is cut only where a Khmer cluster
-ends (never after a coeng, never before a vowel sign).
+Lines are wrapped as `fonts.wrap_text` says.
 """
 
 from __future__ import annotations
 
 import io
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont, features
 
-from fieldreg.receipts.fonts import FontMissing, FontPair, font_runs, receipt_fonts
+from fieldreg.receipts.fonts import FontMissing, FontPair, font_runs, receipt_fonts, wrap_text
 from fieldreg.receipts.layout import (
     DOTS_PER_MM,
     Paper,
@@ -31,7 +29,6 @@ PX_PER_PT = DOTS_PER_MM * 25.4 / 72
 LINE_HEIGHT = 1.45
 BASELINE = 1.05  # baseline below the line's top, in font sizes
 MUTED = 90
-COENG = "\u17d2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,36 +125,4 @@ def _paste_qr(image: Image.Image, block: QrBlock, top: int) -> None:
 
 def wrap(text: str, fonts: FontPair, size: int, width: int) -> list[str]:
     """Greedy line breaking at spaces; over-wide words are cut at cluster boundaries."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if text_width(candidate, fonts, size) <= width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        while len(word) > 1 and text_width(word, fonts, size) > width:
-            cut = _fitting_cut(word, fonts, size, width)
-            lines.append(word[:cut])
-            word = word[cut:]
-        current = word
-    lines.append(current)
-    return lines
-
-
-def _fitting_cut(word: str, fonts: FontPair, size: int, width: int) -> int:
-    """The longest prefix that fits and ends on a cluster boundary (at least one cluster)."""
-    cuts = [i for i in range(1, len(word)) if is_cluster_boundary(word, i)]
-    fitting = [i for i in cuts if text_width(word[:i], fonts, size) <= width]
-    if fitting:
-        return fitting[-1]
-    return cuts[0] if cuts else len(word)
-
-
-def is_cluster_boundary(text: str, index: int) -> bool:
-    """May a line break fall before `text[index]`? Not after a coeng (the next consonant is
-    its subscript), and not before a combining mark or a dependent vowel."""
-    if text[index - 1] == COENG:
-        return False
-    return unicodedata.category(text[index]) not in ("Mn", "Mc", "Me", "Cf")
+    return wrap_text(text, width, lambda part: text_width(part, fonts, size))

@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from cryptography.exceptions import InvalidTag
@@ -78,12 +79,23 @@ def seal(key: bytes, plaintext: bytes, associated_data: bytes) -> bytes:
 
 
 def open_sealed(key: bytes, sealed: bytes, associated_data: bytes) -> bytes:
-    if len(sealed) < NONCE_BYTES + TAG_BYTES:  # e.g. an emptied wrap: opens nothing
-        raise WrongKey
-    try:
-        return AESGCM(key).decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], associated_data)
-    except InvalidTag:
-        raise WrongKey from None
+    return opener(key)(sealed, associated_data)
+
+
+def opener(key: bytes) -> Callable[[bytes, bytes], bytes]:
+    """`open_sealed` under one key, its cipher made once: for reading many records in a row
+    (a full recount of the figures)."""
+    aead = AESGCM(key)
+
+    def open_one(sealed: bytes, associated_data: bytes) -> bytes:
+        if len(sealed) < NONCE_BYTES + TAG_BYTES:  # e.g. an emptied wrap: opens nothing
+            raise WrongKey
+        try:
+            return aead.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], associated_data)
+        except InvalidTag:
+            raise WrongKey from None
+
+    return open_one
 
 
 def wrap_key(wrapping_key: bytes, data_key: bytes, label: str) -> bytes:

@@ -19,7 +19,7 @@ import uuid6
 from sqlite_utils import Database
 
 from fieldreg.clock import Clock, iso
-from fieldreg.store import audit
+from fieldreg.store import audit, figures
 from fieldreg.store.database import transaction
 from fieldreg.store.device_identity import DeviceIdentity
 from fieldreg.transfer.wire import AuditAnchor, Batch, Packet, Receipt, encode_batch
@@ -159,6 +159,8 @@ class Outbox:
                 " WHERE batch_id = ?",
                 [now, receipt.batch_id],
             )
+            if known[0] == "open":  # the lag is counted once, whatever repeats the receipt
+                figures.acknowledged(self.db, receipt.batch_id)
             if receipt.audit_anchor is not None:  # signed by the hub, for this device
                 audit.keep_anchor(self.db, receipt.audit_anchor, batch_id=receipt.batch_id, at=now)
         return ReceiptCounts(counts["accepted"], counts["duplicate"], counts["rejected"])

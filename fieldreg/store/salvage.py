@@ -37,7 +37,9 @@ from fieldreg.store.database import (
     open_database,
     restore_backup,
     transaction,
+    write_meta,
 )
+from fieldreg.store.figures import RECOUNT_NEEDED
 
 RANGE = 256  # rows read per rowid range before falling back to one at a time
 ROW_TABLES_FIRST = ("meta", "operators", "registrations")  # what the others refer to
@@ -254,12 +256,14 @@ def _copy(source: sqlite3.Connection, fresh: Database) -> _Tally:
     ]
     with transaction(fresh):
         for table in order:
-            if table not in present or table == "registration_versions":
+            if table not in present or table in ("registration_versions", "figures"):
                 continue
             if table == "registrations":
                 _copy_registrations(source, fresh, tally)
             else:
                 _copy_table(source, fresh, table, tally)
+        if tally.registrations:  # the figures count what was saved: recounted at next login
+            write_meta(fresh, RECOUNT_NEEDED, "1")
     return tally
 
 

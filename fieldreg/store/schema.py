@@ -174,6 +174,100 @@ _AUDIT_KEY = [
 ]
 
 
+# The lag of each acknowledged first version: event, Cambodia day, whole minutes, count
+# (shared by the migration, outbox.apply_receipt and a full recount). Part of the shipped
+# step 0005_figures: never edit it; a change of meaning is a new constant and a new step.
+LAG_SELECT = (
+    "SELECT r.event AS event, date(r.created_at, '+7 hours') AS day,"
+    " max(0, CAST((julianday(b.acknowledged_at) - julianday(r.created_at)) * 1440 AS INTEGER))"
+    " AS minutes, count(*) AS number FROM sync_batches b JOIN outbox o ON o.batch_id = b.batch_id"
+    " AND o.version = 1 AND o.state = 'acknowledged' AND b.state = 'acknowledged'"
+    " JOIN registrations r ON r.id = o.registration_id"
+)
+
+# One more registration of this status for its event and day (a trigger's statement).
+_STATUS_UP = """INSERT INTO figures_status (event, day, status, count)
+    VALUES ({row}.event, date({row}.created_at, '+7 hours'), {row}.sync_status, 1)
+    ON CONFLICT (event, day, status) DO UPDATE SET count = count + 1;"""
+
+# M&E figures (issue 11): the channel an event names kept with each registration, fixed like its
+# event (older rows were outreach), whether it was registered despite a possible duplicate
+# (what its audit entry says), and the aggregate table the Figures screen reads. `figures`
+# holds counts of coded attributes only: no name, ID number, phone, date of birth, village or
+# registration id (fieldreg/store/figures.py keeps it, in the transaction of each change).
+_FIGURES = [
+    "ALTER TABLE registrations ADD COLUMN channel TEXT NOT NULL DEFAULT 'outreach'",
+    "ALTER TABLE registrations ADD COLUMN bank TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE registrations ADD COLUMN duplicate INTEGER NOT NULL DEFAULT 0",
+    # registrations made before this step: a possible duplicate registered with a reason is
+    # the one whose `register` audit entry names what it duplicates
+    """UPDATE registrations SET duplicate = 1 WHERE id IN (SELECT subject FROM audit_log
+       WHERE action = 'register' AND json_extract(details, '$.duplicate_of') IS NOT NULL)""",
+    "DROP TRIGGER registrations_identity_fixed",
+    """CREATE TRIGGER registrations_identity_fixed
+       BEFORE UPDATE OF id, created_at, operator, event, device_id, channel, bank, duplicate
+       ON registrations
+       BEGIN SELECT RAISE(ABORT, 'a registration keeps its id, time, operator and event');
+       END""",
+    "CREATE INDEX registrations_by_event ON registrations (event, created_at, sync_status)",
+    # Cube rows: (key fields, dimension, value) -> registrations, as tally.cube() makes them;
+    # dimension then event first, so a count along one dimension reads only that dimension's
+    # rows, and for one event only that event's.
+    """CREATE TABLE figures (
+        dimension TEXT NOT NULL,
+        event TEXT NOT NULL,
+        day TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        bank TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        device TEXT NOT NULL,
+        sex TEXT NOT NULL,
+        value TEXT NOT NULL,
+        count INTEGER NOT NULL CHECK (count > 0),
+        PRIMARY KEY (dimension, event, day, channel, bank, operator, device, sex, value)
+    ) WITHOUT ROWID""",
+    # Counts by place or value for all events read the rows of one dimension in (sex, value)
+    # order: no sort of tens of thousands of commune rows (figures.CubeSource picks it)
+    "CREATE INDEX figures_by_value ON figures (dimension, sex, value, event, day, count)",
+    # Finalise -> acknowledgement lag of first versions, in whole minutes, by the Cambodia day
+    # and event of the registration: kept when a receipt is applied (outbox.apply_receipt),
+    # filled here from what was acknowledged before (no decryption needed).
+    """CREATE TABLE figures_lag (
+        event TEXT NOT NULL,
+        day TEXT NOT NULL,
+        minutes INTEGER NOT NULL,
+        count INTEGER NOT NULL CHECK (count > 0),
+        PRIMARY KEY (event, day, minutes)
+    ) WITHOUT ROWID""",
+    "INSERT INTO figures_lag (event, day, minutes, count) " + LAG_SELECT + " WHERE 1 = 1"
+    " GROUP BY 1, 2, 3",
+    # Registrations by sync status, per event and Cambodia day, kept by triggers in the
+    # transaction of every insert and status change (a receipt, a correction).
+    """CREATE TABLE figures_status (
+        event TEXT NOT NULL,
+        day TEXT NOT NULL,
+        status TEXT NOT NULL,
+        count INTEGER NOT NULL CHECK (count >= 0),
+        PRIMARY KEY (event, day, status)
+    ) WITHOUT ROWID""",
+    """INSERT INTO figures_status (event, day, status, count)
+       SELECT event, date(created_at, '+7 hours'), sync_status, count(*) FROM registrations
+       WHERE 1 = 1 GROUP BY 1, 2, 3""",
+    f"""CREATE TRIGGER figures_status_insert AFTER INSERT ON registrations
+       BEGIN {_STATUS_UP.format(row="NEW")} END""",
+    f"""CREATE TRIGGER figures_status_update AFTER UPDATE OF sync_status ON registrations
+       WHEN OLD.sync_status IS NOT NEW.sync_status
+       BEGIN
+           UPDATE figures_status SET count = count - 1 WHERE event = OLD.event
+               AND day = date(OLD.created_at, '+7 hours') AND status = OLD.sync_status;
+           {_STATUS_UP.format(row="NEW")}
+       END""",
+    # The cube cannot be filled here: the records are encrypted. The next login recounts.
+    """INSERT INTO meta (key, value) SELECT 'figures_recount_needed', '1'
+       WHERE EXISTS (SELECT 1 FROM registrations)""",
+]
+
+
 def statements_step(statements: list[str]) -> Callable[[Any], None]:
     """A migration step running `statements` in order, on any connection with `execute`
     (the device's store, the hub's SQLite or PostgreSQL)."""
@@ -190,4 +284,5 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0002_sync", statements_step(_SYNC)),
     ("0003_key_rotation", statements_step(_KEY_ROTATION)),
     ("0004_audit_key", statements_step(_AUDIT_KEY)),
+    ("0005_figures", statements_step(_FIGURES)),
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -17,12 +18,18 @@ from sqlite_utils import Database
 
 from fieldreg.clock import Clock, iso
 from fieldreg.gazetteer import load_gazetteer
+from fieldreg.indicators import tally
+from fieldreg.indicators.channels import Channel
+from fieldreg.indicators.facts import Fact, fact_of
+from fieldreg.indicators.scope import FigureScope
 from fieldreg.record import Registration, ValidationResult, validate
-from fieldreg.store import audit, crypto, key_rotation, operators
+from fieldreg.store import audit, crypto, figures, key_rotation, operators
 from fieldreg.store.administration import Administration
 from fieldreg.store.database import StoreError, transaction
 from fieldreg.transfer.sealing import HubPublicKey, packet_info
 
+log = logging.getLogger(__name__)
+DEFAULT_CHANNEL = Channel()  # an event that names no channel is an outreach campaign
 COMMIT_CHUNK = 250
 MAX_DRAFT_BYTES = 64 * 1024
 MAX_EVENT_LENGTH = 100
@@ -47,6 +54,7 @@ class StoredRegistration:
     reject_code: str | None
     reject_reason: str | None
     record: Registration
+    channel: Channel = Channel()  # where it was registered (its event's channel)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -179,6 +187,7 @@ class Session(Administration):
         record: Registration,
         *,
         event: str = "",
+        channel: Channel = DEFAULT_CHANNEL,
         duplicate_reason: str | None = None,
         draft_id: str | None = None,
     ) -> str:
@@ -191,7 +200,7 @@ class Session(Administration):
             matches = self.find_duplicates(record)
             if matches and not duplicate_reason:
                 raise StoreError("duplicate", matches=matches)
-            registration_id = self._insert(record, event, duplicate_reason or "", matches)
+            registration_id = self._insert(record, event, channel, duplicate_reason or "", matches)
             if draft_id:
                 self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
         return registration_id
@@ -201,6 +210,7 @@ class Session(Administration):
         records: Iterable[Registration],
         *,
         event: str = "",
+        channel: Channel = DEFAULT_CHANNEL,
         duplicate_reason: str | None = None,
         on_commit: Callable[[list[str]], None] | None = None,
     ) -> list[str]:
@@ -217,27 +227,41 @@ class Session(Administration):
                     matches = self.find_duplicates(record)
                     if matches and not duplicate_reason:
                         raise StoreError("duplicate", matches=matches)
-                    ids.append(self._insert(record, event, duplicate_reason or "", matches))
+                    ids.append(
+                        self._insert(record, event, channel, duplicate_reason or "", matches)
+                    )
             all_ids.extend(ids)
             if on_commit:
                 on_commit(ids)
         return all_ids
 
     def _insert(
-        self, record: Registration, event: str, note: str, matches: list[DuplicateMatch]
+        self,
+        record: Registration,
+        event: str,
+        channel: Channel,
+        note: str,
+        matches: list[DuplicateMatch],
     ) -> str:
+        """One registration, its first version, its sealed packet, its figures and its audit
+        entry (the caller holds the transaction). A possible duplicate registered with a
+        reason is flagged as such in the figures."""
         registration_id = str(uuid6.uuid7())
         now = iso(self.clock())
         self._fresh_keys()
         id_index, phone_index = self.indexes(record)
         self.db.execute(
-            "INSERT INTO registrations (id, created_at, operator, event, device_id, version,"
-            " id_index, phone_index, key_generation) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)",
+            "INSERT INTO registrations (id, created_at, operator, event, channel, bank,"
+            " duplicate, device_id, version, id_index, phone_index, key_generation)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
             [
                 registration_id,
                 now,
                 self.operator.name,
                 event,
+                channel.kind,
+                channel.bank,
+                int(bool(matches)),
                 self.device_id,
                 id_index,
                 phone_index,
@@ -245,7 +269,17 @@ class Session(Administration):
             ],
         )
         self._insert_version(registration_id, 1, now, "created", record, note)
-        self._seal(registration_id, 1, now, record, event, "created")
+        self._seal(registration_id, 1, now, record, event, channel, "created")
+        fact = fact_of(
+            record,
+            created_at=now,
+            event=event,
+            channel=channel,
+            operator=self.operator.name,
+            device=self.device_id,
+            duplicate=bool(matches),
+        )
+        figures.add(self.db, fact)
         details = {"duplicate_of": [m.registration_id for m in matches]} if matches else None
         audit.append(
             self.db,
@@ -295,6 +329,7 @@ class Session(Administration):
         created_at: str,
         record: Registration,
         event: str,
+        channel: Channel,
         change: str,
         operator: str | None = None,
     ) -> None:
@@ -309,6 +344,8 @@ class Session(Administration):
             "created_at": created_at,
             "operator": operator or self.operator.name,
             "event": event,
+            "channel": channel.kind,
+            "bank": channel.bank,
             "device_id": self.device_id,
         }
         sealed = self.hub_key.seal(payload, packet_info(self.device_id, registration_id, version))
@@ -333,6 +370,7 @@ class Session(Administration):
                     stored.created_at,
                     stored.record,
                     stored.event,
+                    stored.channel,
                     "created" if stored.version == 1 else "correction",
                     operator=stored.operator,
                 )
@@ -363,6 +401,8 @@ class Session(Administration):
             reason,
             ciphertext,
             generation,
+            channel,
+            bank,
         ) = row
         payload = self._decrypt(registration_id, version, ciphertext, generation)
         return StoredRegistration(
@@ -376,12 +416,14 @@ class Session(Administration):
             code,
             reason,
             _registration(payload["record"]),
+            Channel(channel, bank),
         )
 
     _SELECT = (
         "SELECT r.id, r.created_at, r.operator, r.event, r.device_id, r.version, r.sync_status,"
-        " r.sync_code, r.sync_reason, v.ciphertext, v.key_generation FROM registrations r JOIN"
-        " registration_versions v ON v.registration_id = r.id AND v.version = r.version"
+        " r.sync_code, r.sync_reason, v.ciphertext, v.key_generation, r.channel, r.bank"
+        " FROM registrations r JOIN registration_versions v"
+        " ON v.registration_id = r.id AND v.version = r.version"
     )
 
     def get(self, registration_id: str) -> StoredRegistration:
@@ -432,12 +474,15 @@ class Session(Administration):
         """A new version of a finalised record; earlier versions stay, unchangeable."""
         if not reason.strip():
             raise StoreError("reason_required")
-        current = self.get(registration_id)
-        if not self.operator.is_coordinator and current.operator != self.operator.name:
+        mine = self.operator.is_coordinator or self.get(registration_id).operator == (
+            self.operator.name
+        )
+        if not mine:  # refused before anything is written
             raise StoreError("not_permitted", action="correct")
-        version = current.version + 1
         now = iso(self.clock())
-        with transaction(self.db):
+        with transaction(self.db):  # read under the write lock: the figures move from it
+            current = self.get(registration_id)
+            version = current.version + 1
             self._insert_version(registration_id, version, now, "correction", record, reason)
             id_index, phone_index = self.indexes(record)
             self._seal(
@@ -446,9 +491,12 @@ class Session(Administration):
                 current.created_at,
                 record,
                 current.event,
+                current.channel,
                 "correction",
                 operator=current.operator,
             )
+            figures.add(self.db, self._fact(current), -1)
+            figures.add(self.db, self._fact(current, record))
             self.db.execute(
                 "UPDATE registrations SET version = ?, id_index = ?, phone_index = ?,"
                 " key_generation = ?, sync_status = 'pending', sync_code = NULL,"
@@ -465,6 +513,91 @@ class Session(Administration):
                 details={"version": version},
             )
         return version
+
+    # -- figures ---------------------------------------------------------------------------
+
+    def _fact(self, stored: StoredRegistration, record: Registration | None = None) -> Fact:
+        """The figures' fact of a stored registration (with `record` as its new version)."""
+        row = self.db.execute(
+            "SELECT duplicate FROM registrations WHERE id = ?", [stored.id]
+        ).fetchone()
+        return fact_of(
+            record or stored.record,
+            created_at=stored.created_at,
+            event=stored.event,
+            channel=stored.channel,
+            operator=stored.operator,
+            device=stored.device_id,
+            duplicate=bool(row[0]),
+        )
+
+    def facts(self, *, chunk: int = 1000) -> Iterator[Fact]:
+        """The fact of the current version of every registration on the device, decrypted
+        `chunk` rows at a time (a full recount; the figures need no coordinator, this does).
+        One cipher per key generation and one Channel per channel serve every row."""
+        openers: dict[int, Callable[[bytes, bytes], bytes]] = {}
+        channels: dict[tuple[str, str], Channel] = {}
+        cursor = self.db.execute(
+            "SELECT r.id, r.created_at, r.operator, r.event, r.channel, r.bank, r.device_id,"
+            " r.duplicate, r.version, v.ciphertext, v.key_generation FROM registrations r"
+            " JOIN registration_versions v ON v.registration_id = r.id AND v.version = r.version"
+        )
+        while rows := cursor.fetchmany(chunk):
+            for row in rows:
+                (rid, created_at, operator, event, kind, bank, device, dup, version) = row[:9]
+                generation = row[10]
+                if generation not in openers:
+                    openers[generation] = crypto.opener(self._keys_for(generation).record_key)
+                plaintext = openers[generation](row[9], crypto.version_aad(rid, version))
+                channel = channels.get((kind, bank)) or channels.setdefault(
+                    (kind, bank), Channel(kind, bank)
+                )
+                yield fact_of(
+                    _registration(json.loads(plaintext.decode("utf-8"))["record"]),
+                    created_at=created_at,
+                    event=event,
+                    channel=channel,
+                    operator=operator,
+                    device=device,
+                    duplicate=bool(dup),
+                )
+
+    def figures(self, scope: FigureScope) -> dict[str, Any]:
+        """The figures of `scope` from the aggregate table, not suppressed (any operator:
+        counts of coded attributes name nobody)."""
+        return figures.figures_of(self.db, scope, generated_at=iso(self.clock()))
+
+    def figure_events(self) -> list[str]:
+        return figures.events(self.db)
+
+    def rebuild_figures(self) -> int:
+        """Fill the figures table by a full recount (after migration 0005_figures, or a
+        salvage): one write transaction, the records decrypted 1,000 at a time so memory holds
+        cube rows, not records. Returns the rows written."""
+        with transaction(self.db):
+            counted = tally.cube(self.facts())
+            figures.replace_cube(self.db, counted)
+            figures.recount_kept_tables(self.db)
+        log.info("figures recounted: %d rows", len(counted))
+        return len(counted)
+
+    def recount_figures(self, scope: FigureScope) -> tuple[dict[str, Any], bool]:
+        """The figures of `scope` from every registration decrypted again, and whether the
+        figures table equals the recount's cube; where it does not, the table is rebuilt from
+        the recount (logged with a count of rows, no values)."""
+        with transaction(self.db):  # one snapshot: no registration slips in between
+            facts = list(self.facts())
+            counted = tally.cube(facts)
+            stored = figures.stored_cube(self.db)
+            matches = counted == stored and figures.kept_tables_match(self.db)
+            if not matches:
+                figures.replace_cube(self.db, counted)
+                figures.recount_kept_tables(self.db)
+            recounted = figures.recounted(self.db, facts, scope, generated_at=iso(self.clock()))
+        if not matches:
+            differing = len(set(counted.items()) ^ set(stored.items()))
+            log.warning("figures_rebuilt: %d cube rows differed from the recount", differing)
+        return recounted, matches
 
     # -- drafts ----------------------------------------------------------------------------
 

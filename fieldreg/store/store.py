@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlite_utils import Database
 
 from fieldreg.clock import Clock, iso, utc_now
-from fieldreg.store import audit, crypto, key_rotation, operators, signing_key
+from fieldreg.store import audit, crypto, figures, key_rotation, operators, signing_key
 from fieldreg.store.administration import DEVICE_SETTINGS
 from fieldreg.store.database import (
     DataDir,
@@ -361,7 +361,7 @@ class Store:
         assert operator is not None
         with transaction(self.db):
             audit_key = audit.open_key(self.db, unlocked.data_key)
-        return Session(
+        session = Session(
             self.db,
             unlocked,
             operator,
@@ -371,6 +371,9 @@ class Store:
             hub_key=self.hub_sealing_key(),
             audit_key=audit_key,
         )
+        if figures.recount_needed(self.db):  # registrations from before the figures table
+            session.rebuild_figures()
+        return session
 
     def check_integrity(self) -> None:
         """Read every page (slow on big stores); raises StoreError("damaged") naming the backup."""

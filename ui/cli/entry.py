@@ -17,7 +17,9 @@ from typing import TextIO
 from fieldreg.data_dir import choose_data_dir
 from fieldreg.desk import Desk
 from fieldreg.errors import FieldRegError
+from fieldreg.indicators.channels import Channel
 from fieldreg.store.database import StoreError
+from ui.cli import figures as cli_figures
 from ui.cli import messages as cli_messages
 from ui.cli import records
 from ui.cli import scan as cli_scan
@@ -118,6 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
     register.add_argument("file", help="JSON file, or - for standard input")
     register.add_argument("--event", default="", help="outreach event or bank branch")
     register.add_argument(
+        "--channel",
+        type=Channel.parse,
+        default=Channel(),
+        metavar="CHANNEL",
+        help="where: outreach (default), commune_office or bank_branch:BANK"
+        " (BANK: wing, acleda, aba, sme, ardb, vattanac)",
+    )
+    register.add_argument(
         "--allow-duplicates",
         metavar="REASON",
         help="register possible duplicates anyway, for this reason",
@@ -167,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     import_receipts = command("import-receipts", "apply the hub's receipt files")
     import_receipts.add_argument("dir", type=Path)
     cli_scan.add_parsers(commands, _common)
+    cli_figures.add_parser(command)
     return parser
 
 
@@ -224,6 +235,8 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
             raise StoreError("not_initialised", path=str(data_dir))
         if args.command in records.COMMANDS:
             return records.COMMANDS[args.command](args, desk, out, err)
+        if args.command in cli_figures.COMMANDS:
+            return cli_figures.COMMANDS[args.command](args, desk, out, err)
         if args.command == "receipt":
             return cli_scan.cmd_receipt(args, desk, out, err)
         return cli_sync.COMMANDS[args.command](args, desk, out, err)

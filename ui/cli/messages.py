@@ -8,6 +8,7 @@ from typing import Any
 
 from fieldreg.desk.results import InputProblem
 from fieldreg.errors import ERROR_CODES, FieldRegError
+from fieldreg.indicators.definitions import SMALL_CELL
 from sync.hub.messages import HUB_KEY_ERRORS, HUB_USER_ERRORS
 
 FIELD_ERRORS = {
@@ -105,6 +106,17 @@ STORE_ERRORS = {
     "store_busy": "the store {path} is busy in another program: try again in a moment",
     **HUB_KEY_ERRORS,
 }
+
+# `fieldreg indicators`
+FIGURES_PDF_NEEDS_OUT = "a PDF needs a file: add --out FILE.pdf"
+
+
+def figures_written(path: object, size: int) -> str:
+    return (
+        f"figures written to {path} ({size} bytes; counts under {SMALL_CELL} shown as"
+        f" <{SMALL_CELL}, no personal data)"
+    )
+
 
 SCAN_ERRORS = {
     "file_not_found": "no such file",

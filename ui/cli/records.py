@@ -164,6 +164,7 @@ def cmd_register(args: argparse.Namespace, desk: Desk, out: TextIO, err: TextIO)
         desk.register_batch(
             checked.records,
             event=args.event,
+            channel=args.channel,
             duplicate_reason=args.allow_duplicates,
             on_commit=committed,
         )
