@@ -23,9 +23,10 @@ from fieldreg.clock import parse_iso
 from fieldreg.desk import Desk
 from fieldreg.desk.results import Registered
 from fieldreg.gazetteer import display_name, load_gazetteer
-from fieldreg.indicators.channels import Channel
+from fieldreg.indicators.channels import BANKS, Channel
 from fieldreg.indicators.evaluate import Operations, evaluate, suppressed, to_csv
 from fieldreg.indicators.facts import Fact, fact_of
+from fieldreg.indicators.scope import FigureScope
 from fieldreg.indicators.tally import FactCounts
 from fieldreg.record import CATEGORIES, SERVICES, SEXES
 from sync.client import HubClient
@@ -40,7 +41,13 @@ from tests.factories import FAST_KDF, NOW, PASSPHRASE, FakeClock, raw_record
 from tests.plaintext import bytes_of, person_values, plaintext_hits
 
 REPO = Path(__file__).resolve().parent.parent
-EVENTS = ("Takeo outreach", "Kampot market day", "")
+EVENTS = ("Takeo outreach", "Kampot market day", "Siem Reap branch week", "")
+# an event's channel: fixed per event, drawn at random by each test
+CHANNELS = (
+    Channel(),
+    Channel("commune_office"),
+    *(Channel("bank_branch", bank) for bank in BANKS),
+)
 VIEWER_NAME, VIEWER_PASSPHRASE = "analyst", "monsoon-ledger-ribbon-4"
 ADMIN_NAME, ADMIN_PASSPHRASE = "chief", "kettle-harbour-lantern-8"
 
@@ -85,14 +92,17 @@ def person(rng: random.Random, places: list[str], n: int) -> dict[str, Any]:
 def register_random(
     desks: list[Desk], clock: FakeClock, rng: random.Random, count: int
 ) -> list[Person]:
-    """`count` people at random desks, events and times (over several days and hours)."""
+    """`count` people at random desks, events (each at a random channel) and times (over
+    several days and hours)."""
     places = rng.sample(villages(), 40)  # few villages: some cells are big, many small
+    channel_of = {event: rng.choice(CHANNELS) for event in EVENTS}
     made = []
     for n in range(count):
         clock.advance(rng.randint(60, 3 * 3600))
         desk = rng.choice(desks)
         raw = person(rng, places, n)
-        saved = desk.register(raw, event=rng.choice(EVENTS))
+        event = rng.choice(EVENTS)
+        saved = desk.register(raw, event=event, channel=channel_of[event])
         assert isinstance(saved, Registered), saved
         made.append(Person(raw, saved.stored.id, desk))
     return made
@@ -164,7 +174,7 @@ def device_facts_of(desk: Desk, stored: list[Any]) -> list[Fact]:
             s.record,
             created_at=s.created_at,
             event=s.event,
-            channel=Channel(),  # no channel chosen: outreach
+            channel=s.channel,
             operator=s.operator,
             device=desk.device_id,
             duplicate=False,
@@ -290,7 +300,11 @@ def test_filters_narrow_the_figures_to_the_registrations_they_name(
         FigureFilter(since=days[1], until=days[-2]),
         FigureFilter(event=EVENTS[0]),
         FigureFilter(channel="outreach", since=days[0]),
-        FigureFilter(channel="bank_branch"),  # nobody: zeros, not an error
+        FigureFilter(channel="bank_branch"),
+        FigureFilter(
+            bank=next(f.bank for f in facts if f.bank) if any(f.bank for f in facts) else "aba"
+        ),
+        FigureFilter(channel="commune_office", sex="M"),
     ]
     for chosen in choices:
         answer = get(quiet_hub, tokens[VIEWER], **chosen.given())
@@ -483,3 +497,30 @@ def test_a_hub_from_before_gets_its_facts_by_a_chain_of_jobs(
     assert after["generated_at"] > before["generated_at"]
     for desk in desks:
         desk.close()
+
+
+def test_the_device_s_table_its_recount_and_the_hub_agree(
+    tmp_path: Path, quiet_hub: BackgroundHub, clock: FakeClock
+) -> None:
+    """Three ways on hidden random data: the desk's aggregate table (Desk.figures), a full
+    recount from its decrypted records, and the hub's figures after sync; unsuppressed. The
+    operations differ by what each side can know (the desk's pending/synced and its receipt
+    times; the hub's accepted/rejected and its receive times), so those two are left out."""
+    desk = open_desk(tmp_path / "solo", quiet_hub, clock)
+    register_random([desk], clock, random.Random("three ways"), 70)
+    sync(desk)
+    assert quiet_hub.hub.drain_jobs().failed == 0
+    aggregate = desk.figures(FigureScope())
+    recount = desk.recount_figures()
+    hub = quiet_hub.hub.raw_figures()
+
+    def counted(figures: dict[str, Any]) -> list[dict[str, Any]]:
+        skipped = ("sync_status", "acknowledgement_lag")
+        return [i for i in figures["indicators"] if i["id"] not in skipped]
+
+    assert recount.matches
+    assert counted(aggregate) == counted(recount.figures) == counted(hub)
+    by_channel = {i["id"]: i for i in counted(hub)}["registrations"]["breakdowns"][9]
+    assert by_channel["by"] == ["channel"] and len(by_channel["rows"]) > 1  # random channels
+    assert {i["id"]: i for i in counted(hub)}["registrations"]["value"] == 70
+    desk.close()
