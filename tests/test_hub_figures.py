@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
 import json
 import random
 import sqlite3
@@ -236,8 +237,12 @@ def tokens(quiet_hub: BackgroundHub) -> dict[str, str]:
     }
 
 
-def get(hub: BackgroundHub, token: str | None, **params: str) -> httpx.Response:
-    headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+def get(
+    hub: BackgroundHub, token: str | None, *, accept_encoding: str = "gzip", **params: str
+) -> httpx.Response:
+    headers = {"Accept-Encoding": accept_encoding}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
     return httpx.get(hub.url + "/v1/indicators", params=params, headers=headers, timeout=30)
 
 
@@ -252,6 +257,9 @@ def test_the_api_says_what_the_desks_registrations_counted_directly_say(
     shown = answer.json()
     assert shown["refreshed_at"] and shown["small_cells"] == {"suppressed": True, "below": 5}
     assert shown["generated_at"] == shown["refreshed_at"]  # national: as the job computed it
+    assert answer.headers["content-encoding"] == "gzip"  # as kept: compressed at the refresh
+    plain = get(quiet_hub, tokens[VIEWER], accept_encoding="identity")
+    assert "content-encoding" not in plain.headers and plain.json() == shown
     want = suppressed(expected(quiet_hub, desks, FigureFilter(), shown["refreshed_at"]))
     assert without_extras(shown) == want
     total = next(i for i in shown["indicators"] if i["id"] == "registrations")
@@ -375,7 +383,8 @@ def test_no_figure_and_no_fact_holds_personal_data(
     answers += get(quiet_hub, tokens[VIEWER], province=province).text
     tables = []
     with quiet_hub.hub.storage.read() as db:
-        tables += [json.dumps(list(row)) for row in db.execute("SELECT * FROM hub_figures")]
+        for *text, packed in db.execute("SELECT * FROM hub_figures"):
+            tables.append(json.dumps(text) + gzip.decompress(bytes(packed)).decode("utf-8"))
         columns = ", ".join(c for c in figures.FACT_COLUMNS if c != "registration_id")
         tables += [json.dumps(list(row)) for row in db.execute(f"SELECT {columns} FROM hub_facts")]
     content = answers + "\n".join(tables)

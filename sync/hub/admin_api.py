@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from fastapi import Depends, FastAPI, Path, Query, Security
+from fastapi import Depends, FastAPI, Path, Query, Request, Security
 from fastapi.responses import Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator, BaseModel, Field, field_validator
@@ -212,6 +212,8 @@ def add_admin_routes(api: FastAPI, hub: Hub, operators: HubOperators, _refusals:
         sex: str | None = Query(default=None, max_length=MAX_QUERY, description="F|M"),
         event: str | None = Query(default=None, max_length=MAX_QUERY),
         format: str = Query(default="json", max_length=MAX_QUERY, description="json|csv"),
+        *,
+        request: Request,
         user: HubUser = as_viewer,
     ) -> Any:
         """The M&E figures (viewer): national, or within the filters; days are Cambodia days.
@@ -231,12 +233,15 @@ def add_admin_routes(api: FastAPI, hub: Hub, operators: HubOperators, _refusals:
             )
         except FigureFilterError as error:
             raise HubError(400, error.code, ", ".join(map(str, error.detail.values()))) from None
-        text = hub.indicators(chosen, actor=user.actor, fmt=format)
+        accepts = "gzip" in request.headers.get("accept-encoding", "") and format == "json"
+        body, gzipped = hub.indicators(chosen, actor=user.actor, fmt=format, gzipped=accepts)
         if format == "csv":
-            shown = json.loads(text)
+            shown = json.loads(body)
             headers = {REFRESHED_HEADER: shown["refreshed_at"] or ""}
             return Response(to_csv(shown), media_type=CSV_MEDIA_TYPE, headers=headers)
-        return Response(text, media_type="application/json")  # kept as text: not re-encoded
+        # sent as kept: the national answer compressed once, at the refresh
+        encoded = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"} if gzipped else {}
+        return Response(body, media_type="application/json", headers=encoded)
 
     @api.get(
         "/v1/admin/export",

@@ -461,7 +461,7 @@ def cmd_indicators(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
     except FigureFilterError as error:
         sys.stderr.write(f"fieldreg-hub: {filter_error_text(error)}\n")
         return 2
-    answer = hub.indicators(chosen, actor=args.actor, fmt=args.format)
+    answer = hub.indicators(chosen, actor=args.actor, fmt=args.format)[0].decode("utf-8")
     shown = json.loads(answer)
     text = to_csv(shown) if args.format == "csv" else answer + "\n"
     if args.out is None:

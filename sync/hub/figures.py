@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gzip
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -54,6 +55,7 @@ JOB_KIND = "figures_refresh"
 BACKFILL_KIND = "figures_backfill"  # left by the hub_0010 migration on a hub with data
 BACKFILL_CHUNK = 500  # registrations opened per backfill job
 LOCK = "figures"  # storage.serialize: one refresh at a time, in whichever instance
+GZIP_LEVEL = 6  # the national answer, compressed once per refresh
 REFRESH_WORK_MEM = "256MB"  # PostgreSQL, the refresh's transaction only (one at a time)
 MAX_EVENT = 256  # an event filter's length (events are operator-typed names)
 _CHUNK = 200  # rows per multi-row statement
@@ -380,13 +382,18 @@ def refresh(db: Db, dialect: str, now: str) -> None:
         scope=scope_of(FigureFilter()),
         generated_at=now,
     )
-    shown = published(national | {"refreshed_at": now})
+    shown = _json(published(national | {"refreshed_at": now}))
     db.execute(
-        "INSERT INTO hub_figures (scope, refreshed_at, figures, published) VALUES ('', ?, ?, ?)"
-        " ON CONFLICT (scope) DO UPDATE SET refreshed_at = excluded.refreshed_at,"
-        " figures = excluded.figures, published = excluded.published",
-        [now, json.dumps(national, ensure_ascii=False), json.dumps(shown, ensure_ascii=False)],
+        "INSERT INTO hub_figures (scope, refreshed_at, figures, published, published_gzip)"
+        " VALUES ('', ?, ?, ?, ?) ON CONFLICT (scope) DO UPDATE SET"
+        " refreshed_at = excluded.refreshed_at, figures = excluded.figures,"
+        " published = excluded.published, published_gzip = excluded.published_gzip",
+        [now, _json(national), shown, gzip.compress(shown.encode("utf-8"), GZIP_LEVEL, mtime=0)],
     )
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 # -- answers -------------------------------------------------------------------------------
@@ -480,14 +487,19 @@ def raw_figures(db: Db, dialect: str, chosen: FigureFilter, now: str) -> dict[st
     return figures | {"refreshed_at": refreshed_at}
 
 
-def published_text(db: Db, dialect: str, chosen: FigureFilter, now: str) -> str:
-    """What `GET /v1/indicators` answers, as JSON text: the national view as the refresh kept
-    it (one row read), any other computed now; small cells suppressed, places named."""
+def published_json(
+    db: Db, dialect: str, chosen: FigureFilter, now: str, *, gzipped: bool = False
+) -> tuple[bytes, bool]:
+    """What `GET /v1/indicators` answers, as JSON bytes, and whether they are gzip-compressed
+    (only when `gzipped` allows, for the national view as the refresh kept it: one row read);
+    any other view computed now. Small cells suppressed, places named."""
     if not chosen.narrows:
-        state = db.execute("SELECT published FROM hub_figures WHERE scope = ''").fetchone()
+        state = db.execute(
+            "SELECT published, published_gzip FROM hub_figures WHERE scope = ''"
+        ).fetchone()
         if state is not None:
-            return str(state[0])
-    return json.dumps(published(raw_figures(db, dialect, chosen, now)), ensure_ascii=False)
+            return (bytes(state[1]), True) if gzipped else (str(state[0]).encode("utf-8"), False)
+    return _json(published(raw_figures(db, dialect, chosen, now))).encode("utf-8"), False
 
 
 def published(figures: Mapping[str, Any]) -> dict[str, Any]:

@@ -722,12 +722,16 @@ class Hub:
                 db, self.storage.dialect, chosen or figures.FigureFilter(), self._now()
             )
 
-    def indicators(self, chosen: figures.FigureFilter, *, actor: str | None, fmt: str) -> str:
-        """The figures within `chosen` as JSON text, small cells suppressed, with the places
-        named: what `GET /v1/indicators` and `fieldreg-hub indicators` give; audited (who,
-        the filters)."""
+    def indicators(
+        self, chosen: figures.FigureFilter, *, actor: str | None, fmt: str, gzipped: bool = False
+    ) -> tuple[bytes, bool]:
+        """The figures within `chosen` as JSON bytes (gzip-compressed, if `gzipped` allows,
+        when the second value says so), small cells suppressed, with the places named: what
+        `GET /v1/indicators` and `fieldreg-hub indicators` give; audited (who, the filters)."""
         with self.storage.read() as db:
-            shown = figures.published_text(db, self.storage.dialect, chosen, self._now())
+            shown = figures.published_json(
+                db, self.storage.dialect, chosen, self._now(), gzipped=gzipped
+            )
         self.record_action(audit.INDICATORS, actor=actor, format=fmt, **chosen.given())
         return shown
 

@@ -247,19 +247,21 @@ def _figures_ddl(*, postgresql: bool) -> list[str]:
             lag_minutes INTEGER NOT NULL,
             received_at TEXT NOT NULL
         ) WITHOUT ROWID"""
-    # the figures a refresh computed: scope '' is the national view (JSON, raw and published)
+    # the figures a refresh computed: scope '' is the national view (JSON, raw and published,
+    # and the published JSON gzip-compressed: an answer sent as it is kept)
     kept = """CREATE TABLE hub_figures (
             scope TEXT PRIMARY KEY,
             refreshed_at TEXT NOT NULL,
             figures TEXT NOT NULL,
-            published TEXT NOT NULL
+            published TEXT NOT NULL,
+            published_gzip BLOB NOT NULL
         )"""
     return [
         _for_postgresql(facts) if postgresql else facts,
         # the filters an answer counts within: a period, a province (and its period)
         "CREATE INDEX hub_facts_by_day ON hub_facts (day)",
         "CREATE INDEX hub_facts_by_province ON hub_facts (province, day)",
-        kept,
+        _for_postgresql(kept) if postgresql else kept,
         # coalescing: at most one refresh that nobody has tried yet (a claim counts an attempt)
         "CREATE UNIQUE INDEX jobs_one_waiting_refresh ON jobs (kind)"
         " WHERE kind = 'figures_refresh' AND attempts = 0",
