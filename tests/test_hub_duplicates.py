@@ -280,7 +280,7 @@ def test_a_hub_from_before_gets_its_registrations_indexed_by_a_chain_of_jobs(
         synced(a, b)
     with sqlite3.connect(hub_dir / "hub.db") as db:  # back to the schema before hub_0009
         tables = ("jobs", "blind_index", "duplicate_pairs")
-        for table in (*tables, "hub_facts", "hub_figures", "hub_figures_state"):  # and 0010
+        for table in (*tables, "hub_facts", "hub_figures"):  # and hub_0010's
             db.execute(f"DROP TABLE {table}")
         db.execute(
             "DELETE FROM _migrations WHERE name IN ('hub_0009_duplicates', 'hub_0010_figures')"
