@@ -49,6 +49,7 @@ from fieldreg.indicators.evaluate import Key, Operations, evaluate, suppressed
 from fieldreg.indicators.facts import Fact
 from fieldreg.indicators.scope import FigureScope
 from fieldreg.record import CATEGORIES, SERVICES, SEXES
+from sync.hub.duplicates import newest_owned
 from sync.hub.jobs import Db, enqueue
 
 JOB_KIND = "figures_refresh"
@@ -148,22 +149,14 @@ def backfill(
     facts of the newest accepted version of the next BACKFILL_CHUNK owned registrations after
     `payload["after"]` (opened by `stored`); the next chunk enqueued, or after the last one
     a refresh."""
-    rows = db.execute(
-        "SELECT o.registration_id, p.version, p.device_id, p.sealed, p.received_at FROM owners o"
-        " JOIN packets p ON p.registration_id = o.registration_id AND p.device_id = o.device_id"
-        " WHERE o.registration_id > ? AND p.outcome = 'accepted' AND p.version = ("
-        "SELECT max(q.version) FROM packets q WHERE q.registration_id = o.registration_id"
-        " AND q.device_id = o.device_id AND q.outcome = 'accepted')"
-        " ORDER BY o.registration_id LIMIT ?",
-        [str(payload["after"]), BACKFILL_CHUNK],
-    ).fetchall()
+    rows = newest_owned(db, str(payload["after"]), BACKFILL_CHUNK)
     found = [
         stored(rid, version, device, bytes(sealed), at) for rid, version, device, sealed, at in rows
     ]
     keep_facts(db, [row for row in found if row is not None], execute_many)
     if len(rows) == BACKFILL_CHUNK:
         enqueue(db, BACKFILL_KIND, json.dumps({"after": rows[-1][0]}), now)
-    else:  # the last chunk: the cube with all of them
+    else:  # the last chunk: the figures with all of them
         enqueue_refresh(db, now)
 
 
