@@ -289,6 +289,18 @@ class FactSource:
 Counted = dict[tuple[str, ...], list[tuple[tuple[str, ...], tuple[int, ...]]]]
 
 
+_FEW_VALUES = ("bank", "category", "channel", "province", "sex")
+# a field that can be cut from another's value: (that field, its first characters)
+_CUT_FROM = {"district": ("commune", 4), "province": ("commune", 2)}
+
+
+def _within(small: tuple[str, ...], large: tuple[str, ...]) -> bool:
+    """Whether the counts grouped by `small` are sums of those grouped by `large`."""
+    return small != large and all(
+        name in large or (name in _CUT_FROM and _CUT_FROM[name][0] in large) for name in small
+    )
+
+
 def _count(
     db: Db,
     dialect: str,
@@ -297,8 +309,45 @@ def _count(
     *,
     sums: bool,
 ) -> Counted:
-    """Grouping set -> [(its values, (count, six service sums, duplicates))]; the sums only
-    when asked (they cost 7 aggregates a row in every set)."""
+    """Grouping set -> [(its values, (count, six service sums, duplicates))]. Only the sets
+    that no other asked set contains are grouped in the database (each set is a hash table
+    over every row); the others are summed from them here (a few thousand rows)."""
+    # the sets of few values each (sex x group x channel x bank x province: some thousands of
+    # groups at most) are all cut from one set of them all
+    few = tuple(name for name in _FEW_VALUES if any(name in fields for fields in sets))
+    grouped = list(
+        dict.fromkeys([*sets, few] if any(set(f) <= set(_FEW_VALUES) for f in sets) else sets)
+    )
+    largest = [fields for fields in grouped if not any(_within(fields, other) for other in grouped)]
+    counted = _count_sets(db, dialect, chosen, largest, sums=sums)
+    for fields in sets:
+        if fields in largest:
+            continue
+        source = next(other for other in largest if _within(fields, other))
+        rolled: dict[tuple[str, ...], list[int]] = {}
+        for values, totals in counted.get(source, []):
+            value = dict(zip(source, values, strict=True))
+            key = tuple(
+                value[name] if name in value else value[_CUT_FROM[name][0]][: _CUT_FROM[name][1]]
+                for name in fields
+            )
+            summed = rolled.setdefault(key, [0] * len(totals))
+            for i, number in enumerate(totals):
+                summed[i] += number
+        counted[fields] = [(key, tuple(numbers)) for key, numbers in rolled.items()]
+    return counted
+
+
+def _count_sets(
+    db: Db,
+    dialect: str,
+    chosen: FigureFilter,
+    sets: list[tuple[str, ...]],
+    *,
+    sums: bool,
+) -> Counted:
+    """Grouping set -> [(its values, (count, six service sums, duplicates))], grouped in the
+    database; the sums only when asked (they cost 7 aggregates a row in every set)."""
     if not sets:
         return {}
     columns = list(dict.fromkeys(name for fields in sets for name in fields)) or ["day"]
