@@ -287,6 +287,7 @@ class FactSource:
 
 
 Counted = dict[tuple[str, ...], list[tuple[tuple[str, ...], tuple[int, ...]]]]
+Sets = list[tuple[str, ...]]  # grouping sets: the fields of each
 
 
 _FEW_VALUES = ("bank", "category", "channel", "province", "sex")
@@ -301,14 +302,7 @@ def _within(small: tuple[str, ...], large: tuple[str, ...]) -> bool:
     )
 
 
-def _count(
-    db: Db,
-    dialect: str,
-    chosen: FigureFilter,
-    sets: list[tuple[str, ...]],
-    *,
-    sums: bool,
-) -> Counted:
+def _count(db: Db, dialect: str, chosen: FigureFilter, sets: Sets, *, sums: bool) -> Counted:
     """Grouping set -> [(its values, (count, six service sums, duplicates))]. Only the sets
     that no other asked set contains are grouped in the database (each set is a hash table
     over every row); the others are summed from them here (a few thousand rows)."""
@@ -338,14 +332,7 @@ def _count(
     return counted
 
 
-def _count_sets(
-    db: Db,
-    dialect: str,
-    chosen: FigureFilter,
-    sets: list[tuple[str, ...]],
-    *,
-    sums: bool,
-) -> Counted:
+def _count_sets(db: Db, dialect: str, chosen: FigureFilter, sets: Sets, *, sums: bool) -> Counted:
     """Grouping set -> [(its values, (count, six service sums, duplicates))], grouped in the
     database; the sums only when asked (they cost 7 aggregates a row in every set)."""
     if not sets:

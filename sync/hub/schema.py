@@ -167,6 +167,13 @@ def _now_sql(*, postgresql: bool) -> str:
     return "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
 
+def _first_backfill_job(kind: str, now: str) -> str:
+    """The first job of a backfill chain, left by a migration on a hub that holds data."""
+    return f"""INSERT INTO jobs (kind, payload, state, created_at)
+            SELECT '{kind}', '{{"after": ""}}', 'pending', {now}
+            WHERE EXISTS (SELECT 1 FROM owners)"""
+
+
 def _duplicates_ddl(*, postgresql: bool) -> list[str]:
     """hub_0009's statements for one engine (shipped: never change what either returns)."""
     integer, blob = ("BIGINT", "BYTEA") if postgresql else ("INTEGER", "BLOB")
@@ -208,9 +215,7 @@ def _duplicates_ddl(*, postgresql: bool) -> list[str]:
         "CREATE INDEX duplicate_pairs_by_found ON duplicate_pairs (found_at)",
         # a hub that already holds registrations gets them indexed by a chain of jobs (the
         # key is not in the database: SQL cannot compute an index), duplicates.py `backfill`
-        f"""INSERT INTO jobs (kind, payload, state, created_at)
-            SELECT 'duplicates_backfill', '{{"after": ""}}', 'pending', {now}
-            WHERE EXISTS (SELECT 1 FROM owners)""",
+        _first_backfill_job("duplicates_backfill", now),
     ]
 
 
@@ -264,9 +269,7 @@ def _figures_ddl(*, postgresql: bool) -> list[str]:
         # coalescing: at most one refresh that nobody has tried yet (a claim counts an attempt)
         "CREATE UNIQUE INDEX jobs_one_waiting_refresh ON jobs (kind)"
         " WHERE kind = 'figures_refresh' AND attempts = 0",
-        f"""INSERT INTO jobs (kind, payload, state, created_at)
-            SELECT 'figures_backfill', '{{"after": ""}}', 'pending', {now}
-            WHERE EXISTS (SELECT 1 FROM owners)""",
+        _first_backfill_job("figures_backfill", now),
     ]
 
 
