@@ -238,11 +238,12 @@ class FactSource:
         bys = _asked(indicators)
         summed = list(dict.fromkeys(_grouping(by) for by in bys if set(by) & set(_SUMMED)))
         counted = [_grouping(by) for by in bys if not set(by) & set(_SUMMED)] + [("lag",)]
+        rows = _rows(db, dialect, chosen)
         self._counted = {
-            False: _count(db, dialect, chosen, list(dict.fromkeys(counted)), sums=False),
-            True: _count(db, dialect, chosen, summed, sums=True),
+            False: _count(db, dialect, rows, list(dict.fromkeys(counted)), sums=False),
+            True: _count(db, dialect, rows, summed, sums=True),
         }
-        self._hours = _people_and_hours(db, dialect, chosen)
+        self._hours = _people_and_hours(db, dialect, rows)
         self._counts = {by: self._of(by) for by in bys}
         self._lags = {int(key[0]): n for key, n in self._of(("lag",)).items()}
 
@@ -302,7 +303,35 @@ def _within(small: tuple[str, ...], large: tuple[str, ...]) -> bool:
     )
 
 
-def _count(db: Db, dialect: str, chosen: FigureFilter, sets: Sets, *, sums: bool) -> Counted:
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """The facts an answer counts: `FROM {source}` with its parameters."""
+
+    source: str
+    parameters: list[str]
+
+
+_VIEW_COLUMNS = ", ".join(c for c in FACT_COLUMNS if c not in ("registration_id", "received_at"))
+
+
+def _rows(db: Db, dialect: str, chosen: FigureFilter) -> _Rows:
+    """The kept facts within the filter. PostgreSQL, filtered: read once into a temporary
+    table dropped at the end of the transaction (each statement would otherwise fetch the
+    filter's rows again, scattered over the table's pages)."""
+    where, parameters = chosen.where()
+    kept = _Rows(f"hub_facts WHERE {_KEPT}{where}", parameters)
+    if dialect != "postgresql" or not chosen.narrows:
+        return kept
+    db.execute("DROP TABLE IF EXISTS pg_temp.figure_rows")
+    db.execute(
+        f"CREATE TEMPORARY TABLE figure_rows ON COMMIT DROP AS SELECT {_VIEW_COLUMNS}"
+        f" FROM {kept.source}",
+        kept.parameters,
+    )
+    return _Rows("figure_rows", [])
+
+
+def _count(db: Db, dialect: str, facts: _Rows, sets: Sets, *, sums: bool) -> Counted:
     """Grouping set -> [(its values, (count, six service sums, duplicates))]. Only the sets
     that no other asked set contains are grouped in the database (each set is a hash table
     over every row); the others are summed from them here (a few thousand rows)."""
@@ -313,7 +342,7 @@ def _count(db: Db, dialect: str, chosen: FigureFilter, sets: Sets, *, sums: bool
         dict.fromkeys([*sets, few] if any(set(f) <= set(_FEW_VALUES) for f in sets) else sets)
     )
     largest = [fields for fields in grouped if not any(_within(fields, other) for other in grouped)]
-    counted = _count_sets(db, dialect, chosen, largest, sums=sums)
+    counted = _count_sets(db, dialect, facts, largest, sums=sums)
     for fields in sets:
         if fields in largest:
             continue
@@ -332,13 +361,13 @@ def _count(db: Db, dialect: str, chosen: FigureFilter, sets: Sets, *, sums: bool
     return counted
 
 
-def _count_sets(db: Db, dialect: str, chosen: FigureFilter, sets: Sets, *, sums: bool) -> Counted:
+def _count_sets(db: Db, dialect: str, facts: _Rows, sets: Sets, *, sums: bool) -> Counted:
     """Grouping set -> [(its values, (count, six service sums, duplicates))], grouped in the
     database; the sums only when asked (they cost 7 aggregates a row in every set)."""
     if not sets:
         return {}
     columns = list(dict.fromkeys(name for fields in sets for name in fields)) or ["day"]
-    where, parameters = chosen.where()
+    parameters = facts.parameters
     aggregates = ", ".join(["count(*)", *(_SUMS + ["sum(duplicate)"] if sums else [])])
     expressions = [_EXPRESSION[name] for name in columns]
     # the bit of a column left out of a set, as PostgreSQL's GROUPING() gives it
@@ -350,7 +379,7 @@ def _count_sets(db: Db, dialect: str, chosen: FigureFilter, sets: Sets, *, sums:
         grouped = ", ".join(f"({', '.join(_EXPRESSION[f] for f in fields)})" for fields in sets)
         rows = db.execute(
             f"SELECT GROUPING({', '.join(expressions)}), {', '.join(expressions)}, {aggregates}"
-            f" FROM hub_facts WHERE {_KEPT}{where} GROUP BY GROUPING SETS ({grouped})",
+            f" FROM {facts.source} GROUP BY GROUPING SETS ({grouped})",
             parameters,
         ).fetchall()
     else:
@@ -360,7 +389,7 @@ def _count_sets(db: Db, dialect: str, chosen: FigureFilter, sets: Sets, *, sums:
             group = f" GROUP BY {', '.join(_EXPRESSION[f] for f in fields)}" if fields else ""
             branches.append(
                 f"SELECT {mask[fields]}, {', '.join(chosen_columns)}, {aggregates}"
-                f" FROM hub_facts WHERE {_KEPT}{where}{group}"
+                f" FROM {facts.source}{group}"
             )
         rows = db.execute(" UNION ALL ".join(branches), parameters * len(branches)).fetchall()
     by_mask = {value: fields for fields, value in mask.items()}
@@ -373,12 +402,9 @@ def _count_sets(db: Db, dialect: str, chosen: FigureFilter, sets: Sets, *, sums:
     return counted
 
 
-def _people_and_hours(
-    db: Db, dialect: str, chosen: FigureFilter
-) -> dict[str, dict[Key, tuple[int, int]]]:
+def _people_and_hours(db: Db, dialect: str, kept: _Rows) -> dict[str, dict[Key, tuple[int, int]]]:
     """{"device": {(device,): (registrations, hours)}, "operator": {...}} within the filter."""
-    where, parameters = chosen.where()
-    facts = f"FROM hub_facts WHERE {_KEPT}{where}"
+    parameters, facts = kept.parameters, f"FROM {kept.source}"
     if dialect == "postgresql":
         hours = (
             f"SELECT device, operator, count(*) AS n {facts}"
