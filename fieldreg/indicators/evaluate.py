@@ -39,6 +39,10 @@ class Operations:
 
 
 class Source(Protocol):
+    """May also have `people_and_hours(by) -> {key: (registrations, hours with any)}`, the
+    throughput indicators' sums by desk or operator; without it they come from
+    count(by + ("day", "hour"))."""
+
     def count(self, by: Key) -> dict[Key, int]: ...
 
     def operations(self) -> Operations: ...
@@ -92,20 +96,26 @@ def _rows(source: Source, indicator: Indicator, by: Key) -> list[dict[str, Any]]
 
 def _throughput(source: Source, by: Key) -> list[dict[str, Any]]:
     """Registrations per hour in which anyone was registered, per desk or operator."""
-    per_hour = source.count(by + ("day", "hour"))
-    people: dict[Key, int] = defaultdict(int)
-    hours: dict[Key, int] = defaultdict(int)
-    for key, number in per_hour.items():
-        people[key[: len(by)]] += number
-        hours[key[: len(by)]] += 1
+    counted = getattr(source, "people_and_hours", None)
+    if counted is not None:
+        # a source that sums them itself: the hub, whose desks' hours run into millions
+        totals: dict[Key, tuple[int, int]] = counted(by)
+    else:
+        per_hour = source.count(by + ("day", "hour"))
+        people: dict[Key, int] = defaultdict(int)
+        hours: dict[Key, int] = defaultdict(int)
+        for key, number in per_hour.items():
+            people[key[: len(by)]] += number
+            hours[key[: len(by)]] += 1
+        totals = {key: (people[key], hours[key]) for key in people}
     return [
         {
             **dict(zip(by, key, strict=True)),
-            "numerator": people[key],
-            "denominator": hours[key],
-            "value": round(people[key] / hours[key], 1),
+            "numerator": totals[key][0],
+            "denominator": totals[key][1],
+            "value": round(totals[key][0] / totals[key][1], 1),
         }
-        for key in sorted(people)
+        for key in sorted(totals)
     ]
 
 

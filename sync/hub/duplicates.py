@@ -135,26 +135,33 @@ def backfill(
     BACKFILL_CHUNK owned registrations after `payload["after"]`, look for their duplicates at
     once (each pair with one indexed before is found now; with one indexed later, then), and
     enqueue the next chunk. `stored` opens a sealed packet and gives its indexes."""
-    rows = db.execute(
-        "SELECT o.registration_id, p.version, p.device_id, p.sealed FROM owners o"
-        " JOIN packets p ON p.registration_id = o.registration_id AND p.device_id = o.device_id"
-        " WHERE o.registration_id > ? AND p.outcome = 'accepted' AND p.version = ("
-        "SELECT max(q.version) FROM packets q WHERE q.registration_id = o.registration_id"
-        " AND q.device_id = o.device_id AND q.outcome = 'accepted')"
-        " ORDER BY o.registration_id LIMIT ?",
-        [str(payload["after"]), BACKFILL_CHUNK],
-    ).fetchall()
+    rows = newest_owned(db, str(payload["after"]), BACKFILL_CHUNK)
     keep_indexes(
         db,
         {
             rid: (device_id, version, stored(rid, version, device_id, bytes(sealed)))
-            for rid, version, device_id, sealed in rows
+            for rid, version, device_id, sealed, _received_at in rows
         },
         execute_many,
     )
     find_pairs(db, {"registration_ids": [row[0] for row in rows]}, now)
     if len(rows) == BACKFILL_CHUNK:
         enqueue(db, BACKFILL_KIND, json.dumps({"after": rows[-1][0]}), now)
+
+
+def newest_owned(db: Db, after: str, limit: int) -> list[Any]:
+    """The next `limit` owned registrations after `after`, each its newest accepted version
+    from its owner: (registration_id, version, device_id, sealed, received_at). The backfill
+    jobs' chunks (this one's and the figures')."""
+    return db.execute(
+        "SELECT o.registration_id, p.version, p.device_id, p.sealed, p.received_at FROM owners o"
+        " JOIN packets p ON p.registration_id = o.registration_id AND p.device_id = o.device_id"
+        " WHERE o.registration_id > ? AND p.outcome = 'accepted' AND p.version = ("
+        "SELECT max(q.version) FROM packets q WHERE q.registration_id = o.registration_id"
+        " AND q.device_id = o.device_id AND q.outcome = 'accepted')"
+        " ORDER BY o.registration_id LIMIT ?",
+        [after, limit],
+    ).fetchall()
 
 
 def pairs(db: Db) -> Iterator[dict[str, Any]]:
