@@ -74,6 +74,7 @@ ERROR_CODES: dict[str, str] = {
     "invalid_event": "store",
     "invalid_channel": "store",
     "unsupported_breakdown": "store",
+    "invalid_filter": "store",  # a figures filter (the hub's /v1/indicators, its CLI)
     "invalid_status": "store",
     "reason_required": "store",
     "draft_too_large": "store",

@@ -30,6 +30,7 @@ BASE_CLASS = "FieldRegError"
 PASSED_ON = {
     ("sync/client.py", "HubRefused"): "the code of the hub's 4xx answer (the hub's own codes)",
     ("sync/hub/hub.py", "HubError"): "a WireError's code, answered as a 400",
+    ("sync/hub/admin_api.py", "HubError"): "a figures filter's code, answered as a 400",
 }
 # Keywords and attributes that carry a code as a plain string (results, reports).
 CODE_NAMES = ("error", "code", "error_code")

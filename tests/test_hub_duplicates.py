@@ -72,9 +72,10 @@ def test_same_id_number_on_two_devices_is_one_pair_after_the_drain_not_before(
     synced(a, b)
     # ingest answered with the receipts and only queued the work
     assert quiet_hub.hub.duplicate_pairs() == []
-    assert quiet_hub.hub.job_counts()["pending"] == 2  # one per batch
+    # one per batch, and one refresh of the figures for both (sync/hub/figures.py)
+    assert quiet_hub.hub.job_counts()["pending"] == 3
     report = quiet_hub.hub.drain_jobs()
-    assert (report.done, report.failed, report.finished) == (2, 0, True)
+    assert (report.done, report.failed, report.finished) == (3, 0, True)
     devices = {a.store.device_id, b.store.device_id}
     assert pairs_of(quiet_hub) == [({first, second}, devices, "id_number")]
     (listed,) = quiet_hub.hub.duplicate_pairs()
@@ -109,7 +110,7 @@ def test_the_same_person_twice_on_one_device_is_not_flagged_here(
     a.session.register(record)
     a.session.register(record, duplicate_reason="twins, one phone")  # the device warned
     synced(a)
-    assert quiet_hub.hub.drain_jobs().done == 1
+    assert quiet_hub.hub.drain_jobs().done == 2  # the duplicates job and the figures' refresh
     assert quiet_hub.hub.duplicate_pairs() == []
 
 
@@ -200,7 +201,7 @@ def test_a_job_that_raises_is_retried_then_failed_and_the_others_go_on(
 
     quiet_hub.hub.job_kinds.register(duplicates.JOB_KIND, flaky)
     report = quiet_hub.hub.drain_jobs()
-    assert (report.done, report.failed, report.finished) == (1, 1, True)
+    assert (report.done, report.failed, report.finished) == (2, 1, True)  # and the refresh
     assert report.retried == jobs.MAX_ATTEMPTS - 1
     assert calls.count(broken) == jobs.MAX_ATTEMPTS and calls.count(other) == 1
     assert quiet_hub.hub.job_counts() == {"pending": 0, "running": 0, "failed": 1}
@@ -224,7 +225,8 @@ def test_a_drain_is_bounded_even_while_jobs_keep_coming(
     a.register(1)
     synced(a)
     report = quiet_hub.hub.drain_jobs(max_rounds=5)
-    assert (report.rounds, report.done, report.finished) == (5, 5, False)
+    # the figures' refresh ran in the first round too
+    assert (report.rounds, report.done, report.finished) == (5, 6, False)
     assert quiet_hub.hub.job_counts()["pending"] == 1
 
 
@@ -249,11 +251,12 @@ def test_the_cli_lists_jobs_and_pairs(tmp_path: Path) -> None:
     # the hub has stopped: the CLI opens hub.db alone
     listed = hub_cli(hub_dir, "jobs", passphrase=False)
     assert listed.returncode == 0, listed.stderr
-    assert json.loads(listed.stdout) == {"pending": 2, "running": 0, "failed": 0}
+    # a duplicates job per batch, one refresh of the figures
+    assert json.loads(listed.stdout) == {"pending": 3, "running": 0, "failed": 0}
     drained = hub_cli(hub_dir, "jobs", "--drain")
     assert drained.returncode == 0, drained.stderr
     report, counts = (json.loads(line) for line in drained.stdout.splitlines())
-    assert report["drained"]["done"] == 2 and counts["pending"] == 0
+    assert report["drained"]["done"] == 3 and counts["pending"] == 0
     as_csv = hub_cli(hub_dir, "duplicates", "--format", "csv", passphrase=False)
     assert as_csv.returncode == 0, as_csv.stderr
     header, row = as_csv.stdout.splitlines()
@@ -276,14 +279,19 @@ def test_a_hub_from_before_gets_its_registrations_indexed_by_a_chain_of_jobs(
         b.register(2)
         synced(a, b)
     with sqlite3.connect(hub_dir / "hub.db") as db:  # back to the schema before hub_0009
-        for table in ("jobs", "blind_index", "duplicate_pairs"):
+        tables = ("jobs", "blind_index", "duplicate_pairs")
+        for table in (*tables, "hub_facts", "hub_figures", "hub_figures_state"):  # and 0010
             db.execute(f"DROP TABLE {table}")
-        db.execute("DELETE FROM _migrations WHERE name = 'hub_0009_duplicates'")
+        db.execute(
+            "DELETE FROM _migrations WHERE name IN ('hub_0009_duplicates', 'hub_0010_figures')"
+        )
     monkeypatch.setattr(duplicates, "BACKFILL_CHUNK", 3)  # 8 registrations: 3 chunks
     with BackgroundHub(hub_dir, drain_jobs=False) as again:
-        assert again.hub.job_counts()["pending"] == 1  # the migration left the first chunk
+        # each migration left its first chunk (hub_0010's: the figures' facts)
+        assert again.hub.job_counts()["pending"] == 2
         report = again.hub.drain_jobs()
-        assert (report.done, report.failed) == (3, 0)
+        # 3 chunks of indexes, 1 of facts and the refresh it asked for
+        assert (report.done, report.failed) == (5, 0)
         assert pairs_of(again) == [
             ({first, second}, {a.store.device_id, b.store.device_id}, "id_number")
         ]

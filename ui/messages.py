@@ -140,6 +140,9 @@ STORE_ERRORS = {
     "unsupported_breakdown": QT_TRANSLATE_NOOP(
         "StoreErrors", "These figures cannot be broken down that way."
     ),
+    "invalid_filter": QT_TRANSLATE_NOOP(
+        "StoreErrors", "The figures cannot be filtered by that value ({field})."
+    ),
     "reason_required": QT_TRANSLATE_NOOP("StoreErrors", "Please give a reason."),
     "draft_too_large": QT_TRANSLATE_NOOP("StoreErrors", "The form is too large to keep."),
     "locked": QT_TRANSLATE_NOOP("StoreErrors", "The app is locked. Please log in again."),

@@ -1835,6 +1835,10 @@
         <translation>តួលេខទាំងនេះមិនអាចបែងចែកតាមរបៀបនោះបានទេ។</translation>
     </message>
     <message>
+        <source>The figures cannot be filtered by that value ({field}).</source>
+        <translation>មិនអាចត្រងតួលេខតាមតម្លៃនេះបានទេ ({field})។</translation>
+    </message>
+    <message>
         <source>Please give a reason.</source>
         <translation>សូមបញ្ជាក់មូលហេតុ។</translation>
     </message>

@@ -4,7 +4,8 @@ bearer token of a session (`POST /v1/admin/session`). Without one, or with an ex
 routes (sync/hub/app.py) stay as they are: a device needs no account.
 
 admin: issue an enrolment token, revoke a device, export, read the audit log.
-viewer: list the devices, read the figures (Hub.counts; issue 11 adds the indicators).
+viewer: list the devices, read the figures (Hub.counts, and the M&E indicators: GET
+/v1/indicators, small cells suppressed, each read audited).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from fastapi.responses import Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator, BaseModel, Field, field_validator
 
+from fieldreg.indicators.evaluate import to_csv
 from sync.hub.export import (
     EXPORT_COLUMNS,
     CountedRows,
@@ -28,6 +30,7 @@ from sync.hub.export import (
     record_export,
     write_rows,
 )
+from sync.hub.figures import FigureFilter, FigureFilterError
 from sync.hub.hub import MAX_TOKEN_HOURS, MIN_TOKEN_HOURS, Hub, HubError
 from sync.hub.operators import ADMIN, VIEWER, HubOperators, HubUser
 
@@ -36,6 +39,9 @@ MAX_PASSPHRASE = 1024
 MAX_URL = 2000
 MAX_ID = 200
 EXPORT_MEDIA_TYPE = "application/x-ndjson"
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+REFRESHED_HEADER = "X-Figures-Refreshed-At"  # the CSV's refreshed_at
+MAX_QUERY = 1024  # a filter's text; the values are checked by FigureFilter.parse
 
 bearer = HTTPBearer(
     auto_error=False, description="the token `POST /v1/admin/session` answered with"
@@ -176,6 +182,59 @@ def add_admin_routes(api: FastAPI, hub: Hub, operators: HubOperators, _refusals:
     def audit_log(_user: HubUser = as_admin) -> list[dict[str, Any]]:
         """The hub's audit log, oldest first."""
         return hub.audit_entries()
+
+    @api.get(
+        "/v1/indicators",
+        responses={
+            200: {
+                "description": "every indicator (fieldreg/indicators/definitions.py) within the"
+                ' filters, counts under 5 shown as "<5"; with `refreshed_at` (when the job'
+                " last rebuilt the figures) and `places` (the names of the codes in it). CSV:"
+                f" one row per value, refreshed_at in the {REFRESHED_HEADER} header",
+                "content": {
+                    "application/json": {"schema": {"type": "object"}},
+                    "text/csv": {"schema": {"type": "string"}},
+                },
+            },
+            **_refusals(400, 401, 403, 413, 422),
+        },
+    )
+    def indicators(
+        since: str | None = Query(default=None, max_length=MAX_QUERY, description="YYYY-MM-DD"),
+        until: str | None = Query(default=None, max_length=MAX_QUERY, description="YYYY-MM-DD"),
+        province: str | None = Query(default=None, max_length=MAX_QUERY, description="2 digits"),
+        channel: str | None = Query(
+            default=None, max_length=MAX_QUERY, description="outreach|bank_branch|commune_office"
+        ),
+        bank: str | None = Query(default=None, max_length=MAX_QUERY),
+        category: str | None = Query(default=None, max_length=MAX_QUERY),
+        sex: str | None = Query(default=None, max_length=MAX_QUERY, description="F|M"),
+        event: str | None = Query(default=None, max_length=MAX_QUERY),
+        format: str = Query(default="json", max_length=MAX_QUERY, description="json|csv"),
+        user: HubUser = as_viewer,
+    ) -> Any:
+        """The M&E figures (viewer): national, or within the filters; days are Cambodia days.
+        Audited with the filters."""
+        try:
+            if format not in ("json", "csv"):
+                raise FigureFilterError("invalid_filter", field="format")
+            chosen = FigureFilter.parse(
+                since=since,
+                until=until,
+                province=province,
+                channel=channel,
+                bank=bank,
+                category=category,
+                sex=sex,
+                event=event,
+            )
+        except FigureFilterError as error:
+            raise HubError(400, error.code, ", ".join(map(str, error.detail.values()))) from None
+        shown = hub.indicators(chosen, actor=user.actor, fmt=format)
+        if format == "csv":
+            headers = {REFRESHED_HEADER: shown["refreshed_at"] or ""}
+            return Response(to_csv(shown), media_type=CSV_MEDIA_TYPE, headers=headers)
+        return shown
 
     @api.get(
         "/v1/admin/export",

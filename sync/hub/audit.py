@@ -37,6 +37,7 @@ DEVICE_QUARANTINED = "device_quarantined"
 DEVICE_RELEASED = "device_released"
 EXPORT = "export"
 IMPORT = "import"
+INDICATORS = "indicators"  # the M&E figures read (GET /v1/indicators, `fieldreg-hub indicators`)
 AUDIT_SEALED = "audit_sealed"  # the entries written before the audit key, sealed at one start
 
 HEAD_SEAL_META = "audit_head_seal"  # "seq:mac" of the newest entry, under the head key

@@ -21,6 +21,7 @@ from typing import TextIO
 from fieldreg.data_dir import choose_data_dir
 from fieldreg.errors import FieldRegError
 from fieldreg.files import SHARED, write_text_atomic
+from fieldreg.indicators.evaluate import to_csv
 from fieldreg.qr_image import write_qr_png
 from fieldreg.store.operators import check_passphrase
 from sync.hub import audit, duplicates
@@ -41,10 +42,16 @@ from sync.hub.export import (
     record_export,
     write_rows,
 )
+from sync.hub.figures import FigureFilter, FigureFilterError
 from sync.hub.hub import MAX_TOKEN_HOURS, MIN_TOKEN_HOURS, Hub, HubError
 from sync.hub.keys import KEY_FILE_NAME, HubKeyError, KeyCustody, default_key_file
 from sync.hub.media import import_batches_for_hub
-from sync.hub.messages import HUB_USER_ERRORS, key_error_text, user_error_text
+from sync.hub.messages import (
+    HUB_USER_ERRORS,
+    filter_error_text,
+    key_error_text,
+    user_error_text,
+)
 from sync.hub.server import TRUSTED_PROXIES, bind, serve_forever
 from sync.hub.storage import DATABASE_VARIABLE, StorageError, database_from_env
 from sync.tls import make_self_signed, pin_of_file
@@ -212,6 +219,28 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="first run the pending jobs (what each `serve` does in the background)",
     )
+    figures_cmd = command(
+        "indicators",
+        "the M&E figures (counts under 5 shown as <5), national or filtered; needs a hub user"
+        " (a viewer will do)",
+    )
+    figures_cmd.add_argument("--since", metavar="YYYY-MM-DD", help="registered on or after")
+    figures_cmd.add_argument("--until", metavar="YYYY-MM-DD", help="registered on or before")
+    figures_cmd.add_argument(
+        "--province", metavar="CODE", help="the province's 2-digit gazetteer code (e.g. 12)"
+    )
+    figures_cmd.add_argument(
+        "--channel",
+        metavar="CHANNEL",
+        help="outreach, commune_office, bank_branch or bank_branch:BANK (e.g. bank_branch:wing)",
+    )
+    figures_cmd.add_argument(
+        "--category", metavar="GROUP", help="a target group (e.g. seasonal_worker)"
+    )
+    figures_cmd.add_argument("--sex", choices=("F", "M"))
+    figures_cmd.add_argument("--event", metavar="TEXT", help="registered under this event")
+    figures_cmd.add_argument("--format", choices=("json", "csv"), default="json")
+    figures_cmd.add_argument("--out", type=Path, metavar="FILE", help="write here, not stdout")
     pairs = command(
         "duplicates",
         "pairs of registrations from two devices with the same ID number or phone (ids only:"
@@ -416,6 +445,32 @@ def cmd_jobs(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
     return 0
 
 
+def cmd_indicators(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
+    kind, _, bank = (args.channel or "").partition(":")
+    try:
+        chosen = FigureFilter.parse(
+            since=args.since,
+            until=args.until,
+            province=args.province,
+            channel=kind,
+            bank=bank,
+            category=args.category,
+            sex=args.sex,
+            event=args.event,
+        )
+    except FigureFilterError as error:
+        sys.stderr.write(f"fieldreg-hub: {filter_error_text(error)}\n")
+        return 2
+    shown = hub.indicators(chosen, actor=args.actor, fmt=args.format)
+    text = to_csv(shown) if args.format == "csv" else json.dumps(shown, ensure_ascii=False) + "\n"
+    if args.out is None:
+        out.write(text)
+    else:
+        write_text_atomic(args.out, text)
+        out.write(f"figures written to {args.out} (refreshed at {shown['refreshed_at']})\n")
+    return 0
+
+
 def cmd_duplicates(args: argparse.Namespace, hub: Hub, out: TextIO) -> int:
     write_rows(out, args.format, duplicates.PAIR_COLUMNS, hub.duplicate_pairs())
     return 0
@@ -505,6 +560,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         "audit": cmd_audit,
         "jobs": cmd_jobs,
         "duplicates": cmd_duplicates,
+        "indicators": cmd_indicators,
         "user": cmd_user,
     }
     try:

@@ -22,14 +22,15 @@ from typing import TextIO
 from fieldreg.store.operators import check_passphrase
 from sync.hub.hub import Hub, HubError
 from sync.hub.keys import HubKeyError
-from sync.hub.operators import ADMIN, ROLES, HubOperators, HubUser, check_role
+from sync.hub.operators import ADMIN, ROLES, VIEWER, HubOperators, HubUser, check_role
 
 USER_VARIABLE = "FIELDREG_HUB_USER"
+VIEWER_COMMANDS = frozenset({"indicators"})  # a viewer may run these; the others need an admin
 USER_PASSPHRASE_VARIABLE = "FIELDREG_HUB_USER_PASSPHRASE"
 NEW_USER_PASSPHRASE_VARIABLE = "FIELDREG_HUB_NEW_USER_PASSPHRASE"
 USER_ENVIRONMENT_HELP = f"""\
   {USER_VARIABLE}       the hub user for --user (token, devices --revoke, quarantine,
-                           export, user add/disable/passphrase)
+                           export, indicators, user add/disable/passphrase)
   {USER_PASSPHRASE_VARIABLE}
                            that user's passphrase (else asked for on the terminal)
   {NEW_USER_PASSPHRASE_VARIABLE}
@@ -79,7 +80,7 @@ def _needs_user(args: argparse.Namespace) -> bool:
         return args.user_command != "list"
     if args.command == "devices":
         return bool(args.revoke)
-    return args.command in ("token", "quarantine", "export")
+    return args.command in ("token", "quarantine", "export", "indicators")
 
 
 def sign_in(args: argparse.Namespace, hub: Hub) -> HubUser | None:
@@ -103,7 +104,7 @@ def sign_in(args: argparse.Namespace, hub: Hub) -> HubUser | None:
     user = operators.login(name, passphrase, via="cli")
     own_passphrase = args.command == "user" and args.user_command == "passphrase"
     if not (own_passphrase and args.name == user.name):
-        check_role(user, ADMIN)
+        check_role(user, VIEWER if args.command in VIEWER_COMMANDS else ADMIN)
     return user
 
 

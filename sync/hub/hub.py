@@ -25,6 +25,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fieldreg.clock import Clock, iso, parse_iso, utc_now
 from fieldreg.errors import FieldRegError
 from fieldreg.gazetteer import load_gazetteer
+from fieldreg.indicators.channels import Channel
+from fieldreg.indicators.facts import Fact, fact_of
 from fieldreg.record import Registration, validate
 from fieldreg.store.device_identity import DeviceCertificate
 from fieldreg.transfer.enrolment_string import format_enrolment
@@ -45,7 +47,7 @@ from fieldreg.transfer.wire import (
     encode_receipt,
     sign_anchor,
 )
-from sync.hub import audit, duplicates, jobs
+from sync.hub import audit, duplicates, figures, jobs
 from sync.hub.keys import HubKeys, KeyCustody
 from sync.hub.storage import Storage, open_storage
 from sync.hub.storage.base import Db
@@ -76,6 +78,8 @@ class _CheckedPacket:
     code: str
     reason: str
     indexes: duplicates.Indexes = ()  # its blind indexes under the hub's key, when it is good
+    fact: Fact | None = None  # what the figures count of it, when it is good
+    created_at: str = ""  # when it was finalised on the device
 
 
 class HubError(FieldRegError):
@@ -116,7 +120,12 @@ class Hub:
         self.database = database  # None: SQLite in data_dir
         self.storage: Storage = open_storage(data_dir, database)
         self.job_kinds = jobs.Registry(
-            {duplicates.JOB_KIND: duplicates.find_pairs, duplicates.BACKFILL_KIND: self._backfill}
+            {
+                duplicates.JOB_KIND: duplicates.find_pairs,
+                duplicates.BACKFILL_KIND: self._backfill,
+                figures.JOB_KIND: self._refresh_figures,
+                figures.BACKFILL_KIND: self._backfill_facts,
+            }
         )
         self.wake_drainer = _nothing  # set by whoever runs a jobs.Drainer for this hub
         try:
@@ -362,6 +371,7 @@ class Hub:
                 )
                 action = audit.DEVICE_RELEASED if release else audit.DEVICE_QUARANTINED
                 self._audit(db, actor, action, device_id)
+                figures.enqueue_refresh(db, iso(self.clock()))  # its registrations leave or return
                 return True
         return False
 
@@ -463,12 +473,24 @@ class Hub:
             inflated += len(opened or b"")
             if inflated > MAX_BATCH_PLAINTEXT_BYTES:
                 raise HubError(413, "too_large", "the packets inflate past the batch cap")
-            code, reason, record = "undecryptable", "not sealed for this hub", None
+            code, reason, record, fact = "undecryptable", "not sealed for this hub", None, None
+            created_at = ""
             if opened is not None:
-                code, reason, record = _check_payload(opened, device_id, packet)
+                code, reason, record, payload = _check_payload(opened, device_id, packet)
+                if record is not None:
+                    created_at = str(payload["created_at"])
+                    fact = _fact(record, payload, device_id)
+                    if fact is None:
+                        code, reason, record = (
+                            "bad_payload",
+                            "the packet names no known channel",
+                            None,
+                        )
             plaintext_sha256 = hashlib.sha256(opened or packet.sealed).hexdigest()
             indexes = () if record is None else duplicates.indexes_of(self.index_key, record)
-            checked.append(_CheckedPacket(packet, plaintext_sha256, code, reason, indexes))
+            checked.append(
+                _CheckedPacket(packet, plaintext_sha256, code, reason, indexes, fact, created_at)
+            )
         return tuple(checked)
 
     def _ingest(
@@ -486,6 +508,8 @@ class Hub:
         results = self._ingest_packets(db, batch_id, device_id, packets, now)
         accepted = [r.registration_id for r in results if r.outcome == "accepted"]
         duplicates.enqueue_check(db, accepted, now)
+        if accepted:
+            figures.enqueue_refresh(db, now)
         signed = None
         if anchor is not None:  # a batch of the previous release carries none
             newest = self._keep_anchor(db, device_id, anchor, batch_id, now)
@@ -564,7 +588,7 @@ class Hub:
                 stored[(rid, version)] = (sha256, outcome, code, reason)
                 if outcome == "accepted" and sender == owners.get(rid):
                     newest[rid] = max(newest.get(rid, 0), version)
-        results, new_rows, indexes = [], [], {}
+        results, new_rows, indexes, facts = [], [], {}, {}
         for checked in packets:
             packet = checked.packet
             key = (packet.registration_id, packet.version)
@@ -590,6 +614,10 @@ class Hub:
             if outcome == "accepted" and packet.version > newest.get(packet.registration_id, 0):
                 newest[packet.registration_id] = packet.version
                 indexes[packet.registration_id] = (device_id, packet.version, checked.indexes)
+                if checked.fact is not None:
+                    facts[packet.registration_id] = figures.fact_row(
+                        checked.fact, *key, checked.created_at, now
+                    )
             results.append(PacketResult(*key, outcome, checked.code, checked.reason))
         self.storage.execute_many(
             db,
@@ -599,6 +627,7 @@ class Hub:
             new_rows,
         )
         duplicates.keep_indexes(db, indexes, self.storage.execute_many)
+        figures.keep_facts(db, list(facts.values()), self.storage.execute_many)
         return tuple(results)
 
     def _claim_owners(self, db: Db, ids: list[str], device_id: str, now: str) -> dict[str, str]:
@@ -661,6 +690,44 @@ class Hub:
         opened = self._open(device_id, packet)
         record = None if opened is None else _check_payload(opened, device_id, packet)[2]
         return () if record is None else duplicates.indexes_of(self.index_key, record)
+
+    # -- M&E figures (sync/hub/figures.py) -------------------------------------------------
+
+    def _refresh_figures(self, db: jobs.Db, _payload: Mapping[str, Any], now: str) -> None:
+        self.storage.serialize(db, figures.LOCK)  # instances take turns rebuilding the cube
+        figures.refresh(db, now)
+
+    def _backfill_facts(self, db: jobs.Db, payload: Mapping[str, Any], now: str) -> None:
+        figures.backfill(db, payload, now, self._stored_facts, self.storage.execute_many)
+
+    def _stored_facts(
+        self, registration_id: str, version: int, device_id: str, sealed: bytes, received_at: str
+    ) -> figures.FactRow | None:
+        packet = Packet(registration_id, version, bytes(sealed))
+        opened = self._open(device_id, packet)
+        if opened is None:
+            return None
+        _code, _reason, record, payload = _check_payload(opened, device_id, packet)
+        fact = None if record is None else _fact(record, payload, device_id)
+        if fact is None:
+            return None
+        created_at = str(payload["created_at"])
+        return figures.fact_row(fact, registration_id, version, created_at, received_at)
+
+    def raw_figures(self, chosen: figures.FigureFilter | None = None) -> dict[str, Any]:
+        """The figures as of the last refresh, NOT suppressed: for the hub's own checks (the
+        tests compare them with the device's); never answered over HTTP."""
+        with self.storage.read() as db:
+            return figures.raw_figures(db, chosen or figures.FigureFilter())
+
+    def indicators(
+        self, chosen: figures.FigureFilter, *, actor: str | None, fmt: str
+    ) -> dict[str, Any]:
+        """The figures within `chosen`, small cells suppressed, with the places named: what
+        `GET /v1/indicators` and `fieldreg-hub indicators` give; audited (who, the filters)."""
+        shown = figures.published(self.raw_figures(chosen))
+        self.record_action(audit.INDICATORS, actor=actor, format=fmt, **chosen.given())
+        return shown
 
     def job_counts(self) -> dict[str, int]:
         with self.storage.read() as db:
@@ -788,11 +855,32 @@ def _marks(chunk: list[Any]) -> str:
     return ", ".join("?" * len(chunk))
 
 
+def _fact(record: Registration, payload: Mapping[str, Any], device_id: str) -> Fact | None:
+    """What the figures count of an accepted registration; None when its channel, event or
+    operator is not one (a device of this release always sends them right)."""
+    try:
+        channel = Channel.from_payload(dict(payload))
+    except FieldRegError:
+        return None
+    event, operator = payload.get("event"), payload.get("operator")
+    if not isinstance(event, str) or not isinstance(operator, str):
+        return None
+    return fact_of(
+        record,
+        created_at=str(payload["created_at"]),
+        event=event,
+        channel=channel,
+        operator=operator,
+        device=device_id,
+        duplicate=payload.get("duplicate") is True,
+    )
+
+
 def _check_payload(
     opened: bytes, device_id: str, packet: Packet
-) -> tuple[str, str, Registration | None]:
-    """Returns ("", "", the record normalised) for a good registration, else a rejection code
-    and reason."""
+) -> tuple[str, str, Registration | None, dict[str, Any]]:
+    """Returns ("", "", the record normalised, the payload) for a good registration, else a
+    rejection code and reason."""
     try:
         payload = json.loads(opened)
         same = (payload["id"], payload["version"], payload["device_id"]) == (
@@ -802,11 +890,11 @@ def _check_payload(
         )
         registered_on = parse_iso(payload["created_at"]).astimezone().date()
     except (ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError):
-        return "bad_payload", "the packet does not hold a registration", None
+        return "bad_payload", "the packet does not hold a registration", None, {}
     if not same:
-        return "bad_payload", "the packet does not match its label", None
+        return "bad_payload", "the packet does not match its label", None, {}
     result = validate(payload.get("record"), today=registered_on, villages=load_gazetteer())
     if result.errors:
         reason = "; ".join(f"{field}: {code}" for field, code in sorted(result.errors.items()))
-        return "invalid_record", reason, None
-    return "", "", result.record
+        return "invalid_record", reason, None, {}
+    return "", "", result.record, payload

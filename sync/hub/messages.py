@@ -68,3 +68,19 @@ def user_error_text(error: FieldRegError) -> str:
     words = {**HUB_USER_ERRORS, **USER_PASSPHRASE_ERRORS}.get(error.code, error.code)
     reason = str(error.detail.get("reason", ""))
     return f"{words} ({error.code})" + (f": {reason}" if reason else "")
+
+
+# The filters of `fieldreg-hub indicators` (sync/hub/figures.py); /v1/indicators answers the
+# same codes with the field in its detail.
+FIGURE_FILTER_ERRORS = {
+    "invalid_date": "--since and --until want a date YYYY-MM-DD, --since not after --until",
+    "invalid_channel": "--channel wants outreach, commune_office, bank_branch or"
+    " bank_branch:BANK (BANK one of wing, acleda, aba, sme, ardb, vattanac)",
+    "invalid_filter": "there is no such {field} to filter the figures by",
+    "unsupported_breakdown": "these figures cannot be broken down that way",
+}
+
+
+def filter_error_text(error: FieldRegError) -> str:
+    words = FIGURE_FILTER_ERRORS.get(error.code, error.code)
+    return f"{words.format_map({'field': error.detail.get('field', 'value')})} ({error.code})"

@@ -214,6 +214,79 @@ def _duplicates_ddl(*, postgresql: bool) -> list[str]:
 _DUPLICATES = _duplicates_ddl(postgresql=False)
 _DUPLICATES_PG = _duplicates_ddl(postgresql=True)  # in HUB_MIGRATIONS_PG below
 
+
+# M&E figures (issue 11): at ingest, each registration's newest accepted version from its owner
+# leaves its non-personal facts (fieldreg/indicators/facts.py: coded attributes, commune code,
+# services as bits; no name, ID, phone, date of birth or village) in hub_facts; a
+# `figures_refresh` job (at most one waiting) rebuilds the hub_figures cube from them in one
+# transaction, with the national answer precomputed in hub_figures_state. A hub that already
+# holds registrations gets its facts by a chain of `figures_backfill` jobs (the packets are
+# sealed: SQL cannot read them).
+def _figures_ddl(*, postgresql: bool) -> list[str]:
+    """hub_0010's statements for one engine (shipped: never change what either returns)."""
+    now = (
+        """to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"""
+        if postgresql
+        else "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+    )
+    facts = """CREATE TABLE hub_facts (
+            registration_id TEXT PRIMARY KEY,
+            version INTEGER NOT NULL,
+            device TEXT NOT NULL,
+            day TEXT NOT NULL,
+            hour TEXT NOT NULL,
+            event TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            bank TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            sex TEXT NOT NULL,
+            category TEXT NOT NULL,
+            province TEXT NOT NULL,
+            commune TEXT NOT NULL,
+            services INTEGER NOT NULL,
+            duplicate INTEGER NOT NULL,
+            lag_minutes INTEGER NOT NULL,
+            received_at TEXT NOT NULL
+        ) WITHOUT ROWID"""
+    # key columns: the dashboard's filters (day, event, channel, bank, province, category,
+    # sex), operator and device on `desk` rows only; then (dimension, value) -> n
+    cube = """CREATE TABLE hub_figures (
+            day TEXT NOT NULL,
+            event TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            bank TEXT NOT NULL,
+            province TEXT NOT NULL,
+            category TEXT NOT NULL,
+            sex TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            device TEXT NOT NULL,
+            dimension TEXT NOT NULL,
+            value TEXT NOT NULL,
+            n INTEGER NOT NULL
+        )"""
+    state = """CREATE TABLE hub_figures_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            refreshed_at TEXT NOT NULL,
+            national TEXT NOT NULL
+        )"""
+    return [
+        _for_postgresql(facts) if postgresql else facts,
+        "CREATE INDEX hub_facts_by_device ON hub_facts (device)",
+        cube,
+        "CREATE INDEX hub_figures_by_dimension ON hub_figures (dimension, province, day)",
+        state,
+        # coalescing: at most one refresh that nobody has tried yet (a claim counts an attempt)
+        "CREATE UNIQUE INDEX jobs_one_waiting_refresh ON jobs (kind)"
+        " WHERE kind = 'figures_refresh' AND attempts = 0",
+        f"""INSERT INTO jobs (kind, payload, state, created_at)
+            SELECT 'figures_backfill', '{{"after": ""}}', 'pending', {now}
+            WHERE EXISTS (SELECT 1 FROM owners)""",
+    ]
+
+
+_FIGURES = _figures_ddl(postgresql=False)
+_FIGURES_PG = _figures_ddl(postgresql=True)  # in HUB_MIGRATIONS_PG below
+
 HUB_MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("hub_0001_initial", statements_step(_INITIAL)),
     ("hub_0002_ownership", statements_step(_OWNERSHIP)),
@@ -223,6 +296,7 @@ HUB_MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("hub_0007_audit_seals", statements_step(_AUDIT_SEALS)),
     ("hub_0008_operators", statements_step(_OPERATORS)),
     ("hub_0009_duplicates", statements_step(_DUPLICATES)),
+    ("hub_0010_figures", statements_step(_FIGURES)),
 ]
 
 
@@ -273,4 +347,5 @@ HUB_MIGRATIONS_PG: list[tuple[str, Callable[[Any], None]]] = [
     ("hub_pg_0001_initial", statements_step(_PG_INITIAL)),
     ("hub_0008_operators", statements_step(_OPERATORS_PG)),
     ("hub_0009_duplicates", statements_step(_DUPLICATES_PG)),
+    ("hub_0010_figures", statements_step(_FIGURES_PG)),
 ]

@@ -42,6 +42,7 @@ OPERATIONS = [
     ("GET", "/v1/admin/duplicates"),
     ("GET", "/v1/admin/audit"),
     ("GET", "/v1/admin/export"),
+    ("GET", "/v1/indicators"),  # issue 11: the M&E figures (a viewer's)
 ]
 
 

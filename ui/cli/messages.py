@@ -77,6 +77,7 @@ STORE_ERRORS = {
     "invalid_channel": "the channel must be outreach, commune_office or bank_branch:BANK"
     " (BANK one of wing, acleda, aba, sme, ardb, vattanac)",
     "unsupported_breakdown": "these figures cannot be broken down that way",
+    "invalid_filter": "the figures cannot be filtered by that {field}",
     "invalid_status": "status must be pending, synced or rejected",
     "reason_required": "a correction needs a reason",
     "draft_too_large": "the draft is larger than {limit} bytes",
