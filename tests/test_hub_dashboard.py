@@ -6,14 +6,15 @@ filters by sex and by province and sees the API's filtered answer, switches to K
 out; a session that ends at the hub sends the page back to the login form. `/docs`: Swagger
 UI, served by the hub, lists the hub's operations.
 
-Screenshots (1366x768) go to the test's folder, or to $FIELDREG_SCREENSHOT_DIR when set
-(docs/screenshots/dashboard-{en,km}.png are made that way: see the module's last lines).
+Screenshots (1366x768) go to the test's folder, or to $FIELDREG_SCREENSHOT_DIR when set;
+docs/screenshots/dashboard-{en,km}.png are made with (from the checkout)
+    FIELDREG_SCREENSHOT_DIR=$PWD/docs/screenshots \\
+        python -m pytest tests/test_hub_dashboard.py -k english
 """
 
 from __future__ import annotations
 
 import os
-import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,22 +23,21 @@ from typing import Any
 
 import pytest
 import requests
-from fastapi import FastAPI, Request
-from fastapi.routing import APIRoute
 from playwright.sync_api import Browser, Page, Route, ViewportSize, expect, sync_playwright
 
-from fieldreg.gazetteer import display_name, load_gazetteer
-from fieldreg.indicators.channels import BANKS
+from fieldreg.clock import parse_iso
+from fieldreg.gazetteer import load_gazetteer
 from fieldreg.indicators.definitions import BY_ID
-from fieldreg.indicators.evaluate import Operations, evaluate, suppressed
-from fieldreg.indicators.facts import Fact
-from fieldreg.indicators.tally import FactCounts
+from fieldreg.indicators.facts import CAMBODIA
 from fieldreg.record import CATEGORIES, SERVICES
 from sync.hub.dashboard_words import WORDS
-from sync.hub.keys import THROWAWAY_KDF
+from sync.hub.hub import Hub
+from sync.hub.keys import THROWAWAY_KDF, throwaway_custody
 from sync.hub.operators import ADMIN, VIEWER, HubOperators
 from sync.hub.server import BackgroundHub
 from sync.hub.web import STATIC
+from tests.factories import FakeClock, raw_record
+from tests.sync_support import Device, wait_until
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package (scripts/setup); never `playwright install`
 VIEWPORT: ViewportSize = {"width": 1366, "height": 768}
@@ -47,74 +47,50 @@ TIMEOUT_MS = 15_000
 KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
 
 
-def _facts(count: int, seed: int) -> list[Fact]:
-    """Registrations' facts spread over three provinces, both sexes, every target group,
-    channel and service: enough in each that the filtered numbers differ."""
-    chosen = random.Random(seed)
-    provinces = ["12", "08", "21"]  # Phnom Penh, Kandal, Takeo
-    facts = []
-    for n in range(count):
-        channel = chosen.choice(["outreach", "outreach", "bank_branch", "commune_office"])
-        facts.append(
-            Fact(
-                day=f"2026-11-{10 + n % 5:02d}",
-                hour=8 + n % 8,
-                event=chosen.choice(["Takeo fair", "Kandal market"]),
-                channel=channel,
-                bank=chosen.choice(BANKS[:3]) if channel == "bank_branch" else "",
-                operator=chosen.choice(["Sokha", "Dara"]),
-                device=chosen.choice(["desk-1", "desk-2"]),
-                sex="F" if n % 5 < 3 else "M",
-                category=CATEGORIES[n % len(CATEGORIES)],
-                commune=provinces[n % 7 % 3] + "0101",
-                services=tuple(s for s in SERVICES if chosen.random() < 0.4),
-                duplicate=n % 17 == 0,
+# (province, sex, how many): small cells on purpose (Kandal's men, all of Takeo: "<5")
+PLAN = [("12", "F", 10), ("12", "M", 6), ("08", "F", 7), ("08", "M", 2), ("21", "F", 3)]
+TOTAL = sum(n for _, _, n in PLAN)
+
+
+def _village_in(province: str) -> str:
+    place = load_gazetteer().get(province)
+    while place is not None and place.level != "village":
+        place = load_gazetteer().children(place.code)[0]
+    assert place is not None
+    return place.code
+
+
+def _register_and_sync(
+    device: Device, hub: BackgroundHub, clock: FakeClock
+) -> list[dict[str, Any]]:
+    """The PLAN's registrations, every target group and a few services, synced to the hub;
+    returns the records (their personal values must appear nowhere on the page)."""
+    records = []
+    for province, sex, count in PLAN:
+        village = _village_in(province)
+        for n in range(count):
+            records.append(
+                raw_record(
+                    sex=sex,
+                    village_code=village,
+                    category=CATEGORIES[n % len(CATEGORIES)],
+                    services=list(SERVICES[: 1 + n % 3]),
+                )
             )
-        )
-    return facts
-
-
-FILTERS = ("since", "until", "province", "channel", "bank", "category", "sex")
-
-
-def _stand_in_indicators(app: FastAPI, operators: HubOperators, facts: list[Fact]) -> None:
-    """`GET /v1/indicators` as the hub helper documents it (branch i11-hub), for a hub
-    without it yet: the same filters, `evaluate` over the facts within them, `suppressed`,
-    with `refreshed_at` and `places`. The session is checked as the real route does."""
-
-    def within(fact: Fact, chosen: dict[str, str]) -> bool:
-        for name, value in chosen.items():
-            if name == "since" and fact.day < value or name == "until" and fact.day > value:
-                return False
-            if name not in ("since", "until") and getattr(fact, name) != value:
-                return False
-        return True
-
-    def indicators(request: Request) -> dict[str, Any]:
-        header = request.headers.get("authorization", "")
-        operators.session_user(header.removeprefix("Bearer ").strip() or None, VIEWER)
-        chosen = {k: v for k, v in request.query_params.items() if k in FILTERS and v}
-        selected = [fact for fact in facts if within(fact, chosen)]
-        operations = Operations({"synced": len(selected)}, {3: len(selected)} if selected else {})
-        figures = evaluate(FactCounts(selected, operations), scope=chosen, generated_at="")
-        gazetteer = load_gazetteer()
-        places = {}
-        for fact in selected:
-            place = gazetteer.get(fact.province)
-            if place is not None:
-                places[fact.province] = {
-                    "en": display_name(place, "en"),
-                    "km": display_name(place, "km"),
-                }
-        return {**suppressed(figures), "refreshed_at": "2026-11-14T09:30:00Z", "places": places}
-
-    app.add_api_route("/v1/indicators", indicators, methods=["GET"])
+    for record in records:
+        device.session.register(device.session.validate(record).record)
+        clock.advance(60)  # one a minute
+    clock.advance(25 * 60)  # then the desk syncs: lags from 25 to 52 minutes
+    device.enrol(hub.hub, hub.url)
+    assert device.engine().sync_once().complete
+    return records
 
 
 @dataclass
 class Dashboard:
     url: str
     hub: BackgroundHub
+    records: list[dict[str, Any]]
     requested: list[str] = field(default_factory=list)  # every URL the browser asked for
 
     def api(self, token: str, **filters: str) -> dict[str, Any]:
@@ -140,16 +116,25 @@ class Dashboard:
 
 @pytest.fixture
 def dashboard(tmp_path: Path) -> Iterator[Dashboard]:
+    """A hub with an admin (alice) and a viewer (victor), and a device's registrations synced
+    to it, its figures refreshed (the hub's job) before the browser looks."""
+    clock = FakeClock()  # the device's and the hub's: the lags are known
     hub_dir = tmp_path / "hub"
-    with BackgroundHub(hub_dir) as background:
+    hub = Hub(hub_dir, throwaway_custody(hub_dir), clock=clock)
+    with BackgroundHub(hub_dir, hub=hub) as background:
         operators = HubOperators(background.hub, kdf=THROWAWAY_KDF)
         alice = operators.add("alice", ADMIN, ADMIN_PASSPHRASE, by=None)
         operators.add("victor", VIEWER, VIEWER_PASSPHRASE, by=alice)
-        app = background._server.config.app
-        assert isinstance(app, FastAPI)
-        if not any(isinstance(r, APIRoute) and r.path == "/v1/indicators" for r in app.routes):
-            _stand_in_indicators(app, operators, _facts(120, seed=11))
-        yield Dashboard(background.url, background)
+        device = Device(tmp_path / "device", clock)
+        records = _register_and_sync(device, background, clock)
+        running = Dashboard(background.url, background, records)
+        token = running.token("alice", ADMIN_PASSPHRASE)
+        wait_until(
+            lambda: running.api(token)["indicators"][0]["value"] == TOTAL,
+            30,
+            "the hub's figures to count the synced registrations",
+        )
+        yield running
 
 
 @pytest.fixture
@@ -214,8 +199,11 @@ def test_dashboard_logs_in_filters_and_matches_the_api_in_english_and_khmer(
     assert registrations["id"] == "registrations"
     expect(page.locator(_tile("registrations"))).to_have_text(_count(registrations["value"]))
     rows = page.locator("#province-table tbody tr")
-    expect(rows).to_have_count(len(national["places"]))
-    expect(page.locator("#refreshed")).to_contain_text("2026-11-14 16:30")  # Cambodia time
+    by_province = [b for b in registrations["breakdowns"] if b["by"] == ["province"]]
+    expect(rows).to_have_count(len(by_province[0]["rows"]))
+    expect(rows.first.locator("td").nth(1)).to_have_text("16")  # Phnom Penh's
+    refreshed = parse_iso(national["refreshed_at"]).astimezone(CAMBODIA)
+    expect(page.locator("#refreshed")).to_contain_text(refreshed.strftime("%Y-%m-%d %H:%M"))
     expect(page.locator("#small-cells")).to_contain_text("<5")
     shots = _screenshot_dir(tmp_path)
     page.screenshot(path=str(shots / "dashboard-en.png"))
@@ -244,7 +232,15 @@ def test_dashboard_logs_in_filters_and_matches_the_api_in_english_and_khmer(
     expect(page.locator(_tile("registrations"))).to_have_text(khmer_count)
     first_province = page.locator("#province-table tbody tr td").first.inner_text()
     assert re.search("[\u1780-\u17ff]", first_province), first_province
+    for part in ("#tiles", ".panels"):  # Khmer digits throughout
+        assert not re.search("[0-9]", page.inner_text(part)), page.inner_text(part)
     page.screenshot(path=str(shots / "dashboard-km.png"))
+
+    # the page shows figures only: none of the registered people's personal values
+    shown = page.content()
+    for record in dashboard.records:
+        for name in ("id_number", "phone", "name_en", "name_km", "date_of_birth", "village_code"):
+            assert record[name] not in shown, name
 
     # the token is this tab's only: never in localStorage, and gone at logout
     assert page.evaluate("localStorage.length") == 0

@@ -344,9 +344,11 @@
     const box = byId("services");
     box.replaceChildren();
     for (const service of words.choices.service) {
-      const row = rows.find((r) => r.service === service) || { numerator: 0, value: null };
-      const text = shown(row.numerator, "count") + " · " + shown(row.value, "percent");
-      box.appendChild(bar(valueName("service", service), row.numerator, most, text));
+      const row = rows.find((r) => r.service === service);
+      const text = row
+        ? shown(row.numerator, "count") + " · " + shown(row.value, "percent")
+        : shown(0, "count"); // no row: nobody asked about it
+      box.appendChild(bar(valueName("service", service), row ? row.numerator : 0, most, text));
     }
   }
 
