@@ -78,7 +78,9 @@ def _register_and_sync(
                 )
             )
     for record in records:
-        device.session.register(device.session.validate(record).record)
+        valid = device.session.validate(record).record
+        assert valid is not None
+        device.session.register(valid)
         clock.advance(60)  # one a minute
     clock.advance(25 * 60)  # then the desk syncs: lags from 25 to 52 minutes
     device.enrol(hub.hub, hub.url)
