@@ -94,6 +94,7 @@ class Dashboard:
     hub: BackgroundHub
     records: list[dict[str, Any]]
     requested: list[str] = field(default_factory=list)  # every URL the browser asked for
+    errors: list[str] = field(default_factory=list)  # script errors, CSP refusals
 
     def api(self, token: str, **filters: str) -> dict[str, Any]:
         answer = requests.get(
@@ -162,7 +163,13 @@ def _page(browser: Browser, dashboard: Dashboard, language: str = "en-US") -> Pa
             route.abort()
 
     context.route("**/*", record)
-    return context.new_page()
+    page = context.new_page()
+    page.on("pageerror", lambda error: dashboard.errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: dashboard.errors.append(message.text) if message.type == "error" else None,
+    )
+    return page
 
 
 def _tile(indicator: str) -> str:
@@ -256,6 +263,7 @@ def test_dashboard_logs_in_filters_and_matches_the_api_in_english_and_khmer(
     asked = {url.split("?")[0].removeprefix(dashboard.url) for url in dashboard.requested}
     assert {"/dashboard", "/v1/admin/session", "/v1/indicators"} <= asked
     assert "/dashboard/NotoSansKhmer-Regular.ttf" in asked  # Khmer shaped with the hub's font
+    assert dashboard.errors == []  # no script error, nothing the CSP refused
 
 
 def test_a_session_ended_at_the_hub_returns_the_page_to_the_login_form(
@@ -313,6 +321,30 @@ def test_docs_render_swagger_ui_from_the_hub_itself(dashboard: Dashboard, browse
     expect(operations.first).to_be_visible()
     paths = set(operations.all_inner_texts())
     assert {"/v1/batches", "/v1/enrol", "/v1/admin/session"} <= {p.strip() for p in paths}
+    page.locator(".opblock-summary").first.click()  # an operation opens, with its example
+    expect(page.locator(".opblock-body").first).to_be_visible()
+    expect(page.locator(".opblock-body .microlight, .opblock-body pre").first).to_be_visible()
     outside = [url for url in dashboard.requested if not url.startswith(dashboard.url + "/")]
     assert outside == []
     assert f"{dashboard.url}/docs/swagger-ui-bundle.js" in dashboard.requested
+    assert dashboard.errors == []  # no script error, nothing the CSP refused
+    policy = requests.get(f"{dashboard.url}/docs", timeout=30).headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy  # no inline script on the page either
+
+
+def test_the_pages_work_under_a_camdx_service_path(tmp_path: Path, browser: Browser) -> None:
+    """Every address the pages use is relative: under a CamDX service path they load their
+    files, the API's document and the words from beneath it."""
+    mount = "/r1/CAMBODIA/GOV/MOLVT/FIELDREG/hub"
+    with BackgroundHub(tmp_path / "hub", mount_path=mount) as background:
+        running = Dashboard(background.url + mount, background, [])
+        page = _page(browser, running)
+        page.goto(f"{running.url}/docs")
+        expect(page.locator(".opblock-summary-path").first).to_be_visible()
+        page.goto(f"{running.url}/dashboard")
+        expect(page.locator("#login h2")).to_have_text(WORDS["login_title"]["en"])
+        assert running.errors == []
+        asked = {url.split("?")[0] for url in running.requested}
+        assert f"{running.url}/openapi.json" in asked
+        assert f"{running.url}/dashboard/words.json" in asked
+        assert all(url.startswith(running.url + "/") for url in asked), asked
