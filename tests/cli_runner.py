@@ -21,7 +21,7 @@ HUB_PASSPHRASE = "ledger-kettle-monsoon-9"  # what a coordinator sets at the hub
 # the hub user (an admin) the tests run `fieldreg-hub token`, `export` ... as
 HUB_USER, HUB_USER_PASSPHRASE = "tester", "harbour-mango-lattice-7"
 # the commands that need a hub user (sync/hub/cli_users.py)
-_AS_USER = ("token", "export", "quarantine")
+_AS_USER = ("token", "export", "quarantine", "indicators")
 
 
 def cli_custody(hub_dir: Path) -> KeyCustody:

@@ -136,7 +136,8 @@ def backfill(
 ) -> None:
     """The job the hub_0010 migration leaves on a hub that already held registrations: the
     facts of the newest accepted version of the next BACKFILL_CHUNK owned registrations after
-    `payload["after"]` (opened by `stored`), the next chunk enqueued, and a refresh."""
+    `payload["after"]` (opened by `stored`); the next chunk enqueued, or after the last one
+    a refresh."""
     rows = db.execute(
         "SELECT o.registration_id, p.version, p.device_id, p.sealed, p.received_at FROM owners o"
         " JOIN packets p ON p.registration_id = o.registration_id AND p.device_id = o.device_id"
@@ -152,7 +153,8 @@ def backfill(
     keep_facts(db, [row for row in found if row is not None], execute_many)
     if len(rows) == BACKFILL_CHUNK:
         enqueue(db, BACKFILL_KIND, json.dumps({"after": rows[-1][0]}), now)
-    enqueue_refresh(db, now)
+    else:  # the last chunk: the cube with all of them
+        enqueue_refresh(db, now)
 
 
 # -- the cube ------------------------------------------------------------------------------
@@ -230,7 +232,10 @@ class FigureFilter:
                 value.encode("utf-8")  # a lone surrogate is no value anything was filed under
             except UnicodeEncodeError:
                 raise FigureFilterError("invalid_filter", field=name) from None
-        FigureScope(since=values.get("since", ""), until=values.get("until", ""))  # dates
+        try:
+            FigureScope(since=values.get("since", ""), until=values.get("until", ""))
+        except FieldRegError as error:  # invalid_date
+            raise FigureFilterError(error.code, **error.detail) from None
         province, channel, bank = (values.get(n, "") for n in ("province", "channel", "bank"))
         if province and not (
             _PROVINCE.fullmatch(province) and load_gazetteer().get(province) is not None
