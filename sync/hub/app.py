@@ -22,6 +22,7 @@ from sync.hub.admin_api import add_admin_routes
 from sync.hub.hub import Hub, HubError
 from sync.hub.operators import HubOperators
 from sync.hub.storage import StorageError
+from sync.hub.web import add_web_routes
 
 log = logging.getLogger(__name__)
 MAX_BATCH_BYTES = 16 * 1024 * 1024  # one signed batch (the device sends far less)
@@ -118,7 +119,15 @@ class BodyCap:
 
 
 def create_api(hub: Hub, operators: HubOperators | None = None) -> FastAPI:
-    api = FastAPI(title="FieldReg hub", version="1", summary="Reference hub for FieldReg devices")
+    # FastAPI's own /docs and /redoc load their scripts from a CDN: sync/hub/web.py serves
+    # Swagger UI from the hub instead (the hub must work with no internet); no ReDoc
+    api = FastAPI(
+        title="FieldReg hub",
+        version="1",
+        summary="Reference hub for FieldReg devices",
+        docs_url=None,
+        redoc_url=None,
+    )
     # receipts are JSON with ~110 B per record; compressed they cost ~20 B on a slow link
     api.add_middleware(GZipMiddleware, minimum_size=500)
     api.add_middleware(BodyCap)
@@ -212,6 +221,7 @@ def create_api(hub: Hub, operators: HubOperators | None = None) -> FastAPI:
         return Response(receipt, media_type="application/json")
 
     add_admin_routes(api, hub, operators or HubOperators(hub), _refusals)
+    add_web_routes(api)
     return api
 
 

@@ -48,6 +48,7 @@ VIEWER_ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", "/v1/admin/duplicates", None),
 ]
 # what a caller without a session may reach: a device's routes, the login, the API's document
+# and the pages
 PUBLIC = {
     ("GET", "/v1/hub"),
     ("POST", "/v1/enrol"),
@@ -56,8 +57,11 @@ PUBLIC = {
     ("POST", "/v1/admin/session"),
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
-    ("GET", "/docs/oauth2-redirect"),
-    ("GET", "/redoc"),
+    # the hub's own web pages and their files (sync/hub/web.py): no data without a session
+    ("GET", "/docs/{name}"),
+    ("GET", "/dashboard"),
+    ("GET", "/dashboard/words.json"),
+    ("GET", "/dashboard/{name}"),
 }
 
 
