@@ -9,7 +9,7 @@ gives any count a `Source` answers, as long as it names at most one dimension fi
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from fieldreg.errors import FieldRegError
@@ -49,16 +49,11 @@ def key_of(fact: Fact) -> tuple[str, ...]:
 
 def cube(facts: Iterable[Fact]) -> Counter[CubeKey]:
     """The cube rows of these facts, summed."""
-    return counted_cube(Counter(facts))
-
-
-def counted_cube(facts: Mapping[Fact, int]) -> Counter[CubeKey]:
-    """The cube rows of facts, each standing for `facts[fact]` registrations."""
     rows: Counter[CubeKey] = Counter()
-    for fact, number in facts.items():
+    for fact in facts:
         key = key_of(fact)
         for dimension, value in cells(fact):
-            rows[key + (dimension, value)] += number
+            rows[key + (dimension, value)] += 1
     return rows
 
 
