@@ -135,9 +135,10 @@ def test_the_table_equals_a_full_recount_on_random_data(
 def test_the_table_holds_the_cube_of_the_recounted_facts(desk: Desk, clock: FakeClock) -> None:
     _fill(desk, clock, 7, count=120)
     session = desk._unlocked  # the test looks under the Desk at the table itself
-    facts = list(session.facts())
+    facts = [session._fact(stored) for stored in session.registrations()]
     assert len(facts) == 120
     assert store_figures.stored_cube(session.db) == tally.cube(facts)
+    assert session.recounted_cube() == tally.cube(facts)
 
 
 def test_a_correction_moves_the_counts(desk: Desk) -> None:

@@ -10,11 +10,24 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from fieldreg.errors import FieldRegError
+from fieldreg.indicators.channels import Channel
 from fieldreg.indicators.definitions import DIMENSION_FIELDS, KEY_FIELDS
 from fieldreg.indicators.evaluate import Key, Operations
-from fieldreg.indicators.facts import ALL, COMMUNE, DUPLICATE, HOUR, SERVICE, Fact, cells
+from fieldreg.indicators.facts import (
+    ALL,
+    CATEGORY,
+    COMMUNE,
+    DIMENSIONS,
+    DUPLICATE,
+    HOUR,
+    SERVICE,
+    Fact,
+    cells,
+)
+from fieldreg.record import SERVICES
 
 CubeKey = tuple[str, ...]  # KEY_FIELDS values, then dimension and value
 
@@ -44,6 +57,50 @@ def cube(facts: Iterable[Fact]) -> Counter[CubeKey]:
     return rows
 
 
+class Recount:
+    """The cube rows of many registrations, added one at a time from their coded attributes
+    (what `cube` gives for their Facts), cheaply: each dimension's (key, value) pairs are
+    listed, and counted together (in C) at each `flush`."""
+
+    def __init__(self) -> None:
+        self._pairs: dict[str, list[tuple[CubeKey, Any]]] = {d: [] for d in DIMENSIONS}
+        self._counted: dict[str, Counter[tuple[CubeKey, Any]]] = {d: Counter() for d in DIMENSIONS}
+
+    def add(
+        self, key: CubeKey, category: str, commune: str, hour: str, services: Iterable[str],
+        duplicate: bool,
+    ) -> None:  # fmt: skip
+        """One registration: `key` as `key_of` gives it, `hour` two digits."""
+        pairs = self._pairs
+        pairs[ALL].append((key, ""))
+        pairs[CATEGORY].append((key, category))
+        pairs[COMMUNE].append((key, commune))
+        pairs[HOUR].append((key, hour))
+        pairs[SERVICE].append((key, tuple(services)))  # spread in `rows`, once per kind
+        if duplicate:
+            pairs[DUPLICATE].append((key, ""))
+
+    def flush(self) -> None:
+        for dimension, pairs in self._pairs.items():
+            self._counted[dimension].update(pairs)
+            pairs.clear()
+
+    def rows(self) -> Counter[CubeKey]:
+        self.flush()
+        rows: Counter[CubeKey] = Counter()
+        for dimension, counted in self._counted.items():
+            for (key, value), number in counted.items():
+                if dimension == ALL:
+                    Channel(key[2], key[3])  # a valid channel, as a Fact's
+                if dimension != SERVICE:
+                    rows[key + (dimension, value)] += number
+                    continue
+                for service in SERVICES:  # as fact_of: known ones, each once
+                    if service in value:
+                        rows[key + (SERVICE, service)] += number
+        return rows
+
+
 def dimension_of(by: Key) -> tuple[str, str, slice]:
     """The one dimension field in `by` (or `all`): (field, cube dimension, cut)."""
     named = [name for name in by if name in DIMENSION_FIELDS]
@@ -71,11 +128,11 @@ def count_cube(rows: Iterable[tuple[CubeKey, int]], by: Key) -> dict[Key, int]:
     return dict(counted)
 
 
-class FactCounts:
-    """A `Source` over facts in memory: what a full recount computes."""
+class CubeCounts:
+    """A `Source` over cube rows in memory: what a full recount computes."""
 
-    def __init__(self, facts: Iterable[Fact], operations: Operations | None = None) -> None:
-        self._cube = cube(facts)
+    def __init__(self, rows: Counter[CubeKey], operations: Operations | None = None) -> None:
+        self._cube = rows
         self._operations = operations or Operations()
 
     def count(self, by: Key) -> dict[Key, int]:
@@ -87,3 +144,10 @@ class FactCounts:
     @property
     def rows(self) -> Counter[CubeKey]:
         return self._cube
+
+
+class FactCounts(CubeCounts):
+    """A `Source` over facts in memory (the tests' oracle)."""
+
+    def __init__(self, facts: Iterable[Fact], operations: Operations | None = None) -> None:
+        super().__init__(cube(facts), operations)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,7 @@ from fieldreg.indicators.definitions import KEY_FIELDS
 from fieldreg.indicators.evaluate import Key, Operations, evaluate
 from fieldreg.indicators.facts import CAMBODIA, Fact, cells
 from fieldreg.indicators.scope import FigureScope
-from fieldreg.indicators.tally import CubeKey, FactCounts, dimension_of, key_of
+from fieldreg.indicators.tally import CubeCounts, CubeKey, dimension_of, key_of
 from fieldreg.store.database import Sql, read_meta
 from fieldreg.store.schema import LAG_SELECT
 
@@ -258,11 +258,13 @@ class CubeSource:
         return operations(self._db, self._scope)
 
 
-def in_scope(fact: Fact, scope: FigureScope) -> bool:
+def in_scope(key: CubeKey, scope: FigureScope) -> bool:
+    """Whether a cube row counts registrations of `scope` (its key starts day, event)."""
+    day, event = key[0], key[1]
     return (
-        (not scope.events or fact.event in scope.events)
-        and (not scope.since or fact.day >= scope.since)
-        and (not scope.until or fact.day <= scope.until)
+        (not scope.events or event in scope.events)
+        and (not scope.since or day >= scope.since)
+        and (not scope.until or day <= scope.until)
     )
 
 
@@ -284,8 +286,9 @@ def figures_of(db: Sql, scope: FigureScope, *, generated_at: str) -> dict[str, A
 
 
 def recounted(
-    db: Sql, facts: Iterable[Fact], scope: FigureScope, *, generated_at: str
+    db: Sql, rows: Counter[CubeKey], scope: FigureScope, *, generated_at: str
 ) -> dict[str, Any]:
-    """The same figures computed from facts (a full recount) instead of the table."""
-    source = FactCounts((f for f in facts if in_scope(f, scope)), recounted_operations(db, scope))
+    """The same figures computed from a recount's cube rows instead of the table."""
+    scoped = Counter({key: number for key, number in rows.items() if in_scope(key, scope)})
+    source = CubeCounts(scoped, recounted_operations(db, scope))
     return evaluate(source, scope=scope.to_json(), generated_at=generated_at)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -531,36 +532,40 @@ class Session(Administration):
             duplicate=bool(row[0]),
         )
 
-    def facts(self, *, chunk: int = 1000) -> Iterator[Fact]:
-        """The fact of the current version of every registration on the device, decrypted
-        `chunk` rows at a time (a full recount; the figures need no coordinator, this does).
-        One cipher per key generation and one Channel per channel serve every row."""
+    def recounted_cube(self, *, chunk: int = 5000) -> Counter[tally.CubeKey]:
+        """The figures' cube counted again from the current version of every registration,
+        each decrypted (its associated data checked) `chunk` rows at a time: a full recount
+        (the figures need no coordinator, this does). The plaintext is read only for the
+        coded attributes a Fact keeps (it was validated when saved, and the cipher proves it
+        unchanged), counted as `tally.cube` counts Facts. A record that does not decrypt
+        raises StoreError("damaged")."""
         openers: dict[int, Callable[[bytes, bytes], bytes]] = {}
-        channels: dict[tuple[str, str], Channel] = {}
+        recount = tally.Recount()
         cursor = self.db.execute(
-            "SELECT r.id, r.created_at, r.operator, r.event, r.channel, r.bank, r.device_id,"
-            " r.duplicate, r.version, v.ciphertext, v.key_generation FROM registrations r"
+            "SELECT r.id, r.version, v.key_generation, v.ciphertext,"
+            " date(r.created_at, '+7 hours'), r.event, r.channel, r.bank, r.operator,"
+            " r.device_id, strftime('%H', r.created_at, '+7 hours'), r.duplicate"
+            " FROM registrations r"
             " JOIN registration_versions v ON v.registration_id = r.id AND v.version = r.version"
         )
         while rows := cursor.fetchmany(chunk):
-            for row in rows:
-                (rid, created_at, operator, event, kind, bank, device, dup, version) = row[:9]
-                generation = row[10]
+            for rid, version, generation, ciphertext, *row_key, hour, duplicate in rows:
                 if generation not in openers:
                     openers[generation] = crypto.opener(self._keys_for(generation).record_key)
-                plaintext = openers[generation](row[9], crypto.version_aad(rid, version))
-                channel = channels.get((kind, bank)) or channels.setdefault(
-                    (kind, bank), Channel(kind, bank)
-                )
-                yield fact_of(
-                    _registration(json.loads(plaintext.decode("utf-8"))["record"]),
-                    created_at=created_at,
-                    event=event,
-                    channel=channel,
-                    operator=operator,
-                    device=device,
-                    duplicate=bool(dup),
-                )
+                try:
+                    plaintext = openers[generation](ciphertext, crypto.version_aad(rid, version))
+                except crypto.WrongKey:
+                    raise self._damaged("a registration does not decrypt") from None
+                record = json.loads(plaintext)["record"]
+                key = (*row_key, record["sex"])
+                commune = record["village_code"][:6]
+                recount.add(key, record["category"], commune, hour, record["services"], duplicate)
+            recount.flush()
+        return recount.rows()
+
+    def _damaged(self, reason: str) -> StoreError:
+        path = self.db.execute("PRAGMA database_list").fetchone()[2]
+        return StoreError("damaged", path=path, reason=reason)
 
     def figures(self, scope: FigureScope) -> dict[str, Any]:
         """The figures of `scope` from the aggregate table, not suppressed (any operator:
@@ -575,7 +580,7 @@ class Session(Administration):
         salvage): one write transaction, the records decrypted 1,000 at a time so memory holds
         cube rows, not records. Returns the rows written."""
         with transaction(self.db):
-            counted = tally.cube(self.facts())
+            counted = self.recounted_cube()
             figures.replace_cube(self.db, counted)
             figures.recount_kept_tables(self.db)
         log.info("figures recounted: %d rows", len(counted))
@@ -586,14 +591,13 @@ class Session(Administration):
         figures table equals the recount's cube; where it does not, the table is rebuilt from
         the recount (logged with a count of rows, no values)."""
         with transaction(self.db):  # one snapshot: no registration slips in between
-            facts = list(self.facts())
-            counted = tally.cube(facts)
+            counted = self.recounted_cube()
             stored = figures.stored_cube(self.db)
             matches = counted == stored and figures.kept_tables_match(self.db)
             if not matches:
                 figures.replace_cube(self.db, counted)
                 figures.recount_kept_tables(self.db)
-            recounted = figures.recounted(self.db, facts, scope, generated_at=iso(self.clock()))
+            recounted = figures.recounted(self.db, counted, scope, generated_at=iso(self.clock()))
         if not matches:
             differing = len(set(counted.items()) ^ set(stored.items()))
             log.warning("figures_rebuilt: %d cube rows differed from the recount", differing)

@@ -9,16 +9,20 @@ from __future__ import annotations
 import random
 import sqlite3
 import string
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from fieldreg.desk import Desk
 from fieldreg.desk.results import Registered
+from fieldreg.indicators import tally
 from fieldreg.indicators.channels import Channel
 from fieldreg.indicators.scope import FigureScope
 from fieldreg.record import CATEGORIES, SERVICES
-from fieldreg.store.database import DB_FILENAME
+from fieldreg.store.database import DB_FILENAME, StoreError
 from fieldreg.transfer.wire import decode_receipt
 from sync.hub.server import BackgroundHub
 from tests.cli_runner import fieldreg
@@ -130,3 +134,51 @@ def test_a_receipt_applied_twice_counts_the_lag_once(tmp_path: Path, hub: Backgr
     assert figures["sync_status"]["value"] == 3
     _recounted, matches = device.session.recount_figures(FigureScope())
     assert matches
+
+
+_CURRENT = "SELECT ciphertext FROM registration_versions WHERE registration_id = ? AND version = "
+_REPLACE = (
+    "UPDATE registration_versions SET ciphertext = ? WHERE registration_id = ? AND version = 2"
+)
+
+
+def _recount_tampered(tmp_path: Path, tamper: Callable[[bytes, bytes], bytes]) -> StoreError:
+    """Two registrations, the first corrected (sex F -> M); the first one's current
+    ciphertext is replaced by `tamper(current, first version's)`; returns the error the
+    recount raised."""
+    desk = Desk(tmp_path / "data", clock=FakeClock(), kdf=FAST_KDF)
+    desk.create("Sokha", PASSPHRASE)
+    desk.unlock("Sokha", PASSPHRASE)
+    first = desk.register(raw_record(sex="F"), event="E")
+    desk.register(raw_record(sex="F", id_number="223456789", phone="097 765 4321"), event="E")
+    assert isinstance(first, Registered)
+    desk.correct(first.stored.id, raw_record(sex="M"), reason="sex was wrong")
+    db, rid = desk._unlocked.db, first.stored.id  # the test tampers under the Desk
+    assert tally.CubeCounts(desk._unlocked.recounted_cube()).count(("sex",)) == {
+        ("F",): 1,
+        ("M",): 1,
+    }
+    assert desk.recount_figures().matches
+    current, older = (db.execute(_CURRENT + v, [rid]).fetchone()[0] for v in "21")
+    db.execute("DROP TRIGGER registration_versions_immutable")  # someone with the file can
+    db.execute(_REPLACE, [tamper(current, older), rid])
+    with pytest.raises(StoreError) as raised:
+        desk.recount_figures()
+    desk.close()
+    return raised.value
+
+
+def _flipped(current: bytes, _older: bytes) -> bytes:
+    return current[:20] + bytes([current[20] ^ 1]) + current[21:]
+
+
+def test_the_recount_decrypts_the_current_version_and_fails_loudly_on_a_tampered_one(
+    tmp_path: Path,
+) -> None:
+    """The recount decrypts every record's current version (a correction's, M, counts; its
+    first version, F, does not) and checks its associated data: a flipped byte, or the
+    current version's ciphertext swapped for the first version's, stops it with the store's
+    coded error instead of counting something."""
+    for name, tamper in (("flip", _flipped), ("swap", lambda _current, older: older)):
+        error = _recount_tampered(tmp_path / name, tamper)
+        assert error.code == "damaged" and "does not decrypt" in error.detail["reason"]
