@@ -22,7 +22,7 @@ import pytest
 
 from fieldreg.clock import parse_iso
 from fieldreg.desk import Desk
-from fieldreg.desk.results import Registered
+from fieldreg.desk.results import DuplicatesFound, Registered
 from fieldreg.gazetteer import display_name, load_gazetteer
 from fieldreg.indicators.channels import BANKS, Channel
 from fieldreg.indicators.evaluate import Operations, evaluate, suppressed, to_csv
@@ -517,6 +517,11 @@ def test_the_device_s_table_its_recount_and_the_hub_agree(
     times; the hub's accepted/rejected and its receive times), so those two are left out."""
     desk = open_desk(tmp_path / "solo", quiet_hub, clock)
     register_random([desk], clock, random.Random("three ways"), 70)
+    again = desk.registrations()[3]  # the same person once more, with a reason: flagged
+    flagged = desk.register(
+        again.record.to_json(), event=again.event, duplicate_reason="lost her first receipt"
+    )
+    assert not isinstance(flagged, DuplicatesFound)
     sync(desk)
     assert quiet_hub.hub.drain_jobs().failed == 0
     aggregate = desk.figures(FigureScope())
@@ -531,5 +536,6 @@ def test_the_device_s_table_its_recount_and_the_hub_agree(
     assert counted(aggregate) == counted(recount.figures) == counted(hub)
     by_channel = {i["id"]: i for i in counted(hub)}["registrations"]["breakdowns"][9]
     assert by_channel["by"] == ["channel"] and len(by_channel["rows"]) > 1  # random channels
-    assert {i["id"]: i for i in counted(hub)}["registrations"]["value"] == 70
+    assert {i["id"]: i for i in counted(hub)}["registrations"]["value"] == 71
+    assert {i["id"]: i for i in counted(hub)}["duplicates_flagged"]["value"] == 1
     desk.close()

@@ -337,6 +337,9 @@ class Session(Administration):
         """Put the packet only the hub can open into the outbox, in the same transaction."""
         if self.hub_key is None:
             return
+        flagged = self.db.execute(
+            "SELECT duplicate FROM registrations WHERE id = ?", [registration_id]
+        ).fetchone()
         payload = {
             "id": registration_id,
             "version": version,
@@ -347,6 +350,8 @@ class Session(Administration):
             "event": event,
             "channel": channel.kind,
             "bank": channel.bank,
+            # registered although a possible duplicate was shown: counted at the hub too
+            "duplicate": bool(flagged and flagged[0]),
             "device_id": self.device_id,
         }
         sealed = self.hub_key.seal(payload, packet_info(self.device_id, registration_id, version))
