@@ -15,23 +15,11 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
+from fieldreg.csv_cells import csv_cell
 from fieldreg.store.outbox import SyncAttempt, attempt_json
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-LIST_SEPARATOR = ";"  # a list cell (services) is its items joined by this
 
 SYNC_LOG_FORMATS = ("csv", "json")
 SYNC_LOG_COLUMNS = tuple(SyncAttempt.__dataclass_fields__)  # the log holds no personal data
-
-
-def csv_cell(value: Any) -> Any:
-    """The value as a spreadsheet may see it: text that could run as a formula is prefixed
-    with `'`; a list becomes its items joined by `;`; numbers and None stay as they are."""
-    if isinstance(value, list | tuple):
-        value = LIST_SEPARATOR.join(str(item) for item in value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def write_csv(out: TextIO, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> None:

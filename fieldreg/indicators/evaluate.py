@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from fieldreg.csv_cells import csv_cell
 from fieldreg.indicators.definitions import (
     FIELDS,
     INDICATOR_SET,
@@ -223,7 +224,10 @@ def suppressed(figures: Mapping[str, Any]) -> dict[str, Any]:
         entry = hide(indicator)
         if "breakdowns" in indicator:
             entry["breakdowns"] = [
-                {"by": breakdown["by"], "rows": [hide(row) for row in breakdown["rows"]]}
+                {
+                    "by": breakdown["by"],
+                    "rows": _complemented([hide(row) for row in breakdown["rows"]], breakdown),
+                }
                 for breakdown in indicator["breakdowns"]
             ]
         indicators.append(entry)
@@ -232,6 +236,29 @@ def suppressed(figures: Mapping[str, Any]) -> dict[str, Any]:
         "small_cells": {"suppressed": True, "below": SMALL_CELL},
         "indicators": indicators,
     }
+
+
+def _complemented(rows: list[dict[str, Any]], breakdown: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Secondary suppression: where a group of cells that adds up to a shown total (a
+    breakdown's rows, or the rows sharing all but the last field of a two-field breakdown) has
+    exactly one hidden count, the smallest shown count beside it is withheld too (None), so
+    the total minus the shown cells does not give the hidden one away. Totals of one breakdown
+    against another can still narrow a hidden count down (docs/security.md)."""
+    hidden = f"<{SMALL_CELL}"
+    groups: dict[Key, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[tuple(str(row.get(name)) for name in breakdown["by"][:-1])].append(row)
+    for group in groups.values():
+        for name in ("value", "numerator"):
+            if sum(row.get(name) == hidden for row in group) != 1:
+                continue
+            shown = [r for r in group if isinstance(r.get(name), int) and r[name] > 0]
+            if shown:
+                smallest = min(shown, key=lambda r: r[name])
+                smallest[name] = None  # withheld: not "<5", which would be untrue
+                if name == "numerator":  # its percentage would give it away
+                    smallest["value"] = None
+    return rows
 
 
 CSV_COLUMNS = ["indicator", "breakdown", *FIELDS, "status", "value", "numerator", "denominator"]
@@ -255,6 +282,10 @@ def to_csv(figures: Mapping[str, Any]) -> str:
         for breakdown in indicator.get("breakdowns", []):
             for row in breakdown["rows"]:
                 writer.writerow(
-                    {**row, "indicator": indicator["id"], "breakdown": "+".join(breakdown["by"])}
+                    {
+                        **{name: csv_cell(value) for name, value in row.items()},
+                        "indicator": indicator["id"],
+                        "breakdown": "+".join(breakdown["by"]),
+                    }
                 )
     return out.getvalue()
