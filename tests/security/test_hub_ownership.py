@@ -163,6 +163,8 @@ def test_an_existing_hub_gives_each_id_to_its_first_device(
         db.execute("ALTER TABLE tokens DROP COLUMN unrevoke")
         for table in ("jobs", "blind_index", "duplicate_pairs"):  # and before hub_0009
             db.execute(f"DROP TABLE {table}")
+        for table in ("hub_facts", "hub_figures"):  # and before the figures (hub_0010)
+            db.execute(f"DROP TABLE {table}")
         db.execute("DROP TABLE hub_sessions")  # and before the hub's users (hub_0008)
         db.execute("DROP TABLE hub_users")
         db.execute("DELETE FROM _migrations WHERE name != 'hub_0001_initial'")
