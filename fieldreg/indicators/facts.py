@@ -67,10 +67,6 @@ def services_mask(services: tuple[str, ...] | list[str]) -> int:
     return sum(1 << SERVICES.index(service) for service in set(services))
 
 
-def services_of(mask: int) -> tuple[str, ...]:
-    return tuple(service for bit, service in enumerate(SERVICES) if mask & (1 << bit))
-
-
 def local_time(created_at: str) -> dt.datetime:
     return parse_iso(created_at).astimezone(CAMBODIA)
 
