@@ -29,6 +29,8 @@ from fieldreg.indicators.channels import Channel
 from fieldreg.indicators.facts import Fact, fact_of
 from fieldreg.record import Registration, validate
 from fieldreg.store.device_identity import DeviceCertificate
+from fieldreg.store.operators import check_name
+from fieldreg.store.session import check_event
 from fieldreg.transfer.enrolment_string import format_enrolment
 from fieldreg.transfer.sealing import (
     SUITE_NAME,
@@ -483,7 +485,7 @@ class Hub:
                     if fact is None:
                         code, reason, record = (
                             "bad_payload",
-                            "the packet names no known channel",
+                            "the packet's channel, event or operator is not one a device sends",
                             None,
                         )
             plaintext_sha256 = hashlib.sha256(opened or packet.sealed).hexdigest()
@@ -870,6 +872,12 @@ def _fact(record: Registration, payload: Mapping[str, Any], device_id: str) -> F
         return None
     event, operator = payload.get("event"), payload.get("operator")
     if not isinstance(event, str) or not isinstance(operator, str):
+        return None
+    try:  # the device's own rules: a rogue's megabyte event would swell every answer
+        if check_event(event) != event:
+            return None
+        check_name(operator)
+    except FieldRegError:
         return None
     return fact_of(
         record,
